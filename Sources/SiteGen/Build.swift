@@ -1,0 +1,133 @@
+import Foundation
+
+/// What a build reads and writes.
+public struct BuildOptions: Sendable {
+    public var contentDirectory: String
+    public var templatesDirectory: String
+    public var outputDirectory: String
+    /// Overrides `base_url` of the site settings (for the sitemap).
+    public var baseURL: String?
+    /// Threads for parsing, rendering and writing.
+    public var jobs: Int
+    /// Run every check but write nothing.
+    public var checkOnly: Bool
+
+    public init(contentDirectory: String = "content", templatesDirectory: String = "templates",
+                outputDirectory: String = "public", baseURL: String? = nil,
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, checkOnly: Bool = false) {
+        self.contentDirectory = contentDirectory
+        self.templatesDirectory = templatesDirectory
+        self.outputDirectory = outputDirectory
+        self.baseURL = baseURL
+        self.jobs = max(1, jobs)
+        self.checkOnly = checkOnly
+    }
+}
+
+/// The result of a build: every diagnostic, and what was written when it succeeded.
+public struct BuildReport: Sendable {
+    public var diagnostics: [Diagnostic]
+    public var pagesWritten: Int
+    public var filesWritten: Int
+    public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
+}
+
+/// The pipeline: load, parse, resolve, render, write. Each phase collects every problem it finds;
+/// the build stops before writing if any phase found an error.
+public struct SiteBuilder: Sendable {
+    public let options: BuildOptions
+
+    public init(options: BuildOptions) { self.options = options }
+
+    private func url(_ path: String) -> URL {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+    }
+
+    public func build() -> BuildReport {
+        var diagnostics = DiagnosticList()
+        var report = BuildReport(diagnostics: [], pagesWritten: 0, filesWritten: 0)
+        defer { _ = report }
+        let files = makeSite(&diagnostics)
+        if let files, !diagnostics.hasErrors, !options.checkOnly {
+            let writer = OutputWriter(output: url(options.outputDirectory), displayPath: options.outputDirectory)
+            if let refusal = writer.refusal(protecting: [url(options.contentDirectory), url(options.templatesDirectory)]) {
+                diagnostics.append(.error(options.outputDirectory, refusal))
+            } else {
+                do {
+                    try writer.withLock { try writer.write(files, jobs: options.jobs) }
+                    report.filesWritten = files.count
+                    report.pagesWritten = files.count { $0.path.hasSuffix(".html") }
+                } catch {
+                    diagnostics.append(.error(options.outputDirectory, "could not write the site: \(error)"))
+                }
+            }
+        }
+        report.diagnostics = diagnostics.sorted
+        return report
+    }
+
+    /// Every phase but writing; nil when the site cannot be made.
+    func makeSite(_ diagnostics: inout DiagnosticList) -> [OutputFile]? {
+        // load
+        let loader = ContentLoader(contentDirectory: url(options.contentDirectory), displayRoot: options.contentDirectory)
+        let loaded = loader.load(into: &diagnostics)
+        let templates = TemplateSet.load(directory: url(options.templatesDirectory), displayRoot: options.templatesDirectory,
+                                         diagnostics: &diagnostics)
+        let configSource = loaded.sources.first { $0.path == SiteConfig.fileName }
+        guard var config = SiteConfig.parse(configSource, displayPath: loader.displayPath(SiteConfig.fileName), into: &diagnostics),
+              let configSource else { return nil }
+        if let baseURL = options.baseURL {
+            if let problem = SiteConfig.baseURLProblem(baseURL) {
+                diagnostics.append(.error("--base-url", problem))
+            }
+            config.baseURL = SiteConfig.withTrailingSlash(baseURL)
+        }
+
+        // parse
+        let pages = loaded.sources.filter { $0.path.hasSuffix(".md") }
+        let links = LinkResolver(markdownPaths: pages.map(\.path), staticFiles: loaded.staticFiles.map(\.path))
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(unsafeHTML: config.unsafeHTML)), links: links)
+        let parsed = Parallel.map(pages, jobs: options.jobs) { parser.parse($0) }
+        var documents: [Document] = []
+        for (document, found) in parsed {
+            diagnostics.append(contentsOf: found)
+            if let document { documents.append(document) }
+        }
+
+        // resolve
+        let resolver = SiteResolver(config: config, configSource: configSource, links: links)
+        let site = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, diagnostics: &diagnostics)
+        guard let templates else { return nil }
+        let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
+        renderer.checkLayouts(into: &diagnostics)
+        if diagnostics.hasErrors { return nil }
+
+        // render
+        var files = Parallel.map(site.pages, jobs: options.jobs) { renderer.render($0) }
+        files.append(renderer.renderNotFound())
+        files.append(renderer.renderRobots())
+        if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
+        files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
+        files += assetFiles(&diagnostics)
+        return files
+    }
+
+    /// `templates/assets/` is copied to `assets/` in the output.
+    private func assetFiles(_ diagnostics: inout DiagnosticList) -> [OutputFile] {
+        let assets = url(options.templatesDirectory).appendingPathComponent("assets")
+        guard let enumerator = FileManager.default.enumerator(atPath: assets.path) else { return [] }
+        var files: [OutputFile] = []
+        while let relative = enumerator.nextObject() as? String {
+            let full = assets.appendingPathComponent(relative)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  !(relative as NSString).lastPathComponent.hasPrefix(".") else { continue }
+            if let problem = PathSafety.problem(in: relative) {
+                diagnostics.append(.error(options.templatesDirectory + "/assets/" + relative, problem))
+                continue
+            }
+            files.append(OutputFile(path: "assets/" + relative, contents: .copy(from: full.path)))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+}

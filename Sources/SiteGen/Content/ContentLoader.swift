@@ -1,0 +1,131 @@
+import Foundation
+
+/// The load phase: reads `content/` into source files, reporting every file it cannot use.
+public struct ContentLoader: Sendable {
+    /// Above this a file still builds, with a warning: it is probably not meant to be a page.
+    public static let largeFileBytes = 5 * 1024 * 1024
+
+    public let contentDirectory: URL
+    /// How paths are shown in diagnostics (the `--content` argument as given).
+    public let displayRoot: String
+
+    public init(contentDirectory: URL, displayRoot: String) {
+        self.contentDirectory = contentDirectory.standardizedFileURL
+        self.displayRoot = displayRoot
+    }
+
+    public struct Loaded: Sendable {
+        /// Markdown files and the site settings, decoded, sorted by path.
+        public var sources: [SourceFile]
+        /// Other files, copied to the output as they are: (path inside content/, absolute file URL).
+        public var staticFiles: [(path: String, url: URL)]
+    }
+
+    public func displayPath(_ relative: String) -> String {
+        displayRoot.isEmpty || displayRoot == "." ? relative : (displayRoot.hasSuffix("/") ? displayRoot + relative : displayRoot + "/" + relative)
+    }
+
+    public func load(into diagnostics: inout DiagnosticList) -> Loaded {
+        var loaded = Loaded(sources: [], staticFiles: [])
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: contentDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            diagnostics.append(.error(displayRoot, "content folder not found; run sitegen in the site's folder or pass --content DIR"))
+            return loaded
+        }
+        let rootReal = contentDirectory.resolvingSymlinksInPath().path
+        for relative in listFiles(diagnostics: &diagnostics) {
+            let url = contentDirectory.appendingPathComponent(relative)
+            let shown = displayPath(relative)
+            let real = url.resolvingSymlinksInPath().path
+            if !(real == rootReal || real.hasPrefix(rootReal + "/")) {
+                diagnostics.append(.error(shown, "symbolic link leads outside the content folder (to \(real)); copy the file in instead"))
+                continue
+            }
+            if let problem = PathSafety.problem(in: relative) {
+                diagnostics.append(.error(shown, problem))
+                continue
+            }
+            let isText = relative.hasSuffix(".md") || relative == SiteConfig.fileName
+            guard isText else {
+                loaded.staticFiles.append((relative, url))
+                continue
+            }
+            guard let data = fileManager.contents(atPath: url.path) else {
+                diagnostics.append(.error(shown, "file cannot be read; check its permissions"))
+                continue
+            }
+            if let source = decode(data, path: relative, shown: shown, diagnostics: &diagnostics) {
+                loaded.sources.append(source)
+            }
+        }
+        loaded.sources.sort { $0.path < $1.path }
+        loaded.staticFiles.sort { $0.path < $1.path }
+        return loaded
+    }
+
+    /// Every regular file below the content folder, relative, sorted; hidden files are editors' litter.
+    private func listFiles(diagnostics: inout DiagnosticList) -> [String] {
+        var files: [String] = []
+        var pending = [""]
+        let fileManager = FileManager.default
+        while let folder = pending.popLast() {
+            let folderURL = folder.isEmpty ? contentDirectory : contentDirectory.appendingPathComponent(folder)
+            guard let names = try? fileManager.contentsOfDirectory(atPath: folderURL.path) else {
+                diagnostics.append(.error(displayPath(folder.isEmpty ? "." : folder), "folder cannot be read; check its permissions"))
+                continue
+            }
+            for name in names where !name.hasPrefix(".") {
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                var isDirectory: ObjCBool = false
+                _ = fileManager.fileExists(atPath: folderURL.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                if isDirectory.boolValue { pending.append(relative) } else { files.append(relative) }
+            }
+        }
+        return files.sorted()
+    }
+
+    private func decode(_ data: Data, path: String, shown: String, diagnostics: inout DiagnosticList) -> SourceFile? {
+        var bytes = [UInt8](data)
+        if bytes.isEmpty {
+            diagnostics.append(.error(shown, "file is empty; a page starts with front matter between `---` lines, with at least a title"))
+            return nil
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a byte-order mark is accepted
+        if bytes.count > Self.largeFileBytes {
+            diagnostics.append(.warning(shown, "file is \(bytes.count / 1_048_576) MB; is it meant to be a page?"))
+        }
+        if let offset = Self.firstInvalidUTF8(bytes) {
+            let location = Self.location(ofByte: offset, in: bytes)
+            diagnostics.append(.error(shown, line: location.line, column: location.column,
+                                      "file is not valid UTF-8 (byte \(offset) is 0x\(String(bytes[offset], radix: 16, uppercase: true))); save it as UTF-8"))
+            return nil
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.contains("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        return SourceFile(path: path, displayPath: shown, text: text)
+    }
+
+    /// The offset of the first byte that does not belong to a valid UTF-8 sequence, if any.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
+    /// Line and column (in characters) of a byte offset; bytes before it are valid UTF-8.
+    static func location(ofByte offset: Int, in bytes: [UInt8]) -> SourceLocation {
+        let before = bytes[..<offset]
+        let lineStart = (before.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+        let line = before.count(where: { $0 == 0x0A }) + 1
+        let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1
+        return SourceLocation(line: line, column: column)
+    }
+}

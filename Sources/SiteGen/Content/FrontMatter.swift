@@ -1,0 +1,211 @@
+import Foundation
+
+import Yams
+
+/// A Markdown file split into its YAML front matter and its Markdown body.
+public struct FrontMatterSplit: Sendable {
+    /// The YAML text between the `---` lines.
+    public var yaml: String
+    /// Line of the file on which the YAML starts (the line after the opening `---`).
+    public var yamlFirstLine: Int
+    public var body: String
+    /// Lines of the file before the body, added to Markdown line numbers.
+    public var bodyLineOffset: Int
+
+    /// Splits at the first line that is exactly `---` after the opening one; a `---` inside a line
+    /// or later in the body never ends the front matter.
+    public static func split(_ source: SourceFile) -> Result<FrontMatterSplit, Diagnostic> {
+        let text = source.text
+        guard text.hasPrefix("---\n") || text == "---" else {
+            return .failure(.error(source.displayPath, "missing front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`"))
+        }
+        var lineNumber = 1
+        var lineStart = text.index(text.startIndex, offsetBy: 4, limitedBy: text.endIndex) ?? text.endIndex
+        let yamlStart = lineStart
+        while lineStart < text.endIndex {
+            lineNumber += 1
+            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+            let line = text[lineStart..<lineEnd]
+            if line == "---" || line == "..." {
+                let bodyStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+                return .success(FrontMatterSplit(
+                    yaml: String(text[yamlStart..<lineStart]), yamlFirstLine: 2,
+                    body: String(text[bodyStart...]), bodyLineOffset: lineNumber))
+            }
+            lineStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+        }
+        return .failure(.error(source.displayPath, "front matter opened here is never closed: add a line `---` after the last key"))
+    }
+}
+
+/// The keys of one file's front matter, read with types and locations, reporting every problem.
+public struct FrontMatter {
+    public let source: SourceFile
+    private let pairs: [(key: String, value: Node, location: SourceLocation)]
+    /// Added to YAML line numbers to give lines of the content file.
+    private var lineOffset = 0
+    private var used: Set<String> = []
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// Parses the YAML; on a syntax error the diagnostic points into the content file.
+    private init(source: SourceFile, pairs: [(key: String, value: Node, location: SourceLocation)], lineOffset: Int) {
+        self.source = source
+        self.pairs = pairs
+        self.lineOffset = lineOffset
+    }
+
+    public static func parse(_ split: FrontMatterSplit, of source: SourceFile) -> Result<FrontMatter, Diagnostic> {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: split.yaml)
+        } catch let error as YamlError {
+            return .failure(yamlDiagnostic(error, split: split, source: source))
+        } catch {
+            return .failure(.error(source.displayPath, line: split.yamlFirstLine, "front matter cannot be read: \(error)"))
+        }
+        guard let root else { return .success(FrontMatter(source: source, pairs: [], lineOffset: split.yamlFirstLine - 1)) }
+        guard case .mapping(let mapping) = root else {
+            let mark = root.mark
+            return .failure(.error(source.displayPath, line: (mark?.line ?? 1) + split.yamlFirstLine - 1, column: mark?.column ?? 1,
+                                   "front matter must be `key: value` lines, not a single value or a list"))
+        }
+        var pairs: [(String, Node, SourceLocation)] = []
+        var seen: Set<String> = []
+        var duplicate: Diagnostic?
+        for (key, value) in mapping {
+            let location = SourceLocation(line: (key.mark?.line ?? 1) + split.yamlFirstLine - 1, column: key.mark?.column ?? 1)
+            let name = key.scalar?.string ?? "\(key)"
+            if !seen.insert(name).inserted, duplicate == nil {
+                duplicate = .error(source.displayPath, line: location.line, column: location.column, "key `\(name)` appears twice")
+            }
+            pairs.append((name, value, location))
+        }
+        if let duplicate { return .failure(duplicate) }
+        return .success(FrontMatter(source: source, pairs: pairs, lineOffset: split.yamlFirstLine - 1))
+    }
+
+    private static func yamlDiagnostic(_ error: YamlError, split: FrontMatterSplit, source: SourceFile) -> Diagnostic {
+        let offset = split.yamlFirstLine - 1
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let detail = context.map { " (\($0.text))" } ?? ""
+            return .error(source.displayPath, line: mark.line + offset, column: mark.column,
+                          "invalid YAML in front matter: \(problem)\(detail)")
+        case let .reader(problem, _, _, _):
+            return .error(source.displayPath, line: split.yamlFirstLine, "invalid YAML in front matter: \(problem)")
+        default:
+            return .error(source.displayPath, line: split.yamlFirstLine, "invalid YAML in front matter: \(error)")
+        }
+    }
+
+    private func pair(_ key: String) -> (key: String, value: Node, location: SourceLocation)? {
+        pairs.first { $0.key == key }
+    }
+
+    public func location(of key: String) -> SourceLocation {
+        pair(key)?.location ?? SourceLocation(line: 1, column: 1)
+    }
+
+    private mutating func fail(_ key: String, _ message: String) {
+        let location = location(of: key)
+        diagnostics.append(.error(source.displayPath, line: location.line, column: location.column, message))
+    }
+
+    private mutating func missing(_ key: String, _ example: String) {
+        diagnostics.append(.error(source.displayPath, line: 1, column: 1, "missing required key `\(key)` in front matter (for example `\(key): \(example)`)"))
+    }
+
+    private func isNull(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node { return scalar.tag == .implicit && (scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null") && scalar.style == .plain }
+        return false
+    }
+
+    /// A text value; numbers and dates are taken as written.
+    public mutating func string(_ key: String, required example: String? = nil) -> String? {
+        used.insert(key)
+        guard let (_, value, _) = pair(key), !isNull(value) else {
+            if let example { missing(key, example) }
+            return nil
+        }
+        guard case .scalar(let scalar) = value else {
+            fail(key, "`\(key)` must be text, not a list or mapping")
+            return nil
+        }
+        if scalar.string.trimmingCharacters(in: .whitespaces).isEmpty, let example {
+            fail(key, "`\(key)` is empty (for example `\(key): \(example)`)")
+            return nil
+        }
+        return scalar.string
+    }
+
+    public mutating func bool(_ key: String) -> Bool? {
+        used.insert(key)
+        guard let (_, value, _) = pair(key), !isNull(value) else { return nil }
+        guard let flag = value.bool, case .scalar = value else {
+            fail(key, "`\(key)` must be true or false")
+            return nil
+        }
+        return flag
+    }
+
+    public mutating func date(_ key: String, required: Bool = false) -> PartialDate? {
+        guard let text = string(key, required: required ? "1960-09-24" : nil) else { return nil }
+        switch PartialDate.parse(text) {
+        case .success(let date): return date
+        case .failure(.impossible):
+            fail(key, "`\(key)` is not a real date: \(text)")
+        case .failure(.format):
+            fail(key, "`\(key)` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, not \(text)")
+        }
+        return nil
+    }
+
+    /// A list of texts; a single text counts as a list of one.
+    public mutating func stringList(_ key: String) -> [(String, SourceLocation)] {
+        used.insert(key)
+        guard let (_, value, location) = pair(key), !isNull(value) else { return [] }
+        switch value {
+        case .scalar(let scalar):
+            return [(scalar.string, location)]
+        case .sequence(let sequence):
+            var items: [(String, SourceLocation)] = []
+            for item in sequence {
+                guard case .scalar(let scalar) = item else {
+                    fail(key, "`\(key)` must be a list of texts")
+                    return []
+                }
+                let itemLocation = item.mark.map { SourceLocation(line: $0.line + lineOffset, column: $0.column) } ?? location
+                items.append((scalar.string, itemLocation))
+            }
+            return items
+        default:
+            fail(key, "`\(key)` must be a list of texts")
+            return []
+        }
+    }
+
+    /// Warns about keys no reader asked for, suggesting the nearest known key.
+    public mutating func reportUnknownKeys() {
+        for (key, _, location) in pairs where !used.contains(key) {
+            var message = "unknown front matter key `\(key)`; it is ignored"
+            if let near = used.min(by: { editDistance($0, key) < editDistance($1, key) }), editDistance(near, key) <= 2 {
+                message += "; did you mean `\(near)`?"
+            }
+            diagnostics.append(.warning(source.displayPath, line: location.line, column: location.column, message))
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
+}

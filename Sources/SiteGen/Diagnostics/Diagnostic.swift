@@ -1,0 +1,66 @@
+/// One problem found in the site, reported as `path:line:column: severity: message`.
+public struct Diagnostic: Sendable, Hashable, Comparable, Error, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    /// Path relative to the site root, as the editor opens it.
+    public var path: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    /// The offending source line, shown under the message with a caret at `column`.
+    public var sourceLine: String?
+
+    public init(_ severity: Severity, _ path: String, line: Int = 1, column: Int = 1, _ message: String, sourceLine: String? = nil) {
+        self.severity = severity
+        self.path = path
+        self.line = max(line, 1)
+        self.column = max(column, 1)
+        self.message = message
+        self.sourceLine = sourceLine
+    }
+
+    public static func error(_ path: String, line: Int = 1, column: Int = 1, _ message: String) -> Diagnostic {
+        Diagnostic(.error, path, line: line, column: column, message)
+    }
+
+    public static func warning(_ path: String, line: Int = 1, column: Int = 1, _ message: String) -> Diagnostic {
+        Diagnostic(.warning, path, line: line, column: column, message)
+    }
+
+    /// The compiler-style first line.
+    public var description: String { "\(path):\(line):\(column): \(severity.rawValue): \(message)" }
+
+    /// Sorted by path, then line and column, so reports read top to bottom like the files.
+    public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+        (a.path, a.line, a.column, a.message) < (b.path, b.line, b.column, b.message)
+    }
+}
+
+/// The diagnostics of one run, collected from every phase.
+public struct DiagnosticList: Sendable {
+    public private(set) var items: [Diagnostic] = []
+
+    public init() {}
+
+    public mutating func append(_ diagnostic: Diagnostic) { items.append(diagnostic) }
+    public mutating func append(contentsOf other: some Sequence<Diagnostic>) { items.append(contentsOf: other) }
+    public mutating func error(_ path: String, _ location: SourceLocation, _ message: String) {
+        items.append(.error(path, line: location.line, column: location.column, message))
+    }
+    public mutating func warning(_ path: String, _ location: SourceLocation, _ message: String) {
+        items.append(.warning(path, line: location.line, column: location.column, message))
+    }
+
+    public var hasErrors: Bool { items.contains { $0.severity == .error } }
+    public var errorCount: Int { items.count { $0.severity == .error } }
+    public var warningCount: Int { items.count { $0.severity == .warning } }
+    public var sorted: [Diagnostic] { Array(Set(items)).sorted() }
+}
+
+/// Thrown when a build cannot produce a site; carries everything that was found.
+public struct BuildFailure: Error, Sendable {
+    public var diagnostics: [Diagnostic]
+}

@@ -1,0 +1,40 @@
+/// Turns heading text into GitHub-style anchor ids, unique within one page.
+///
+/// GitHub lowercases the text, keeps letters, digits, `-` and `_`, turns spaces into `-` and drops
+/// everything else; a repeated id gets `-1`, `-2`, … in order of appearance.
+public struct HeadingSlugger: Sendable {
+    private var used: [String: Int] = [:]
+
+    public init(reserved: some Sequence<String> = []) {
+        for id in reserved { used[id] = 0 }
+    }
+
+    public static func slug(_ text: String) -> String {
+        var slug = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar == " " {
+                slug.append("-")
+            } else if scalar == "-" || scalar == "_"
+                || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || scalar.properties.generalCategory == .nonspacingMark {
+                slug.unicodeScalars.append(scalar)
+            }
+        }
+        return slug
+    }
+
+    /// The id for the next heading with this text.
+    public mutating func uniqueID(for text: String) -> String {
+        let base = Self.slug(text)
+        var candidate = base
+        if var count = used[base] {
+            repeat {
+                count += 1
+                candidate = "\(base)-\(count)"
+            } while used[candidate] != nil
+            used[base] = count
+        }
+        used[candidate] = 0
+        return candidate
+    }
+}

@@ -1,0 +1,140 @@
+import CCmarkGFM
+import Foundation
+
+/// The one wrapper over cmark-gfm's C API: Markdown in, HTML with headings and links out.
+///
+/// Safe to use from many threads at once (see `CmarkRuntime`).
+public struct MarkdownRenderer: Sendable {
+    public let options: MarkdownOptions
+    private let cmarkOptions: Int32
+
+    public init(options: MarkdownOptions = .site) {
+        CmarkRuntime.prepare()
+        for name in options.extensions where CmarkRuntime.extensions[name] == nil {
+            preconditionFailure("unknown cmark-gfm extension \(name)")
+        }
+        self.options = options
+        var bits = CMARK_OPT_DEFAULT
+        if options.smartPunctuation { bits |= CMARK_OPT_SMART }
+        if options.footnotes { bits |= CMARK_OPT_FOOTNOTES }
+        if options.unsafeHTML { bits |= CMARK_OPT_UNSAFE }
+        self.cmarkOptions = bits
+    }
+
+    /// Renders `markdown`.
+    /// - Parameters:
+    ///   - lineOffset: added to every reported line, for Markdown that starts below front matter.
+    ///   - rewriteLink: given each link destination as written, returns the one to emit (nil keeps it).
+    public func render(
+        _ markdown: String,
+        lineOffset: Int = 0,
+        rewriteLink: ((LinkReference) -> String?)? = nil
+    ) -> RenderedMarkdown {
+        guard let parser = cmark_parser_new(cmarkOptions) else { preconditionFailure("cmark_parser_new failed") }
+        defer { cmark_parser_free(parser) }
+        for name in options.extensions {
+            cmark_parser_attach_syntax_extension(parser, CmarkRuntime.extensions[name])
+        }
+        var markdown = markdown
+        markdown.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        let finished = CmarkRuntime.finishLock.withLock { cmark_parser_finish(parser) }
+        guard let document = finished else { preconditionFailure("cmark_parser_finish failed") }
+        defer { cmark_node_free(document) }
+
+        var walk = DocumentWalk(lineOffset: lineOffset, rewriteLink: rewriteLink)
+        walk.visit(document)
+        let extensions = cmark_parser_get_syntax_extensions(parser)
+        let headings = options.headingIDs ? assignHeadingIDs(walk.headingNodes, extensions: extensions) : []
+
+        guard let html = cmark_render_html(document, cmarkOptions, extensions) else {
+            preconditionFailure("cmark_render_html failed")
+        }
+        defer { free(html) }
+        return RenderedMarkdown(html: String(cString: html), headings: headings, links: walk.links)
+    }
+
+    /// Replaces each heading by a custom block holding the same HTML plus an `id`.
+    ///
+    /// cmark-gfm's HTML renderer has no attribute hook, and a custom block cannot hold inlines, so
+    /// the heading is rendered on its own (`<hN>…</hN>`), the id is put into its opening tag, and a
+    /// custom block whose enter string is that HTML takes its place: cmark writes it as it is.
+    private func assignHeadingIDs(
+        _ nodes: [(node: OpaquePointer, level: Int, text: String)], extensions: UnsafeMutablePointer<cmark_llist>?
+    ) -> [Heading] {
+        var slugger = HeadingSlugger()
+        var headings: [Heading] = []
+        headings.reserveCapacity(nodes.count)
+        for (node, level, text) in nodes {
+            let id = slugger.uniqueID(for: text)
+            headings.append(Heading(level: level, text: text, id: id))
+            guard let rendered = cmark_render_html(node, cmarkOptions, extensions) else { continue }
+            let html = String(cString: rendered)
+            free(rendered)
+            let openTag = "<h\(level)>"
+            guard html.hasPrefix(openTag), let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            let withID = "<h\(level) id=\"\(id.htmlEscaped)\">" + html.dropFirst(openTag.count).dropLast()
+            cmark_node_set_on_enter(block, withID)
+            cmark_node_set_on_exit(block, "")
+            cmark_node_insert_before(node, block)
+            cmark_node_free(node)
+        }
+        return headings
+    }
+}
+
+/// One walk over the AST with cmark's iterator: collects headings and links, rewrites destinations.
+private struct DocumentWalk {
+    let lineOffset: Int
+    let rewriteLink: ((LinkReference) -> String?)?
+    var links: [LinkReference] = []
+    var headingNodes: [(node: OpaquePointer, level: Int, text: String)] = []
+
+    init(lineOffset: Int, rewriteLink: ((LinkReference) -> String?)?) {
+        self.lineOffset = lineOffset
+        self.rewriteLink = rewriteLink
+    }
+
+    mutating func visit(_ document: OpaquePointer) {
+        guard let iterator = cmark_iter_new(document) else { return }
+        defer { cmark_iter_free(iterator) }
+        var headingText: String? = nil
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            switch (type, event) {
+            case (CMARK_NODE_HEADING, CMARK_EVENT_ENTER):
+                headingText = ""
+            case (CMARK_NODE_HEADING, CMARK_EVENT_EXIT):
+                headingNodes.append((node, Int(cmark_node_get_heading_level(node)), headingText ?? ""))
+                headingText = nil
+            case (CMARK_NODE_TEXT, _), (CMARK_NODE_CODE, _):
+                if headingText != nil, let literal = cmark_node_get_literal(node) {
+                    headingText! += String(cString: literal)
+                }
+            case (CMARK_NODE_LINK, CMARK_EVENT_ENTER), (CMARK_NODE_IMAGE, CMARK_EVENT_ENTER):
+                visitLink(node, isImage: type == CMARK_NODE_IMAGE)
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func visitLink(_ node: OpaquePointer, isImage: Bool) {
+        let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+        let location = SourceLocation(
+            line: Int(cmark_node_get_start_line(node)) + lineOffset,
+            column: Int(cmark_node_get_start_column(node))
+        )
+        let reference = LinkReference(destination: destination, location: location, isImage: isImage)
+        links.append(reference)
+        if let rewritten = rewriteLink?(reference), rewritten != destination {
+            cmark_node_set_url(node, rewritten)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The write phase: the whole site goes to a staging folder beside the output folder, which is
+/// swapped in only when every file was written. A failed build leaves the output folder as it was.
+public struct OutputWriter: Sendable {
+    /// Marks a folder as made by sitegen: only such a folder (or an empty one) is ever replaced.
+    public static let markerName = ".sitegen-output"
+
+    public let output: URL
+    public let displayPath: String
+
+    public init(output: URL, displayPath: String) {
+        self.output = output.standardizedFileURL
+        self.displayPath = displayPath
+    }
+
+    private var parent: URL { output.deletingLastPathComponent() }
+    private var staging: URL { parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-staging") }
+    private var retired: URL { parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-old") }
+    private var lockFile: URL { parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-lock") }
+
+    /// Why the output folder must not be replaced, or nil if it may.
+    public func refusal(protecting protected: [URL]) -> String? {
+        let path = output.resolvingSymlinksInPath().path
+        if path == "/" { return "refusing to write the site to /" }
+        for folder in protected {
+            let other = folder.standardizedFileURL.resolvingSymlinksInPath().path
+            if path == other || other.hasPrefix(path + "/") || path.hasPrefix(other + "/") {
+                return "refusing to use \(displayPath) as the output folder: it overlaps \(folder.path), which sitegen reads"
+            }
+        }
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        guard isDirectory.boolValue else { return "\(displayPath) exists and is not a folder; remove it or choose another --output" }
+        let entries = (try? fileManager.contentsOfDirectory(atPath: path)) ?? []
+        if entries.isEmpty || entries.contains(Self.markerName) { return nil }
+        return "refusing to replace \(displayPath): it is not empty and was not made by sitegen (no \(Self.markerName) file); choose an empty or new folder"
+    }
+
+    /// Holds an exclusive lock on the output for the duration of `body`: a second build of the same
+    /// output waits for the first instead of interleaving with it.
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let descriptor = open(lockFile.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputError("cannot create the lock file \(lockFile.path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw OutputError("cannot lock \(lockFile.path): \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    /// Writes `files` and swaps them in. Files whose bytes did not change keep their modification
+    /// time, so deploy tools that compare times send only what changed.
+    public func write(_ files: [OutputFile], jobs: Int) throws {
+        let fileManager = FileManager.default
+        try? fileManager.removeItem(at: staging)
+        try? fileManager.removeItem(at: retired)
+        do {
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).sorted()
+            for folder in folders where !folder.isEmpty {
+                try fileManager.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+            let failure = FirstError()
+            Parallel.forEach(files, jobs: jobs) { file in
+                do { try writeFile(file) } catch { failure.record(error) }
+            }
+            if let error = failure.error { throw error }
+            try Data().write(to: staging.appendingPathComponent(Self.markerName))
+            try swapIn()
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    private func writeFile(_ file: OutputFile) throws {
+        let target = staging.appendingPathComponent(file.path)
+        let previous = output.appendingPathComponent(file.path)
+        let data: Data
+        switch file.contents {
+        case .text(let text): data = Data(text.utf8)
+        case .copy(let source):
+            guard let bytes = FileManager.default.contents(atPath: source) else { throw OutputError("cannot read \(source)") }
+            data = bytes
+        }
+        try data.write(to: target)
+        // Same bytes as the published file: carry its time over.
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: previous.path),
+           let size = attributes[.size] as? Int, size == data.count,
+           let modified = attributes[.modificationDate] as? Date,
+           FileManager.default.contents(atPath: previous.path) == data {
+            try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: target.path)
+        }
+    }
+
+    private func swapIn() throws {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: output.path) {
+            try fileManager.moveItem(at: output, to: retired)
+            do {
+                try fileManager.moveItem(at: staging, to: output)
+            } catch {
+                try? fileManager.moveItem(at: retired, to: output)
+                throw error
+            }
+            try? fileManager.removeItem(at: retired)
+        } else {
+            try fileManager.moveItem(at: staging, to: output)
+        }
+    }
+}
+
+public struct OutputError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The first error of concurrent work.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    func record(_ error: Error) { lock.withLock { if stored == nil { stored = error } } }
+    var error: Error? { lock.withLock { stored } }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Work spread over a fixed number of threads, results in input order whatever the timing.
+enum Parallel {
+    static func map<Input: Sendable, Output: Sendable>(_ inputs: [Input], jobs: Int, _ transform: @Sendable (Input) -> Output) -> [Output] {
+        let results = ResultSlots<Output>(count: inputs.count)
+        let workers = max(1, min(jobs, inputs.count))
+        if workers == 1 {
+            return inputs.map(transform)
+        }
+        // Each worker takes the next index; slots are written once each, so order is the input's.
+        let next = AtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let index = next.increment()
+                guard index < inputs.count else { break }
+                results.set(index, transform(inputs[index]))
+            }
+        }
+        return results.values
+    }
+
+    static func forEach<Input: Sendable>(_ inputs: [Input], jobs: Int, _ body: @Sendable (Input) -> Void) {
+        _ = map(inputs, jobs: jobs) { body($0) }
+    }
+}
+
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { defer { value += 1 }; return value } }
+}
+
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
+    var values: [Value] { lock.withLock { slots.map { $0! } } }
+}

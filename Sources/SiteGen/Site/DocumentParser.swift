@@ -1,0 +1,96 @@
+import Foundation
+
+/// The parse phase for one file: front matter, then Markdown rendered with links rewritten.
+public struct DocumentParser: Sendable {
+    public let renderer: MarkdownRenderer
+    public let links: LinkResolver
+
+    public init(renderer: MarkdownRenderer, links: LinkResolver) {
+        self.renderer = renderer
+        self.links = links
+    }
+
+    public func parse(_ source: SourceFile) -> (Document?, [Diagnostic]) {
+        let split: FrontMatterSplit
+        switch FrontMatterSplit.split(source) {
+        case .success(let value): split = value
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+        var fields: FrontMatter
+        switch FrontMatter.parse(split, of: source) {
+        case .success(let value): fields = value
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+        let kind = PageKind(path: source.path)
+        var title: String?
+        var ambassador: AmbassadorFields?
+        var event: EventFields?
+        switch kind {
+        case .ambassador:
+            ambassador = readAmbassador(&fields)
+            title = ambassador?.name
+        case .event:
+            title = fields.string("title", required: "Diplomatic relations established")
+            if let date = fields.date("date", required: true) {
+                let related = fields.stringList("pages") + fields.stringList("ambassadors")
+                event = EventFields(date: date, related: related.map { (path: $0.0, location: $0.1) })
+            } else {
+                _ = fields.stringList("pages") + fields.stringList("ambassadors")
+            }
+        default:
+            title = fields.string("title", required: "History")
+        }
+        let description = fields.string("description")
+        let layout = fields.string("layout")
+        let draft = fields.bool("draft") ?? false
+        let toc = fields.bool("toc")
+        fields.reportUnknownKeys()
+        var diagnostics = fields.diagnostics
+
+        let holderURL = kind == .event ? SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md") : SitePath.pageURL(forSource: source.path)
+        var body = renderer.render(split.body, lineOffset: split.bodyLineOffset) { link in
+            links.rewrite(link.destination, from: source.path, holderURL: holderURL)
+        }
+        if kind == .event {
+            body.html = Self.prefixFootnoteIDs(body.html, with: SitePath.eventAnchor(forSource: source.path))
+        }
+        if let layout, layout.isEmpty || PathSafety.problem(in: layout) != nil {
+            diagnostics.append(.error(source.displayPath, line: fields.location(of: "layout").line, column: fields.location(of: "layout").column,
+                                      "`layout` must name a template in templates/, such as page"))
+        }
+        guard let title, diagnostics.allSatisfy({ $0.severity == .warning }),
+              kind != .ambassador || ambassador != nil, kind != .event || event != nil
+        else { return (nil, diagnostics) }
+        let document = Document(source: source, kind: kind, title: title, description: description, layout: layout,
+                                draft: draft, tableOfContents: toc, ambassador: ambassador, event: event, body: body,
+                                holderURL: holderURL)
+        return (document, diagnostics)
+    }
+
+    private func readAmbassador(_ fields: inout FrontMatter) -> AmbassadorFields? {
+        let name = fields.string("name", required: "John Gunther Dean")
+        let title = fields.string("title", required: "Ambassador")
+        let appointed = fields.date("appointed")
+        let credentials = fields.date("credentials")
+        let left = fields.date("left")
+        let appointedBy = fields.string("appointed_by")
+        let inferred = fields.bool("appointed_by_inferred") ?? false
+        guard let name, let title else { return nil }
+        var locations: [String: SourceLocation] = [:]
+        for key in ["appointed", "credentials", "left"] { locations[key] = fields.location(of: key) }
+        return AmbassadorFields(name: name, title: title, appointed: appointed, credentials: credentials, left: left,
+                                appointedBy: appointedBy, appointedByInferred: inferred, locations: locations)
+    }
+
+    /// Several events share the timeline page, and cmark-gfm names notes `fn-1` in each of them;
+    /// prefixing with the event's anchor keeps ids unique. Attribute values are the only place
+    /// cmark writes an unescaped `"`, so the replacements touch nothing else.
+    static func prefixFootnoteIDs(_ html: String, with anchor: String) -> String {
+        guard html.contains("fn") else { return html }
+        return html
+            .replacingOccurrences(of: "id=\"fn-", with: "id=\"fn-\(anchor)-")
+            .replacingOccurrences(of: "href=\"#fn-", with: "href=\"#fn-\(anchor)-")
+            .replacingOccurrences(of: "id=\"fnref-", with: "id=\"fnref-\(anchor)-")
+            .replacingOccurrences(of: "href=\"#fnref-", with: "href=\"#fnref-\(anchor)-")
+    }
+}

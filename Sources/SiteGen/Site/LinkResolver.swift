@@ -1,0 +1,82 @@
+import Foundation
+
+/// What a link destination written in Markdown points at.
+public enum LinkTarget: Sendable, Equatable {
+    /// Another site (`https://…`, `mailto:…`): left as written.
+    case external
+    /// A heading or note of the page holding the link (`#term`).
+    case sameDocument(fragment: String)
+    /// A content file by source path (`history.md#cold-war`, `../ambassadors/dean.md`).
+    case content(path: String, fragment: String?)
+    /// A destination sitegen cannot use, with what to write instead.
+    case invalid(String)
+}
+
+/// Maps source paths to output URLs, for rewriting and checking links between pages.
+public struct LinkResolver: Sendable {
+    /// Every content path that becomes something linkable, with its URL (events: the timeline's anchor).
+    public let urls: [String: String]
+    /// Static files of `content/`, copied as they are.
+    public let staticFiles: Set<String>
+
+    public init(markdownPaths: [String], staticFiles: [String]) {
+        var urls: [String: String] = [:]
+        for path in markdownPaths {
+            switch PageKind(path: path) {
+            case .event: urls[path] = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md") + "#" + SitePath.eventAnchor(forSource: path)
+            default: urls[path] = SitePath.pageURL(forSource: path)
+            }
+        }
+        self.urls = urls
+        self.staticFiles = Set(staticFiles)
+    }
+
+    public func target(of destination: String, from sourcePath: String) -> LinkTarget {
+        if destination.isEmpty { return .invalid("link has no destination") }
+        if destination.hasPrefix("#") { return .sameDocument(fragment: String(destination.dropFirst())) }
+        if destination.hasPrefix("//") || destination.range(of: "^[A-Za-z][A-Za-z0-9+.-]*:", options: .regularExpression) != nil {
+            return .external
+        }
+        if destination.hasPrefix("/") {
+            return .invalid("link \(destination) starts with /, which breaks when the site is served under a subpath; link by source path instead, e.g. history.md")
+        }
+        let hashIndex = destination.firstIndex(of: "#")
+        let pathPart = String(destination[..<(hashIndex ?? destination.endIndex)])
+        let fragment = hashIndex.map { String(destination[destination.index(after: $0)...]) }
+        let decoded = pathPart.removingPercentEncoding ?? pathPart
+        guard let joined = SitePath.join(sourcePath: sourcePath, decoded) else {
+            return .invalid("link \(destination) leads outside the content folder")
+        }
+        if decoded.hasSuffix(".md") || staticFiles.contains(joined) {
+            return .content(path: joined, fragment: fragment)
+        }
+        let hint: String
+        if decoded.hasSuffix("/") || decoded.isEmpty {
+            let folder = decoded.isEmpty ? "" : decoded
+            hint = "link to a page by its source file, e.g. \(folder)index.md"
+        } else {
+            hint = "link to a page by its source file, e.g. \(decoded).md"
+        }
+        return .invalid("link \(destination) is not a content file; \(hint)")
+    }
+
+    /// The destination to write in the page at `holderURL`, or nil to keep it as written.
+    public func rewrite(_ destination: String, from sourcePath: String, holderURL: String) -> String? {
+        guard case .content(let path, let fragment) = target(of: destination, from: sourcePath) else { return nil }
+        if let url = urls[path] {
+            var relative: String
+            if let hash = url.firstIndex(of: "#") {
+                let page = String(url[..<hash])
+                relative = (page == holderURL ? "" : SitePath.relative(from: holderURL, to: page)) + url[hash...]
+            } else {
+                relative = SitePath.relative(from: holderURL, to: url)
+                if let fragment { relative += "#" + fragment }
+            }
+            return relative
+        }
+        if staticFiles.contains(path) {
+            return SitePath.relative(from: holderURL, to: path) + (fragment.map { "#" + $0 } ?? "")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,45 @@
+/// The resolved site: every page that will be written, and the relations computed between them.
+public struct Site: Sendable {
+    public var config: SiteConfig
+    /// Pages that get their own output page, sorted by source path (events and drafts excluded).
+    public var pages: [Document]
+    /// Chiefs of mission in order of service.
+    public var chiefs: [ChiefOfMission]
+    /// Events in chronological order, ties broken by source path.
+    public var events: [Document]
+    /// Files of `content/` copied as they are: (path inside content/, absolute path on disk).
+    public var staticFiles: [(path: String, sourceFile: String)]
+    /// The latest date the ambassadors' record mentions: "as recorded to" on the home page.
+    public var recordEnd: PartialDate?
+
+    public func page(at path: String) -> Document? { pages.first { $0.path == path } }
+
+    /// The chief of mission in office on `date`: the one who took charge last on or before it and
+    /// had not left; a date known only to the month or year is looked up at its first day, then its last.
+    public func chiefInOffice(on date: PartialDate) -> ChiefOfMission? {
+        for day in [date.earliest, date.latest] {
+            let candidates = chiefs.filter { chief in
+                guard let start = chief.fields.start, start.earliest <= day else { return false }
+                if let left = chief.fields.left { return day <= left.latest }
+                return true
+            }
+            if let chief = candidates.last { return chief }
+        }
+        return nil
+    }
+}
+
+/// One chief of mission with what is computed from the others.
+public struct ChiefOfMission: Sendable {
+    public var document: Document
+    public var fields: AmbassadorFields
+    /// 1 for the first ambassador; nil for chargés d'affaires.
+    public var number: Int?
+    public var predecessorPath: String?
+    public var successorPath: String?
+    /// `left`, or when not recorded, the successor's start.
+    public var end: PartialDate?
+    public var endIsSuccessorStart: Bool
+
+    public var path: String { document.path }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The site's settings, from `content/site.yaml`.
+public struct SiteConfig: Sendable {
+    public static let fileName = "site.yaml"
+
+    public var title: String
+    public var language: String
+    public var description: String
+    /// Absolute URL the site is published at (`https://example.org/mali/`), for the sitemap only.
+    public var baseURL: String?
+    /// Raw HTML in Markdown passes through only when this is true.
+    public var unsafeHTML: Bool
+    /// Pages of the navigation bar, by source path, in order.
+    public var navigation: [(path: String, location: SourceLocation)]
+    /// The credit line every page carries for the article the site is built from.
+    public var sourceCredit: SourceCredit?
+
+    public struct SourceCredit: Sendable {
+        public var title: String
+        public var url: String
+        public var license: String
+        public var licenseURL: String
+    }
+
+    /// Reads the settings; nil when they are unusable (the diagnostics say why).
+    public static func parse(_ source: SourceFile?, displayPath: String, into diagnostics: inout DiagnosticList) -> SiteConfig? {
+        guard let source else {
+            diagnostics.append(.error(displayPath, "site settings file is missing: create it with at least `title:` and `language:`"))
+            return nil
+        }
+        let split = FrontMatterSplit(yaml: source.text, yamlFirstLine: 1, body: "", bodyLineOffset: 0)
+        var fields: FrontMatter
+        switch FrontMatter.parse(split, of: source) {
+        case .success(let parsed): fields = parsed
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        }
+        let title = fields.string("title", required: "Mali–United States relations")
+        let language = fields.string("language", required: "en")
+        let description = fields.string("description") ?? ""
+        let baseURL = fields.string("base_url")
+        let unsafeHTML = fields.bool("unsafe_html") ?? false
+        let navigation = fields.stringList("navigation").map { (path: $0.0, location: $0.1) }
+        var credit: SourceCredit?
+        if let creditTitle = fields.string("source_title") {
+            credit = SourceCredit(
+                title: creditTitle,
+                url: fields.string("source_url", required: "https://en.wikipedia.org/wiki/…") ?? "",
+                license: fields.string("source_license", required: "CC BY-SA 4.0") ?? "",
+                licenseURL: fields.string("source_license_url", required: "https://creativecommons.org/licenses/by-sa/4.0/") ?? "")
+        }
+        fields.reportUnknownKeys()
+        diagnostics.append(contentsOf: fields.diagnostics)
+        if let language, language.range(of: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", options: .regularExpression) == nil {
+            let location = fields.location(of: "language")
+            diagnostics.error(source.displayPath, location, "`language` must be a language tag such as en or en-US, not \(language)")
+        }
+        if let baseURL, let problem = Self.baseURLProblem(baseURL) {
+            diagnostics.error(source.displayPath, fields.location(of: "base_url"), problem)
+        }
+        guard let title, let language, fields.diagnostics.allSatisfy({ $0.severity == .warning }) else { return nil }
+        return SiteConfig(title: title, language: language, description: description, baseURL: baseURL.map(Self.withTrailingSlash),
+                          unsafeHTML: unsafeHTML, navigation: navigation, sourceCredit: credit)
+    }
+
+    /// Why a base URL is unusable, or nil.
+    public static func baseURLProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+              components.query == nil, components.fragment == nil
+        else { return "base URL must be an absolute http or https address such as https://example.org/mali/, not \(text)" }
+        return nil
+    }
+
+    static func withTrailingSlash(_ url: String) -> String { url.hasSuffix("/") ? url : url + "/" }
+}

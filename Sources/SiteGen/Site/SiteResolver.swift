@@ -1,0 +1,191 @@
+/// The resolve phase: builds the site model from parsed documents and checks everything that
+/// spans files (output collisions, links and anchors, references, ambassadors' terms).
+public struct SiteResolver {
+    public let config: SiteConfig
+    public let configSource: SourceFile
+    public let links: LinkResolver
+
+    public init(config: SiteConfig, configSource: SourceFile, links: LinkResolver) {
+        self.config = config
+        self.configSource = configSource
+        self.links = links
+    }
+
+    /// Ids that templates give every page of a kind, so links may point at them.
+    public static func templateAnchors(for kind: PageKind) -> Set<String> {
+        switch kind {
+        case .ambassador: return ["main", "term", "events", "notes"]
+        case .timeline: return ["main", "jump"]
+        case .ambassadorIndex: return ["main", "index"]
+        default: return ["main"]
+        }
+    }
+
+    public func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)],
+                        diagnostics: inout DiagnosticList) -> Site {
+        let published = documents.filter { !$0.draft }
+        let drafts = Set(documents.filter(\.draft).map(\.path))
+        let byPath = Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) })
+        let pages = published.filter { $0.kind != .event }.sorted { $0.path < $1.path }
+        let events = published.filter { $0.kind == .event }.sorted {
+            ($0.event!.date, $0.path) < ($1.event!.date, $1.path)
+        }
+        checkCollisions(pages, staticFiles: staticFiles.map(\.path), diagnostics: &diagnostics)
+        let chiefs = orderChiefs(pages.filter { $0.kind == .ambassador }, diagnostics: &diagnostics)
+        var site = Site(config: config, pages: pages, chiefs: chiefs, events: events,
+                        staticFiles: staticFiles,
+                        recordEnd: chiefs.flatMap { [$0.fields.appointed, $0.fields.credentials, $0.fields.left] }.compactMap { $0 }.max())
+        if !pages.contains(where: { $0.path == "index.md" }) {
+            diagnostics.append(.error(configSource.displayPath.replacingLastComponent(with: "index.md"),
+                                      "the site has no home page: create index.md with a title"))
+        }
+        let anchors = anchorsByURL(site)
+        checkLinks(published, anchors: anchors, drafts: drafts, byPath: byPath, diagnostics: &diagnostics)
+        checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
+        for (path, location) in config.navigation {
+            if byPath[path] == nil || drafts.contains(path) || PageKind(path: path) == .event {
+                diagnostics.error(configSource.displayPath, location, "navigation names \(path), which is not a published page")
+            }
+        }
+        site.pages = pages
+        return site
+    }
+
+    private func checkCollisions(_ pages: [Document], staticFiles: [String], diagnostics: inout DiagnosticList) {
+        var owners: [String: String] = [:]
+        for page in pages {
+            let output = SitePath.pageURL(forSource: page.path) + "index.html"
+            if let first = owners[output] {
+                diagnostics.append(.error(page.source.displayPath, "\(page.path) and \(first) would both be written to \(output); rename one"))
+            } else {
+                owners[output] = page.path
+            }
+        }
+        for path in staticFiles {
+            if let first = owners[path] {
+                diagnostics.append(.error(path, "this file and \(first) would both be written to \(path)"))
+            }
+        }
+    }
+
+    private func orderChiefs(_ documents: [Document], diagnostics: inout DiagnosticList) -> [ChiefOfMission] {
+        var dated: [(Document, AmbassadorFields, PartialDate)] = []
+        for document in documents {
+            guard let fields = document.ambassador else { continue }
+            guard let start = fields.start else {
+                diagnostics.append(.error(document.source.displayPath, "a chief of mission needs `appointed` or `credentials` to be placed in order of service"))
+                continue
+            }
+            if let left = fields.left, left.latest < start.earliest {
+                let location = fields.locations["left"] ?? SourceLocation(line: 1, column: 1)
+                diagnostics.error(document.source.displayPath, location, "term ends (\(left)) before it starts (\(start))")
+            }
+            dated.append((document, fields, start))
+        }
+        dated.sort { ($0.2, $0.0.path) < ($1.2, $1.0.path) }
+        var chiefs: [ChiefOfMission] = []
+        var number = 0
+        for (index, (document, fields, _)) in dated.enumerated() {
+            if fields.isAmbassador { number += 1 }
+            let successor = index + 1 < dated.count ? dated[index + 1] : nil
+            chiefs.append(ChiefOfMission(
+                document: document, fields: fields, number: fields.isAmbassador ? number : nil,
+                predecessorPath: index > 0 ? dated[index - 1].0.path : nil, successorPath: successor?.0.path,
+                end: fields.left ?? successor?.2, endIsSuccessorStart: fields.left == nil && successor != nil))
+            if let successor, let left = fields.left, successor.2.latest < left.earliest {
+                let location = successor.1.locations[successor.1.credentials != nil ? "credentials" : "appointed"] ?? SourceLocation(line: 1, column: 1)
+                diagnostics.warning(successor.0.source.displayPath, location,
+                                    "term starts (\(successor.2)) before the previous chief, \(fields.name), left (\(left))")
+            }
+        }
+        return chiefs
+    }
+
+    /// Every id each output page has, to check `#fragment` links against.
+    func anchorsByURL(_ site: Site) -> [String: Set<String>] {
+        var anchors: [String: Set<String>] = [:]
+        for page in site.pages {
+            anchors[SitePath.pageURL(forSource: page.path)] = Set(page.body.headings.map(\.id)).union(Self.templateAnchors(for: page.kind))
+        }
+        let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
+        var timeline = anchors[timelineURL] ?? Self.templateAnchors(for: .timeline)
+        for event in site.events {
+            timeline.insert(SitePath.eventAnchor(forSource: event.path))
+            timeline.formUnion(event.body.headings.map(\.id))
+        }
+        for chief in site.chiefs { timeline.insert(TimelineEntry.termAnchor(chief)) }
+        for entry in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { timeline.insert(entry.id) }
+        anchors[timelineURL] = timeline
+        let indexURL = SitePath.pageURL(forSource: PageKind.ambassadorsFolder + "/index.md")
+        anchors[indexURL, default: Self.templateAnchors(for: .ambassadorIndex)].formUnion(site.chiefs.map { SitePath.eventAnchor(forSource: $0.path) })
+        return anchors
+    }
+
+    private func checkLinks(_ documents: [Document], anchors: [String: Set<String>], drafts: Set<String>,
+                            byPath: [String: Document], diagnostics: inout DiagnosticList) {
+        for document in documents {
+            for link in document.body.links {
+                let shown = document.source.displayPath
+                switch links.target(of: link.destination, from: document.path) {
+                case .external:
+                    break
+                case .invalid(let message):
+                    diagnostics.error(shown, link.location, message)
+                case .sameDocument(let fragment):
+                    if !(anchors[document.holderURL]?.contains(fragment) ?? false) {
+                        diagnostics.error(shown, link.location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors[document.holderURL]))")
+                    }
+                case .content(let path, let fragment):
+                    if links.staticFiles.contains(path) { break }
+                    guard byPath[path] != nil else {
+                        diagnostics.error(shown, link.location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
+                        continue
+                    }
+                    if drafts.contains(path) {
+                        diagnostics.error(shown, link.location, "link to \(path), which is a draft and will not be published")
+                        continue
+                    }
+                    guard let fragment, PageKind(path: path) != .event, let url = links.urls[path] else { continue }
+                    if !(anchors[url]?.contains(fragment) ?? false) {
+                        diagnostics.error(shown, link.location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors[url]))")
+                    }
+                }
+            }
+        }
+    }
+
+    private func checkReferences(_ events: [Document], byPath: [String: Document], diagnostics: inout DiagnosticList) {
+        for event in events {
+            for (path, location) in event.event?.related ?? [] {
+                guard let target = byPath[path] else {
+                    diagnostics.error(event.source.displayPath, location, "refers to \(path), which does not exist (paths are from the content folder, e.g. ambassadors/john-gunther-dean.md)\(pathSuggestion(path, in: byPath.keys))")
+                    continue
+                }
+                if target.draft {
+                    diagnostics.error(event.source.displayPath, location, "refers to \(path), which is a draft")
+                } else if target.kind == .event {
+                    diagnostics.error(event.source.displayPath, location, "refers to another event, \(path); name pages and ambassadors here")
+                }
+            }
+        }
+    }
+
+    private func suggestion(_ fragment: String, in ids: Set<String>?) -> String {
+        guard let near = ids?.min(by: { (editDistance($0, fragment), $0) < (editDistance($1, fragment), $1) }),
+              editDistance(near, fragment) <= 3 else { return "" }
+        return "; did you mean #\(near)?"
+    }
+
+    private func pathSuggestion(_ path: String, in paths: some Sequence<String>) -> String {
+        guard let near = paths.min(by: { (editDistance($0, path), $0) < (editDistance($1, path), $1) }),
+              editDistance(near, path) <= 4 else { return "" }
+        return "; did you mean \(near)?"
+    }
+}
+
+extension String {
+    func replacingLastComponent(with name: String) -> String {
+        guard let slash = lastIndex(of: "/") else { return name }
+        return String(self[...slash]) + name
+    }
+}

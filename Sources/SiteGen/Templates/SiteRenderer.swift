@@ -1,0 +1,232 @@
+import Foundation
+
+/// A file of the finished site: its path inside the output folder and its bytes.
+public struct OutputFile: Sendable {
+    public var path: String
+    public var contents: Contents
+
+    public enum Contents: Sendable {
+        case text(String)
+        /// A file copied from disk as it is (assets, static content files).
+        case copy(from: String)
+    }
+}
+
+/// The render phase: fills the templates for every page of the resolved site.
+public struct SiteRenderer: Sendable {
+    public let site: Site
+    public let templates: TemplateSet
+    /// Absolute URL of the published site, for the sitemap; nil writes no sitemap.
+    public let baseURL: String?
+
+    /// A page with at least this many section headings gets a table of contents unless it says otherwise.
+    static let tableOfContentsMinimum = 3
+
+    public init(site: Site, templates: TemplateSet, baseURL: String?) {
+        self.site = site
+        self.templates = templates
+        self.baseURL = baseURL
+    }
+
+    /// Pages whose layout does not exist, found before anything is rendered.
+    public func checkLayouts(into diagnostics: inout DiagnosticList) {
+        for page in site.pages {
+            let layout = page.layout ?? page.kind.defaultLayout
+            if !templates.names.contains(layout) {
+                diagnostics.append(.error(page.source.displayPath, "layout `\(layout)` does not exist: create templates/\(layout).\(TemplateSet.fileExtension) or name one of \(templates.names.sorted().joined(separator: ", "))"))
+            }
+        }
+        for name in ["404"] where !templates.names.contains(name) {
+            diagnostics.append(.error(templates.displayPaths[TemplateSet.baseLayout]?.replacingLastComponent(with: "\(name).mustache") ?? "templates",
+                                      "missing template \(name).mustache"))
+        }
+    }
+
+    /// The HTML of one page.
+    public func render(_ page: Document) -> OutputFile {
+        let url = SitePath.pageURL(forSource: page.path)
+        var context = commonContext(url: url, title: page.title)
+        context["page"] = pageContext(page, url: url)
+        context["breadcrumbs"] = breadcrumbs(for: page, url: url)
+        let headings = page.body.headings.filter { (2...3).contains($0.level) }
+        if page.tableOfContents ?? (headings.count >= Self.tableOfContentsMinimum), !headings.isEmpty {
+            context["toc"] = headings.map { ["id": $0.id, "text": $0.text, "sub": $0.level == 3] as [String: Any] }
+        }
+        switch page.kind {
+        case .timeline: context["timeline"] = timelineContext(url: url)
+        case .ambassadorIndex: context["index"] = indexContext(url: url)
+        case .ambassador: context["chief"] = site.chiefs.first { $0.path == page.path }.map { chiefContext($0, url: url) }
+        case .page, .event: break
+        }
+        if page.path == "index.md" { context["infobox"] = infoboxContext(url: url) }
+        let layout = page.layout ?? page.kind.defaultLayout
+        context["main"] = templates.render(context, template: layout) ?? ""
+        let html = templates.render(context, template: TemplateSet.baseLayout) ?? ""
+        return OutputFile(path: url + "index.html", contents: .text(html))
+    }
+
+    /// The not-found page, written at the root; servers show it for any missing path.
+    public func renderNotFound() -> OutputFile {
+        var context = commonContext(url: "", title: "Page not found")
+        if let baseURL {
+            // Served for missing paths at any depth, so only absolute URLs are sure to work.
+            context["root"] = baseURL
+        }
+        context["main"] = templates.render(context, template: "404") ?? ""
+        return OutputFile(path: "404.html", contents: .text(templates.render(context, template: TemplateSet.baseLayout) ?? ""))
+    }
+
+    public func renderRobots() -> OutputFile {
+        var text = "User-agent: *\nAllow: /\n"
+        if let baseURL { text += "Sitemap: \(baseURL)sitemap.xml\n" }
+        return OutputFile(path: "robots.txt", contents: .text(text))
+    }
+
+    public func renderSitemap() -> OutputFile? {
+        guard let baseURL else { return nil }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for page in site.pages {
+            xml += "  <url><loc>\((baseURL + SitePath.pageURL(forSource: page.path)).htmlEscaped)</loc></url>\n"
+        }
+        xml += "</urlset>\n"
+        return OutputFile(path: "sitemap.xml", contents: .text(xml))
+    }
+
+    // MARK: Contexts
+
+    private func commonContext(url: String, title: String) -> [String: Any] {
+        let root = SitePath.relative(from: url, to: "")
+        var context: [String: Any] = [
+            "site": ["title": site.config.title, "description": site.config.description],
+            "language": site.config.language,
+            "title": title,
+            "isHome": url.isEmpty,
+            "root": root,
+            "assets": root == "./" ? "assets/" : root + "assets/",
+        ]
+        context["nav"] = site.config.navigation.compactMap { item -> [String: Any]? in
+            guard let page = site.page(at: item.path) else { return nil }
+            let target = SitePath.pageURL(forSource: page.path)
+            return ["title": page.title, "href": SitePath.relative(from: url, to: target), "current": target == url,
+                    "section": !target.isEmpty && url.hasPrefix(target) && target != url]
+        }
+        if let credit = site.config.sourceCredit {
+            context["credit"] = ["title": credit.title, "url": credit.url, "license": credit.license, "licenseURL": credit.licenseURL]
+        }
+        return context
+    }
+
+    private func pageContext(_ page: Document, url: String) -> [String: Any] {
+        var context: [String: Any] = ["title": page.title, "body": page.body.html]
+        if let description = page.description { context["description"] = description }
+        return context
+    }
+
+    private func breadcrumbs(for page: Document, url: String) -> [[String: Any]] {
+        guard !url.isEmpty else { return [] }
+        var crumbs: [[String: Any]] = []
+        if let home = site.page(at: "index.md") { crumbs.append(["title": home.title, "href": SitePath.relative(from: url, to: "")]) }
+        let parts = url.split(separator: "/")
+        for depth in 1..<max(parts.count, 1) {
+            let sectionURL = parts.prefix(depth).joined(separator: "/") + "/"
+            if let section = site.pages.first(where: { SitePath.pageURL(forSource: $0.path) == sectionURL }) {
+                crumbs.append(["title": section.title, "href": SitePath.relative(from: url, to: sectionURL)])
+            }
+        }
+        return crumbs
+    }
+
+    private func date(_ date: PartialDate?) -> [String: Any]? {
+        guard let date else { return nil }
+        return ["text": date.displayText, "iso": date.description]
+    }
+
+    private func chiefLink(_ chief: ChiefOfMission, from url: String) -> [String: Any] {
+        ["name": chief.fields.name, "href": SitePath.relative(from: url, to: SitePath.pageURL(forSource: chief.path)), "title": chief.fields.title]
+    }
+
+    private func timelineContext(url: String) -> [String: Any] {
+        let decades = TimelineEntry.decades(of: TimelineEntry.entries(of: site))
+        return [
+            "decades": decades.map { decade -> [String: Any] in
+                ["id": decade.id, "label": decade.label, "entries": decade.entries.map { entryContext($0, url: url) }]
+            },
+            "eventCount": site.events.count,
+            "termCount": site.chiefs.count,
+        ]
+    }
+
+    private func entryContext(_ entry: TimelineEntry, url: String) -> [String: Any] {
+        var context: [String: Any] = ["id": entry.id, "date": date(entry.date)!]
+        switch entry.kind {
+        case .event(let event):
+            context["isEvent"] = true
+            context["title"] = event.title
+            context["body"] = event.body.html
+            context["related"] = (event.event?.related ?? []).compactMap { item -> [String: Any]? in
+                guard let page = site.page(at: item.path) else { return nil }
+                return ["title": page.title, "href": SitePath.relative(from: url, to: SitePath.pageURL(forSource: page.path))]
+            }
+            if let chief = site.chiefInOffice(on: entry.date) {
+                var link = chiefLink(chief, from: url)
+                if let end = site.recordEnd, chief.fields.left == nil, chief.successorPath == nil, entry.date.earliest > end.latest {
+                    link["asOf"] = end.displayText
+                }
+                context["chief"] = link
+            }
+        case .termStart(let chief):
+            context["isTerm"] = true
+            context["chief"] = chiefLink(chief, from: url)
+            context["presented"] = chief.fields.credentials != nil
+            if let number = chief.number { context["number"] = number }
+        }
+        return context
+    }
+
+    private func indexContext(url: String) -> [String: Any] {
+        ["chiefs": site.chiefs.map { chief -> [String: Any] in
+            var row = chiefLink(chief, from: url)
+            row["id"] = SitePath.eventAnchor(forSource: chief.path)
+            if let number = chief.number { row["number"] = number }
+            row["appointed"] = date(chief.fields.appointed)
+            row["credentials"] = date(chief.fields.credentials)
+            row["left"] = date(chief.fields.left)
+            if let by = chief.fields.appointedBy { row["appointedBy"] = by }
+            row["inferred"] = chief.fields.appointedByInferred
+            return row
+        }, "count": site.chiefs.count, "ambassadorCount": site.chiefs.count { $0.number != nil }]
+    }
+
+    private func chiefContext(_ chief: ChiefOfMission, url: String) -> [String: Any] {
+        var context = chiefLink(chief, from: url)
+        if let number = chief.number { context["number"] = number }
+        context["appointed"] = date(chief.fields.appointed)
+        context["credentials"] = date(chief.fields.credentials)
+        context["left"] = date(chief.fields.left)
+        if chief.endIsSuccessorStart { context["until"] = date(chief.end) }
+        if let by = chief.fields.appointedBy { context["appointedBy"] = by }
+        context["inferred"] = chief.fields.appointedByInferred
+        let byPath = Dictionary(uniqueKeysWithValues: site.chiefs.map { ($0.path, $0) })
+        if let path = chief.predecessorPath, let predecessor = byPath[path] { context["predecessor"] = chiefLink(predecessor, from: url) }
+        if let path = chief.successorPath, let successor = byPath[path] { context["successor"] = chiefLink(successor, from: url) }
+        let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
+        let events = site.events.filter { site.chiefInOffice(on: $0.event!.date)?.path == chief.path }
+        context["events"] = events.map { event -> [String: Any] in
+            ["title": event.title, "date": date(event.event!.date)!,
+             "href": SitePath.relative(from: url, to: timelineURL) + "#" + SitePath.eventAnchor(forSource: event.path)]
+        }
+        context["timelineHref"] = SitePath.relative(from: url, to: timelineURL) + "#" + TimelineEntry.termAnchor(chief)
+        return context
+    }
+
+    private func infoboxContext(url: String) -> [String: Any] {
+        var context: [String: Any] = [:]
+        if let latest = site.chiefs.last {
+            var link = chiefLink(latest, from: url)
+            link["since"] = date(latest.fields.start)
+            context["latestChief"] = link
+        }
+        if let end = site.recordEnd { context["recordEnd"] = date(end) }
+        return context
+    }
+}

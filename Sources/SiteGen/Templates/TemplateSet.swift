@@ -1,0 +1,94 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates of `templates/`, parsed and checked, each usable as a layout or a partial.
+public struct TemplateSet: Sendable {
+    private let library: MustacheLibrary
+    public let names: Set<String>
+    /// Where each template came from, for diagnostics.
+    public let displayPaths: [String: String]
+
+    public static let fileExtension = "mustache"
+    /// The layout every page is wrapped in.
+    public static let baseLayout = "base"
+
+    /// Loads every `*.mustache` file; a syntax error or a partial that does not exist is reported
+    /// with the template's file, line and column.
+    public static func load(directory: URL, displayRoot: String, diagnostics: inout DiagnosticList) -> TemplateSet? {
+        let fileManager = FileManager.default
+        guard let names = try? fileManager.contentsOfDirectory(atPath: directory.path) else {
+            diagnostics.append(.error(displayRoot, "templates folder not found; pass --templates DIR"))
+            return nil
+        }
+        var library = MustacheLibrary()
+        var texts: [String: String] = [:]
+        var paths: [String: String] = [:]
+        var failed = false
+        for file in names.sorted() where file.hasSuffix("." + fileExtension) {
+            let name = String(file.dropLast(fileExtension.count + 1))
+            let shown = (displayRoot.hasSuffix("/") ? displayRoot : displayRoot + "/") + file
+            paths[name] = shown
+            guard let data = fileManager.contents(atPath: directory.appendingPathComponent(file).path),
+                  let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(.error(shown, "template cannot be read as UTF-8 text"))
+                failed = true
+                continue
+            }
+            do {
+                library.register(try MustacheTemplate(string: text), named: name)
+                texts[name] = text
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(.error(shown, line: error.context.lineNumber, column: error.context.columnNumber + 1,
+                                          "template syntax error: \(describe(error.error))"))
+                failed = true
+            } catch {
+                diagnostics.append(.error(shown, "template syntax error: \(error)"))
+                failed = true
+            }
+        }
+        for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
+            for (partial, location) in partialReferences(in: text) where paths[partial] == nil {
+                diagnostics.append(.error(paths[name]!, line: location.line, column: location.column,
+                                          "partial `\(partial)` does not exist: create templates/\(partial).\(fileExtension)"))
+                failed = true
+            }
+        }
+        if paths[baseLayout] == nil {
+            diagnostics.append(.error(displayRoot, "missing template \(baseLayout).\(fileExtension), the layout every page is rendered in"))
+            failed = true
+        }
+        return failed ? nil : TemplateSet(library: library, names: Set(paths.keys), displayPaths: paths)
+    }
+
+    /// `{{> name}}` tags with where they stand.
+    static func partialReferences(in text: String) -> [(String, SourceLocation)] {
+        guard let pattern = try? NSRegularExpression(pattern: #"\{\{\s*>\s*([^\s}]+)\s*\}\}"#) else { return [] }
+        let ns = text as NSString
+        return pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { match in
+            let before = ns.substring(to: match.range.location)
+            let line = before.count(where: { $0 == "\n" }) + 1
+            let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+            return (ns.substring(with: match.range(at: 1)), SourceLocation(line: line, column: column))
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        switch error {
+        case .sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened with"
+        case .unfinishedName: return "a tag is not closed with }}"
+        case .expectedSectionEnd: return "a section is never closed ({{/name}} is missing)"
+        case .invalidSetDelimiter: return "invalid set-delimiter tag"
+        case .transformAppliedToInheritanceSection: return "a transform cannot apply to an inherited section"
+        case .illegalTokenInsideInheritSection: return "illegal tag inside an inherited section"
+        case .textInsideInheritSection: return "text inside an inherited section"
+        case .invalidConfigVariableSyntax: return "invalid configuration tag"
+        case .unrecognisedConfigVariable: return "unknown configuration tag"
+        }
+    }
+
+    /// Renders `context` with the template `name`; nil when there is no such template.
+    public func render(_ context: [String: Any], template name: String) -> String? {
+        library.render(context, withTemplate: name)
+    }
+}
