@@ -86,7 +86,7 @@ public struct SiteBuilder: Sendable {
         // parse
         let pages = loaded.sources.filter { $0.path.hasSuffix(".md") }
         let links = LinkResolver(markdownPaths: pages.map(\.path), staticFiles: loaded.staticFiles.map(\.path))
-        let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(unsafeHTML: config.unsafeHTML)), links: links)
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)), links: links)
         let parsed = Parallel.map(pages, jobs: options.jobs) { parser.parse($0) }
         var documents: [Document] = []
         for (document, found) in parsed {

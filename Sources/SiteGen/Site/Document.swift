@@ -3,6 +3,8 @@ public struct Document: Sendable {
     public var source: SourceFile
     public var kind: PageKind
     public var title: String
+    /// A shorter title for the navigation bar.
+    public var navigationTitle: String?
     public var description: String?
     public var layout: String?
     public var draft: Bool

@@ -40,6 +40,7 @@ public struct DocumentParser: Sendable {
         default:
             title = fields.string("title", required: "History")
         }
+        let navigationTitle = fields.string("nav_title")
         let description = fields.string("description")
         let layout = fields.string("layout")
         let draft = fields.bool("draft") ?? false
@@ -61,7 +62,7 @@ public struct DocumentParser: Sendable {
         guard let title, diagnostics.allSatisfy({ $0.severity == .warning }),
               kind != .ambassador || ambassador != nil, kind != .event || event != nil
         else { return (nil, diagnostics) }
-        let document = Document(source: source, kind: kind, title: title, description: description, layout: layout,
+        let document = Document(source: source, kind: kind, title: title, navigationTitle: navigationTitle, description: description, layout: layout,
                                 draft: draft, tableOfContents: toc, ambassador: ambassador, event: event, body: body,
                                 holderURL: holderURL)
         return (document, diagnostics)

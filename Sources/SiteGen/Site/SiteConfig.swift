@@ -11,6 +11,8 @@ public struct SiteConfig: Sendable {
     public var baseURL: String?
     /// Raw HTML in Markdown passes through only when this is true.
     public var unsafeHTML: Bool
+    /// Curly quotes and dashes from straight ones; off keeps a source text's characters as they are.
+    public var smartPunctuation: Bool
     /// Pages of the navigation bar, by source path, in order.
     public var navigation: [(path: String, location: SourceLocation)]
     /// The credit line every page carries for the article the site is built from.
@@ -42,6 +44,7 @@ public struct SiteConfig: Sendable {
         let description = fields.string("description") ?? ""
         let baseURL = fields.string("base_url")
         let unsafeHTML = fields.bool("unsafe_html") ?? false
+        let smartPunctuation = fields.bool("smart_punctuation") ?? true
         let navigation = fields.stringList("navigation").map { (path: $0.0, location: $0.1) }
         var credit: SourceCredit?
         if let creditTitle = fields.string("source_title") {
@@ -62,7 +65,7 @@ public struct SiteConfig: Sendable {
         }
         guard let title, let language, fields.diagnostics.allSatisfy({ $0.severity == .warning }) else { return nil }
         return SiteConfig(title: title, language: language, description: description, baseURL: baseURL.map(Self.withTrailingSlash),
-                          unsafeHTML: unsafeHTML, navigation: navigation, sourceCredit: credit)
+                          unsafeHTML: unsafeHTML, smartPunctuation: smartPunctuation, navigation: navigation, sourceCredit: credit)
     }
 
     /// Why a base URL is unusable, or nil.

@@ -47,10 +47,13 @@ public struct SiteRenderer: Sendable {
         let url = SitePath.pageURL(forSource: page.path)
         var context = commonContext(url: url, title: page.title)
         context["page"] = pageContext(page, url: url)
-        context["breadcrumbs"] = breadcrumbs(for: page, url: url)
+        let crumbs = breadcrumbs(for: page, url: url)
+        context["breadcrumbs"] = crumbs
+        context["hasBreadcrumbs"] = !crumbs.isEmpty
         let headings = page.body.headings.filter { (2...3).contains($0.level) }
         if page.tableOfContents ?? (headings.count >= Self.tableOfContentsMinimum), !headings.isEmpty {
             context["toc"] = headings.map { ["id": $0.id, "text": $0.text, "sub": $0.level == 3] as [String: Any] }
+            context["hasToc"] = true
         }
         switch page.kind {
         case .timeline: context["timeline"] = timelineContext(url: url)
@@ -107,7 +110,7 @@ public struct SiteRenderer: Sendable {
         context["nav"] = site.config.navigation.compactMap { item -> [String: Any]? in
             guard let page = site.page(at: item.path) else { return nil }
             let target = SitePath.pageURL(forSource: page.path)
-            return ["title": page.title, "href": SitePath.relative(from: url, to: target), "current": target == url,
+            return ["title": page.navigationTitle ?? page.title, "href": SitePath.relative(from: url, to: target), "current": target == url,
                     "section": !target.isEmpty && url.hasPrefix(target) && target != url]
         }
         if let credit = site.config.sourceCredit {
@@ -163,10 +166,12 @@ public struct SiteRenderer: Sendable {
             context["isEvent"] = true
             context["title"] = event.title
             context["body"] = event.body.html
-            context["related"] = (event.event?.related ?? []).compactMap { item -> [String: Any]? in
+            let related = Self.markingLast((event.event?.related ?? []).compactMap { item -> [String: Any]? in
                 guard let page = site.page(at: item.path) else { return nil }
                 return ["title": page.title, "href": SitePath.relative(from: url, to: SitePath.pageURL(forSource: page.path))]
-            }
+            })
+            context["related"] = related
+            context["hasRelated"] = !related.isEmpty
             if let chief = site.chiefInOffice(on: entry.date) {
                 var link = chiefLink(chief, from: url)
                 if let end = site.recordEnd, chief.fields.left == nil, chief.successorPath == nil, entry.date.earliest > end.latest {
@@ -199,7 +204,10 @@ public struct SiteRenderer: Sendable {
 
     private func chiefContext(_ chief: ChiefOfMission, url: String) -> [String: Any] {
         var context = chiefLink(chief, from: url)
-        if let number = chief.number { context["number"] = number }
+        if let number = chief.number {
+            context["number"] = number
+            context["ordinal"] = Self.ordinal(number)
+        }
         context["appointed"] = date(chief.fields.appointed)
         context["credentials"] = date(chief.fields.credentials)
         context["left"] = date(chief.fields.left)
@@ -211,12 +219,33 @@ public struct SiteRenderer: Sendable {
         if let path = chief.successorPath, let successor = byPath[path] { context["successor"] = chiefLink(successor, from: url) }
         let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
         let events = site.events.filter { site.chiefInOffice(on: $0.event!.date)?.path == chief.path }
+        context["hasEvents"] = !events.isEmpty
         context["events"] = events.map { event -> [String: Any] in
             ["title": event.title, "date": date(event.event!.date)!,
              "href": SitePath.relative(from: url, to: timelineURL) + "#" + SitePath.eventAnchor(forSource: event.path)]
         }
         context["timelineHref"] = SitePath.relative(from: url, to: timelineURL) + "#" + TimelineEntry.termAnchor(chief)
         return context
+    }
+
+    /// Sets `last` on the final item, for templates that separate items with commas.
+    static func markingLast(_ items: [[String: Any]]) -> [[String: Any]] {
+        var items = items
+        if !items.isEmpty { items[items.count - 1]["last"] = true }
+        return items
+    }
+
+    /// 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st…
+    static func ordinal(_ number: Int) -> String {
+        let suffix: String
+        switch (number % 10, number % 100) {
+        case (_, 11...13): suffix = "th"
+        case (1, _): suffix = "st"
+        case (2, _): suffix = "nd"
+        case (3, _): suffix = "rd"
+        default: suffix = "th"
+        }
+        return "\(number)\(suffix)"
     }
 
     private func infoboxContext(url: String) -> [String: Any] {
