@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(
             name: "SiteGenTests",
             dependencies: ["SiteGen"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import SiteGen
+
+/// Our renderer, with heading ids and link rewriting off, must print exactly what the `cmark-gfm`
+/// command prints for every example of cmark-gfm's own test files, given the same options.
+struct CmarkDifferentialTests {
+    struct Example: CustomStringConvertible, Sendable {
+        var file: String
+        var line: Int
+        var markdown: String
+        var extensions: [String]
+        var smart: Bool
+        var description: String { "\(file):\(line)" }
+    }
+
+    static let testDataFolder: URL = {
+        // Tests/SiteGenTests/ -> project root -> ../shared/cmark-gfm-tests
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.deletingLastPathComponent().appendingPathComponent("shared/cmark-gfm-tests")
+    }()
+
+    /// Extensions as cmark-gfm's own test suite runs each file.
+    static let allExtensions = ["table", "strikethrough", "autolink", "tagfilter", "tasklist", "footnotes"]
+
+    static func examples() throws -> [Example] {
+        var examples: [Example] = []
+        for file in ["spec.txt", "extensions.txt", "regression.txt", "smart_punct.txt"] {
+            let text = try String(contentsOf: testDataFolder.appendingPathComponent(file), encoding: .utf8)
+            let lines = text.components(separatedBy: "\n")
+            var index = 0
+            while index < lines.count {
+                let line = lines[index]
+                guard line.hasPrefix("```````````````````````````````` example") else { index += 1; continue }
+                let tags = line.dropFirst("```````````````````````````````` example".count).split(separator: " ").map(String.init)
+                let start = index + 1
+                var markdown: [String] = []
+                index += 1
+                while index < lines.count, lines[index] != "." {
+                    markdown.append(lines[index])
+                    index += 1
+                }
+                while index < lines.count, !lines[index].hasPrefix("````````````````````````````````") { index += 1 }
+                index += 1
+                var extensions = tags.filter { $0 != "disabled" }
+                if file == "extensions.txt" { extensions = allExtensions }
+                let body = markdown.map { $0.replacingOccurrences(of: "→", with: "\t") }.joined(separator: "\n") + (markdown.isEmpty ? "" : "\n")
+                examples.append(Example(file: file, line: start, markdown: body, extensions: extensions, smart: file == "smart_punct.txt"))
+            }
+        }
+        return examples
+    }
+
+    static func commandOutput(_ example: Example) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/cmark-gfm")
+        var arguments = ["--unsafe"]
+        if example.smart { arguments.append("--smart") }
+        for name in example.extensions { arguments += ["-e", name] }
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(example.markdown.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func everyExampleMatchesTheCmarkGFMCommand() throws {
+        let examples = try Self.examples()
+        #expect(examples.count == 736, "the four files hold 736 examples")
+        var mismatches: [String] = []
+        for example in examples {
+            let renderer = MarkdownRenderer(options: MarkdownOptions(
+                extensions: example.extensions.filter { $0 != "footnotes" },
+                smartPunctuation: example.smart, footnotes: example.extensions.contains("footnotes"),
+                unsafeHTML: true, headingIDs: false))
+            let ours = renderer.render(example.markdown).html
+            let theirs = try Self.commandOutput(example)
+            if ours != theirs { mismatches.append("\(example)\n--- ours\n\(ours)--- cmark-gfm\n\(theirs)") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(examples.count) differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
+    }
+}

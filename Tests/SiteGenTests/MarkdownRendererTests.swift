@@ -1,0 +1,86 @@
+import Testing
+@testable import SiteGen
+
+struct MarkdownRendererTests {
+    let renderer = MarkdownRenderer()
+
+    @Test func headingsGetGitHubStyleIDsUniqueWithinThePage() {
+        let result = renderer.render("# Hello, *World*!\n\n## Hello World\n\n## Hello world\n\n### `code` & C++\n")
+        #expect(result.headings == [
+            Heading(level: 1, text: "Hello, World!", id: "hello-world"),
+            Heading(level: 2, text: "Hello World", id: "hello-world-1"),
+            Heading(level: 2, text: "Hello world", id: "hello-world-2"),
+            Heading(level: 3, text: "code & C++", id: "code--c"),
+        ])
+        #expect(result.html == """
+            <h1 id="hello-world">Hello, <em>World</em>!</h1>
+            <h2 id="hello-world-1">Hello World</h2>
+            <h2 id="hello-world-2">Hello world</h2>
+            <h3 id="code--c"><code>code</code> &amp; C++</h3>
+
+            """)
+    }
+
+    @Test func slugKeepsLettersOfAnyScriptAndDropsPunctuation() {
+        #expect(HeadingSlugger.slug("Modibo Keïta's visit (1961)") == "modibo-keïtas-visit-1961")
+        #expect(HeadingSlugger.slug("U.S.–Africa Leaders Summit") == "usafrica-leaders-summit")
+        var slugger = HeadingSlugger(reserved: ["term"])
+        #expect(slugger.uniqueID(for: "Term") == "term-1")
+        #expect(slugger.uniqueID(for: "Term") == "term-2")
+    }
+
+    @Test func idsAreStableFromRunToRun() {
+        let markdown = "# A\n\n# A\n\n## B\n"
+        #expect(renderer.render(markdown).html == renderer.render(markdown).html)
+    }
+
+    @Test func linksAreListedWithTheirSourcePositionsAndCanBeRewritten() {
+        let markdown = "Intro line.\n\nSee [History](history.md#cold-war) and ![map](map.png), or www.example.com.\n"
+        let result = renderer.render(markdown, lineOffset: 4) { link in
+            link.destination.hasSuffix(".md#cold-war") ? "../history/#cold-war" : nil
+        }
+        #expect(result.links == [
+            LinkReference(destination: "history.md#cold-war", location: SourceLocation(line: 7, column: 5), isImage: false),
+            LinkReference(destination: "map.png", location: SourceLocation(line: 7, column: 40), isImage: true),
+            // cmark-gfm's autolink extension reports the column before the `w`; only external links get it.
+            LinkReference(destination: "http://www.example.com", location: SourceLocation(line: 7, column: 59), isImage: false),
+        ])
+        #expect(result.html == "<p>Intro line.</p>\n<p>See <a href=\"../history/#cold-war\">History</a> and <img src=\"map.png\" alt=\"map\" />, or <a href=\"http://www.example.com\">www.example.com</a>.</p>\n")
+    }
+
+    @Test func footnotesRenderAsANotesSection() {
+        let html = renderer.render("Fact.[^src]\n\n[^src]: A source.\n").html
+        #expect(html == """
+            <p>Fact.<sup class="footnote-ref"><a href="#fn-src" id="fnref-src" data-footnote-ref>1</a></sup></p>
+            <section class="footnotes" data-footnotes>
+            <ol>
+            <li id="fn-src">
+            <p>A source. <a href="#fnref-src" class="footnote-backref" data-footnote-backref aria-label="Back to content">↩</a></p>
+            </li>
+            </ol>
+            </section>
+
+            """)
+    }
+
+    @Test func gfmExtensionsAreOn() {
+        let html = renderer.render("~~gone~~\n\n- [x] done\n\n| a |\n|---|\n| 1 |\n").html
+        #expect(html.contains("<del>gone</del>"))
+        #expect(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" /> done"))
+        #expect(html.contains("<td>1</td>"))
+    }
+
+    @Test func rawHTMLIsDroppedUnlessAskedFor() {
+        let markdown = "<script>alert(1)</script>\n\nText <b>bold</b>\n"
+        #expect(renderer.render(markdown).html == "<!-- raw HTML omitted -->\n<p>Text <!-- raw HTML omitted -->bold<!-- raw HTML omitted --></p>\n")
+        let unsafe = MarkdownRenderer(options: MarkdownOptions(unsafeHTML: true))
+        // The tag filter still disarms <script> when raw HTML is on.
+        #expect(unsafe.render(markdown).html == "&lt;script>alert(1)&lt;/script>\n<p>Text <b>bold</b></p>\n")
+    }
+
+    @Test func smartPunctuationCanBeSwitchedOff() {
+        #expect(renderer.render("\"Don't\" -- go...").html == "<p>“Don’t” – go…</p>\n")
+        let plain = MarkdownRenderer(options: MarkdownOptions(smartPunctuation: false))
+        #expect(plain.render("\"Don't\" -- go...").html == "<p>&quot;Don't&quot; -- go...</p>\n")
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+@testable import SiteGen
+
+struct SitePathTests {
+    @Test func pageURLsArePretty() {
+        #expect(SitePath.pageURL(forSource: "index.md") == "")
+        #expect(SitePath.pageURL(forSource: "history.md") == "history/")
+        #expect(SitePath.pageURL(forSource: "ambassadors/index.md") == "ambassadors/")
+        #expect(SitePath.pageURL(forSource: "ambassadors/vicki-huddleston.md") == "ambassadors/vicki-huddleston/")
+    }
+
+    @Test func relativeURLsWorkFromAnyDepth() {
+        #expect(SitePath.relative(from: "", to: "history/") == "history/")
+        #expect(SitePath.relative(from: "history/", to: "") == "../")
+        #expect(SitePath.relative(from: "", to: "") == "./")
+        #expect(SitePath.relative(from: "ambassadors/x/", to: "ambassadors/") == "../")
+        #expect(SitePath.relative(from: "ambassadors/x/", to: "ambassadors/y/") == "../y/")
+        #expect(SitePath.relative(from: "ambassadors/x/", to: "timeline/") == "../../timeline/")
+        #expect(SitePath.relative(from: "history/", to: "history/") == "./")
+        #expect(SitePath.relative(from: "history/", to: "assets/style.css") == "../assets/style.css")
+    }
+
+    @Test func linksBySourcePathAreResolvedAgainstTheLinkingFile() {
+        let links = LinkResolver(markdownPaths: ["index.md", "history.md", "ambassadors/index.md", "ambassadors/dean.md", "timeline/index.md", "timeline/1960-x.md"], staticFiles: ["images/map.png"])
+        #expect(links.rewrite("history.md#coup", from: "index.md", holderURL: "") == "history/#coup")
+        #expect(links.rewrite("../history.md", from: "ambassadors/dean.md", holderURL: "ambassadors/dean/") == "../../history/")
+        #expect(links.rewrite("dean.md", from: "ambassadors/index.md", holderURL: "ambassadors/") == "dean/")
+        #expect(links.rewrite("../timeline/1960-x.md", from: "ambassadors/dean.md", holderURL: "ambassadors/dean/") == "../../timeline/#1960-x")
+        #expect(links.rewrite("1960-x.md", from: "timeline/other.md", holderURL: "timeline/") == "#1960-x")
+        #expect(links.rewrite("images/map.png", from: "index.md", holderURL: "") == "images/map.png")
+        #expect(links.rewrite("https://example.org/a.md", from: "index.md", holderURL: "") == nil)
+        #expect(links.target(of: "ambassadors/", from: "index.md") == .invalid("link ambassadors/ is not a content file; link to a page by its source file, e.g. ambassadors/index.md"))
+        #expect(links.target(of: "../../etc/passwd.md", from: "index.md") == .invalid("link ../../etc/passwd.md leads outside the content folder"))
+    }
+
+    @Test func unsafePathsAreRefused() {
+        #expect(PathSafety.problem(in: "../x.md") != nil)
+        #expect(PathSafety.problem(in: "/etc/x.md") != nil)
+        #expect(PathSafety.problem(in: "a\\b.md") != nil)
+        #expect(PathSafety.problem(in: "a\u{0}b.md") != nil)
+        #expect(PathSafety.problem(in: "ambassadors/dean.md") == nil)
+    }
+}
