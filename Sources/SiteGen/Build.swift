@@ -11,10 +11,14 @@ public struct BuildOptions: Sendable {
     public var jobs: Int
     /// Run every check but write nothing.
     public var checkOnly: Bool
+    /// The folder the other paths are relative to, and diagnostics' paths too (default: the current folder).
+    public var workingDirectory: String
 
     public init(contentDirectory: String = "content", templatesDirectory: String = "templates",
                 outputDirectory: String = "public", baseURL: String? = nil,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, checkOnly: Bool = false) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, checkOnly: Bool = false,
+                workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.workingDirectory = workingDirectory
         self.contentDirectory = contentDirectory
         self.templatesDirectory = templatesDirectory
         self.outputDirectory = outputDirectory
@@ -40,7 +44,7 @@ public struct SiteBuilder: Sendable {
     public init(options: BuildOptions) { self.options = options }
 
     private func url(_ path: String) -> URL {
-        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: options.workingDirectory, isDirectory: true)).standardizedFileURL
     }
 
     public func build() -> BuildReport {

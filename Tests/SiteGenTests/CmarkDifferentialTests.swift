@@ -15,6 +15,7 @@ struct CmarkDifferentialTests {
     }
 
     static let testDataFolder: URL = {
+        if let folder = ProcessInfo.processInfo.environment["CMARK_GFM_TESTS"] { return URL(fileURLWithPath: folder) }
         // Tests/SiteGenTests/ -> project root -> ../shared/cmark-gfm-tests
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return root.deletingLastPathComponent().appendingPathComponent("shared/cmark-gfm-tests")

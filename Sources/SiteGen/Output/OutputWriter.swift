@@ -91,12 +91,14 @@ public struct OutputWriter: Sendable {
             data = bytes
         }
         try data.write(to: target)
-        // Same bytes as the published file: carry its time over.
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: previous.path),
-           let size = attributes[.size] as? Int, size == data.count,
-           let modified = attributes[.modificationDate] as? Date,
+        // Same bytes as the published file: carry its time over, to the nanosecond.
+        var previousStatus = stat()
+        if stat(previous.path, &previousStatus) == 0, Int(previousStatus.st_size) == data.count,
            FileManager.default.contents(atPath: previous.path) == data {
-            try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: target.path)
+            var times = [previousStatus.st_atim, previousStatus.st_mtim]
+            if utimensat(AT_FDCWD, target.path, &times, 0) != 0 {
+                throw OutputError("cannot set the time of \(target.path): \(String(cString: strerror(errno)))")
+            }
         }
     }
 

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import SiteGen
+
+struct SiteBuildTests {
+    @Test func minimalFixtureBuildsToExactlyTheExpectedFiles() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let report = site.build()
+        #expect(report.diagnostics.isEmpty, "\(report.summary)")
+        let built = site.snapshot().mapValues(\.0)
+        let expected = TemporarySite.snapshot(of: TemporarySite.fixtures.appendingPathComponent("minimal/expected")).mapValues(\.0)
+        #expect(built.keys.sorted() == expected.keys.sorted())
+        for (path, data) in expected {
+            #expect(built[path] == data, "\(path) differs:\n\(String(decoding: built[path] ?? Data(), as: UTF8.self))")
+        }
+    }
+
+    @Test func outputIsByteIdenticalFromRunToRunAndWhateverTheJobs() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build(output: "one", jobs: 1).succeeded)
+        #expect(site.build(output: "four", jobs: 4).succeeded)
+        #expect(site.build(output: "again", jobs: 2).succeeded)
+        let one = site.snapshot("one").mapValues(\.0)
+        #expect(one == site.snapshot("four").mapValues(\.0))
+        #expect(one == site.snapshot("again").mapValues(\.0))
+    }
+
+    @Test func computedRelationsOfChiefsAndEvents() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/ambassadors/new.md", "---\nname: Ann New\ntitle: Ambassador\ncredentials: 1962-02-14\nappointed_by: John F. Kennedy\n---\n\nThird.\n")
+        try site.write("content/timeline/1963-05.md", "---\ndate: 1963-05\ntitle: Later event\n---\n\nText.\n")
+        #expect(site.build().succeeded)
+        let files = site.snapshot().mapValues { String(decoding: $0.0, as: UTF8.self) }
+        let newPage = try #require(files["ambassadors/new/index.html"])
+        #expect(newPage.contains("<p id=\"term\">Ambassador (2nd), from 14 February 1962</p>"))
+        #expect(newPage.contains("Before: <a href=\"../wright/\">Tom Wright</a> After: </p>"))
+        #expect(newPage.contains("<ul><li><a href=\"../../timeline/#1963-05\">Later event</a></li></ul>"))
+        #expect(try #require(files["ambassadors/wright/index.html"]).contains("After: <a href=\"../new/\">Ann New</a>"))
+        let timeline = try #require(files["timeline/index.html"])
+        #expect(timeline.contains("<div id=\"1963-05\">May 1963: Later event [Ann New]"))
+        #expect(timeline.contains("<div id=\"term-new\">14 February 1962: term of Ann New #2</div>"))
+        #expect(try #require(files["ambassadors/index.html"]).contains("<tr id=\"new\"><td>2</td><td><a href=\"new/\">Ann New</a></td>"))
+    }
+
+    @Test func templateValuesAreHTMLEscaped() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/ambassadors/dean.md", "---\nname: \"<script>alert(1)</script> & Co\"\ntitle: Chargé\ncredentials: 1960-09-24\n---\n\nFirst.\n")
+        #expect(site.build().succeeded)
+        let page = String(decoding: site.snapshot()["ambassadors/dean/index.html"]!.0, as: UTF8.self)
+        #expect(page.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</h1>"))
+        #expect(!page.contains("<script>"))
+    }
+
+    @Test func sitemapAndRobotsUseTheBaseURL() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build(baseURL: "https://example.org/mali").succeeded)
+        let files = site.snapshot().mapValues { String(decoding: $0.0, as: UTF8.self) }
+        #expect(files["robots.txt"] == "User-agent: *\nAllow: /\nSitemap: https://example.org/mali/sitemap.xml\n")
+        #expect(files["sitemap.xml"]?.contains("<loc>https://example.org/mali/ambassadors/dean/</loc>") == true)
+        #expect(files["sitemap.xml"]?.contains("<loc>https://example.org/mali/</loc>") == true)
+    }
+
+    @Test func unchangedFilesKeepTheirModificationTime() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = site.snapshot()
+        Thread.sleep(forTimeInterval: 1.1)
+        try site.write("content/ambassadors/dean.md", "---\nname: John Dean\ntitle: Chargé d'affaires ad interim\ncredentials: 1960-09-24\n---\n\nFirst chief, edited.\n")
+        #expect(site.build().succeeded)
+        let after = site.snapshot()
+        #expect(after["ambassadors/wright/index.html"]!.1 == before["ambassadors/wright/index.html"]!.1)
+        #expect(after["ambassadors/dean/index.html"]!.1 > before["ambassadors/dean/index.html"]!.1)
+    }
+}
