@@ -106,8 +106,15 @@ public struct FrontMatter {
         pair(key)?.location ?? SourceLocation(line: 1, column: 1)
     }
 
+    /// Where the value of `key` starts (the key itself when the value has no position).
+    public func valueLocation(of key: String) -> SourceLocation {
+        guard let (_, value, location) = pair(key), let mark = value.mark else { return location(of: key) }
+        _ = location
+        return SourceLocation(line: mark.line + lineOffset, column: mark.column)
+    }
+
     private mutating func fail(_ key: String, _ message: String) {
-        let location = location(of: key)
+        let location = valueLocation(of: key)
         diagnostics.append(.error(source.displayPath, line: location.line, column: location.column, message))
     }
 

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import SiteGen
+
+/// Each editor mistake gives an error naming the file, line and column, and leaves the output as it was.
+struct DiagnosticsTests {
+    struct Mistake: CustomStringConvertible, Sendable {
+        var name: String
+        var files: [String: String] = [:]
+        var deletions: [String] = []
+        var path: String
+        var line: Int
+        var column: Int
+        var message: String
+        var severity: Diagnostic.Severity = .error
+        var description: String { name }
+    }
+
+    static let mistakes: [Mistake] = [
+        Mistake(name: "front matter never closed", files: ["content/history.md": "---\ntitle: History\n\nBody.\n"],
+                path: "content/history.md", line: 1, column: 1, message: "front matter opened here is never closed"),
+        Mistake(name: "no front matter", files: ["content/history.md": "# History\n"],
+                path: "content/history.md", line: 1, column: 1, message: "missing front matter"),
+        Mistake(name: "invalid YAML", files: ["content/history.md": "---\ntitle: History\nlist: [a, b\n---\nBody.\n"],
+                path: "content/history.md", line: 4, column: 1, message: "invalid YAML in front matter"),
+        Mistake(name: "key of the wrong type", files: ["content/history.md": "---\ntitle: [a, b]\n---\nBody.\n"],
+                path: "content/history.md", line: 2, column: 8, message: "`title` must be text"),
+        Mistake(name: "flag of the wrong type", files: ["content/history.md": "---\ntitle: History\ndraft: maybe\n---\nBody.\n"],
+                path: "content/history.md", line: 3, column: 8, message: "`draft` must be true or false"),
+        Mistake(name: "missing required key", files: ["content/history.md": "---\ndescription: About history\n---\nBody.\n"],
+                path: "content/history.md", line: 1, column: 1, message: "missing required key `title`"),
+        Mistake(name: "impossible day", files: ["content/timeline/x.md": "---\ntitle: X\ndate: 2012-02-30\n---\nBody.\n"],
+                path: "content/timeline/x.md", line: 3, column: 7, message: "`date` is not a real date: 2012-02-30"),
+        Mistake(name: "impossible month", files: ["content/timeline/x.md": "---\ntitle: X\ndate: 2012-13\n---\nBody.\n"],
+                path: "content/timeline/x.md", line: 3, column: 7, message: "`date` is not a real date: 2012-13"),
+        Mistake(name: "date format", files: ["content/timeline/x.md": "---\ntitle: X\ndate: 24/09/1960\n---\nBody.\n"],
+                path: "content/timeline/x.md", line: 3, column: 7, message: "must be a date written YYYY, YYYY-MM or YYYY-MM-DD"),
+        Mistake(name: "link to a missing page", files: ["content/history.md": "---\ntitle: History\n---\n\nSee [x](histroy.md).\n"],
+                path: "content/history.md", line: 5, column: 5, message: "link to histroy.md, which does not exist; did you mean history.md?"),
+        Mistake(name: "link to a missing heading", files: ["content/history.md": "---\ntitle: History\n---\n\nSee [x](index.md#note).\n"],
+                path: "content/history.md", line: 5, column: 5, message: "index.md has no heading or anchor #note; did you mean #notes?"),
+        Mistake(name: "link to a missing heading on the same page", files: ["content/history.md": "---\ntitle: History\n---\n\n## Start\n\nSee [x](#end).\n"],
+                path: "content/history.md", line: 7, column: 5, message: "no heading or anchor #end on this page"),
+        Mistake(name: "link to a draft", files: ["content/history.md": "---\ntitle: History\n---\n\nSee [x](draft.md).\n",
+                                                 "content/draft.md": "---\ntitle: Draft\ndraft: true\n---\nNot yet.\n"],
+                path: "content/history.md", line: 5, column: 5, message: "link to draft.md, which is a draft"),
+        Mistake(name: "link to a folder", files: ["content/history.md": "---\ntitle: History\n---\n\nSee [x](ambassadors/).\n"],
+                path: "content/history.md", line: 5, column: 5, message: "link to a page by its source file, e.g. ambassadors/index.md"),
+        Mistake(name: "root-absolute link", files: ["content/history.md": "---\ntitle: History\n---\n\nSee [x](/history/).\n"],
+                path: "content/history.md", line: 5, column: 5, message: "starts with /, which breaks when the site is served under a subpath"),
+        Mistake(name: "link leaving the content folder", files: ["content/history.md": "---\ntitle: History\n---\n\nSee [x](../../etc/passwd.md).\n"],
+                path: "content/history.md", line: 5, column: 5, message: "leads outside the content folder"),
+        Mistake(name: "two files for one URL", files: ["content/history.md": "---\ntitle: History\n---\nA.\n",
+                                                      "content/history/index.md": "---\ntitle: History again\n---\nB.\n"],
+                path: "content/history/index.md", line: 1, column: 1, message: "would both be written to history/index.html"),
+        Mistake(name: "event refers to a missing ambassador",
+                files: ["content/timeline/x.md": "---\ntitle: X\ndate: 1961\nambassadors: [ambassadors/deen.md]\n---\nBody.\n"],
+                path: "content/timeline/x.md", line: 4, column: 15, message: "refers to ambassadors/deen.md, which does not exist"),
+        Mistake(name: "term ends before it starts",
+                files: ["content/ambassadors/wright.md": "---\nname: Tom Wright\ntitle: Ambassador\ncredentials: 1961-01-17\nleft: 1960-12-27\n---\nBody.\n"],
+                path: "content/ambassadors/wright.md", line: 5, column: 1, message: "term ends (1960-12-27) before it starts (1961-01-17)"),
+        Mistake(name: "overlapping terms",
+                files: ["content/ambassadors/dean.md": "---\nname: John Dean\ntitle: Chargé\ncredentials: 1960-09-24\nleft: 1961-06-01\n---\nBody.\n"],
+                path: "content/ambassadors/wright.md", line: 5, column: 1, message: "term starts (1961-01-17) before the previous chief, John Dean, left (1961-06-01)",
+                severity: .warning),
+        Mistake(name: "unknown key", files: ["content/history.md": "---\ntitle: History\ntitel: History\n---\nBody.\n"],
+                path: "content/history.md", line: 3, column: 1, message: "unknown front matter key `titel`; it is ignored; did you mean `title`?",
+                severity: .warning),
+        Mistake(name: "template syntax error", files: ["templates/nav.mustache": "<nav>\n{{#nav}}<a href=\"{{href}}\">{{title}}</a>\n</nav>\n"],
+                path: "templates/nav.mustache", line: 4, column: 2, message: "template syntax error: a section is never closed"),
+        Mistake(name: "missing partial", files: ["templates/page.mustache": "<h1>{{page.title}}</h1>\n  {{> sidebar}}\n"],
+                path: "templates/page.mustache", line: 2, column: 3, message: "partial `sidebar` does not exist"),
+        Mistake(name: "missing layout template", deletions: ["templates/ambassador.mustache"],
+                path: "content/ambassadors/dean.md", line: 1, column: 1, message: "layout `ambassador` does not exist"),
+        Mistake(name: "page names a missing layout", files: ["content/history.md": "---\ntitle: History\nlayout: wide\n---\nBody.\n"],
+                path: "content/history.md", line: 1, column: 1, message: "layout `wide` does not exist"),
+        Mistake(name: "empty file", files: ["content/history.md": ""],
+                path: "content/history.md", line: 1, column: 1, message: "file is empty"),
+        Mistake(name: "missing site settings", deletions: ["content/site.yaml"],
+                path: "content/site.yaml", line: 1, column: 1, message: "site settings file is missing"),
+        Mistake(name: "invalid base URL", files: ["content/site.yaml": "title: T\nlanguage: en\nbase_url: example.org/mali\n"],
+                path: "content/site.yaml", line: 3, column: 1, message: "base URL must be an absolute http or https address"),
+        Mistake(name: "navigation to a missing page", files: ["content/site.yaml": "title: T\nlanguage: en\nnavigation:\n  - index.md\n  - nowhere.md\n"],
+                path: "content/site.yaml", line: 5, column: 5, message: "navigation names nowhere.md, which is not a published page"),
+        Mistake(name: "backslash in a file name", files: ["content/a\\b.md": "---\ntitle: A\n---\nBody.\n"],
+                path: "content/a\\b.md", line: 1, column: 1, message: "contains a backslash"),
+    ]
+
+    @Test(arguments: mistakes)
+    func mistakeIsReportedAndTheOutputIsUntouched(_ mistake: Mistake) throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = site.snapshot()
+        for (path, text) in mistake.files { try site.write(path, text) }
+        for path in mistake.deletions { try site.delete(path) }
+
+        let report = site.build()
+        let found = report.diagnostics.filter { $0.path == mistake.path && $0.message.contains(mistake.message) }
+        #expect(found.count == 1, "expected \(mistake.path): \(mistake.message), got:\n\(report.summary)")
+        if let diagnostic = found.first {
+            #expect(diagnostic.line == mistake.line && diagnostic.column == mistake.column, "at \(diagnostic)")
+            #expect(diagnostic.severity == mistake.severity)
+        }
+        #expect(report.succeeded == (mistake.severity == .warning))
+        if mistake.severity == .error {
+            let after = site.snapshot()
+            #expect(after.keys.sorted() == before.keys.sorted())
+            #expect(after.allSatisfy { before[$0.key]?.0 == $0.value.0 && before[$0.key]?.1 == $0.value.1 })
+            #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent(".public.sitegen-staging").path))
+        }
+    }
+
+    @Test func everyProblemOfARunIsReportedSortedByPathAndLine() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/b.md", "---\ntitle: B\n---\n\n[x](nope.md) and [y](gone.md)\n")
+        try site.write("content/a.md", "---\ntitle: [A]\n---\n")
+        let report = site.build()
+        #expect(report.errors.map { "\($0.path):\($0.line):\($0.column)" } == ["content/a.md:2:8", "content/b.md:5:1", "content/b.md:5:18"])
+    }
+
+    @Test func invalidUTF8IsReportedAtItsLineAndColumn() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/history.md", Data("---\ntitle: Hé\n---\nab".utf8) + Data([0xFF, 0x41]))
+        let report = site.build()
+        let error = try #require(report.errors.first)
+        #expect(error.description == "content/history.md:4:3: error: file is not valid UTF-8 (byte 21 is 0xFF); save it as UTF-8")
+    }
+
+    @Test func byteOrderMarkIsAccepted() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/history.md", Data([0xEF, 0xBB, 0xBF]) + Data("---\ntitle: History\n---\nBody.\n".utf8))
+        let report = site.build()
+        #expect(report.diagnostics.isEmpty, "\(report.summary)")
+        #expect(site.snapshot()["history/index.html"] != nil)
+    }
+
+    @Test func symbolicLinkLeadingOutsideContentIsRejected() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("outside.md", "---\ntitle: Outside\n---\nSecret.\n")
+        try FileManager.default.createSymbolicLink(atPath: site.root.appendingPathComponent("content/link.md").path,
+                                                   withDestinationPath: site.root.appendingPathComponent("outside.md").path)
+        let report = site.build()
+        #expect(report.errors.count == 1)
+        #expect(report.errors.first?.path == "content/link.md")
+        #expect(report.errors.first?.message.contains("symbolic link leads outside the content folder") == true)
+    }
+
+    @Test func veryLargeFileIsAWarningAndStillBuilds() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/big.md", "---\ntitle: Big\n---\n" + String(repeating: "word ", count: 1_100_000))
+        let report = site.build()
+        #expect(report.succeeded)
+        #expect(report.warnings.map(\.description) == ["content/big.md:1:1: warning: file is 5 MB; is it meant to be a page?"])
+    }
+
+    @Test func outputFolderNotMadeBySitegenIsNeverReplaced() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("mine/notes.txt", "precious")
+        let report = site.build(output: "mine")
+        #expect(report.errors.map(\.message) == ["refusing to replace mine: it is not empty and was not made by sitegen (no .sitegen-output file); choose an empty or new folder"])
+        #expect(site.snapshot("mine").mapValues(\.0) == ["notes.txt": Data("precious".utf8)])
+        let overlapping = site.build(output: "content")
+        #expect(overlapping.errors.first?.message.contains("it overlaps") == true)
+    }
+
+    @Test func checkWritesNothing() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let report = site.build(check: true)
+        #expect(report.succeeded)
+        #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("public").path))
+    }
+}
