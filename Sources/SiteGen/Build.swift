@@ -52,7 +52,7 @@ public struct SiteBuilder: Sendable {
         var report = BuildReport(diagnostics: [], pagesWritten: 0, filesWritten: 0)
         defer { _ = report }
         let files = makeSite(&diagnostics)
-        if let files, !diagnostics.hasErrors, !options.checkOnly {
+        if let files, !diagnostics.hasErrors {
             let writer = OutputWriter(output: url(options.outputDirectory), displayPath: options.outputDirectory)
             if let refusal = writer.refusal(protecting: [url(options.contentDirectory), url(options.templatesDirectory)]) {
                 diagnostics.append(.error(options.outputDirectory, refusal))
@@ -104,7 +104,7 @@ public struct SiteBuilder: Sendable {
         guard let templates else { return nil }
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)
-        if diagnostics.hasErrors { return nil }
+        if diagnostics.hasErrors || options.checkOnly { return nil }
 
         // render
         var files = Parallel.map(site.pages, jobs: options.jobs) { renderer.render($0) }

@@ -102,7 +102,7 @@ public struct ContentLoader: Sendable {
             return nil
         }
         var text = String(decoding: bytes, as: UTF8.self)
-        if text.contains("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        if bytes.contains(0x0D) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         return SourceFile(path: path, displayPath: shown, text: text)
     }
 

@@ -57,7 +57,8 @@ public struct FrontMatter {
     public static func parse(_ split: FrontMatterSplit, of source: SourceFile) -> Result<FrontMatter, Diagnostic> {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: split.yaml)
+            // An explicit encoding: the default one reads the environment on every call.
+            root = try Yams.compose(yaml: split.yaml, .default, .default, .utf8)
         } catch let error as YamlError {
             return .failure(yamlDiagnostic(error, split: split, source: source))
         } catch {

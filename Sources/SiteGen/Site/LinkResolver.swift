@@ -34,7 +34,7 @@ public struct LinkResolver: Sendable {
     public func target(of destination: String, from sourcePath: String) -> LinkTarget {
         if destination.isEmpty { return .invalid("link has no destination") }
         if destination.hasPrefix("#") { return .sameDocument(fragment: String(destination.dropFirst())) }
-        if destination.hasPrefix("//") || destination.range(of: "^[A-Za-z][A-Za-z0-9+.-]*:", options: .regularExpression) != nil {
+        if destination.hasPrefix("//") || Self.hasScheme(destination) {
             return .external
         }
         if destination.hasPrefix("/") {
@@ -43,7 +43,7 @@ public struct LinkResolver: Sendable {
         let hashIndex = destination.firstIndex(of: "#")
         let pathPart = String(destination[..<(hashIndex ?? destination.endIndex)])
         let fragment = hashIndex.map { String(destination[destination.index(after: $0)...]) }
-        let decoded = pathPart.removingPercentEncoding ?? pathPart
+        let decoded = pathPart.contains("%") ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
         guard let joined = SitePath.join(sourcePath: sourcePath, decoded) else {
             return .invalid("link \(destination) leads outside the content folder")
         }
@@ -58,6 +58,22 @@ public struct LinkResolver: Sendable {
             hint = "link to a page by its source file, e.g. \(decoded).md"
         }
         return .invalid("link \(destination) is not a content file; \(hint)")
+    }
+
+    /// `https:`, `mailto:`…: a letter, then letters, digits, `+`, `.` or `-`, then a colon (RFC 3986).
+    static func hasScheme(_ destination: String) -> Bool {
+        var bytes = destination.utf8.makeIterator()
+        guard let first = bytes.next(), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20) else { return false }
+        while let byte = bytes.next() {
+            switch byte {
+            case UInt8(ascii: ":"): return true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "-"):
+                continue
+            default: return false
+            }
+        }
+        return false
     }
 
     /// The destination to write in the page at `holderURL`, or nil to keep it as written.

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Writes a synthetic site of N pages, the same Markdown for sitegen, Hugo and the cmark-gfm command.
+
+    python3 bench/generate.py 10000 /tmp/bench-10000
+
+Deterministic: the same N gives the same bytes. Each page is about 3 KB of GitHub Flavored Markdown with
+YAML front matter, headings, lists, a table, strikethrough, bare www. autolinks, footnotes and links to
+other pages by source path.
+"""
+import os
+import random
+import sys
+
+WORDS = ("relations embassy treaty agreement visit minister delegation trade aid program coup election "
+         "border security council mission ambassador consul report summit policy region capital river "
+         "history culture economy growth partnership dialogue statement exchange reform").split()
+
+
+def sentence(rng, links=()):
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
+    words[0] = words[0].capitalize()
+    for link in links:
+        words.insert(rng.randint(1, len(words) - 1), link)
+    return " ".join(words) + "."
+
+
+def page(rng, index, count):
+    def other():
+        return rng.randrange(count)
+    parts = [f"Page {index} opens with **strong words**, *emphasis*, ~~struck text~~ and www.example.org/page/{index} "
+             f"as a bare link. " + sentence(rng, [f"[page {other()}](page-{other():05d}.md)"]) + "[^a]", ""]
+    for section in range(1, 4):
+        parts += [f"## Section {section} of page {index}", ""]
+        parts += [sentence(rng) + " " + sentence(rng, [f"~~{rng.choice(WORDS)}~~", f"www.{rng.choice(WORDS)}.example.com"]) + " "
+                  + sentence(rng, [f"[see page {other()}](page-{other():05d}.md#section-2-of-page-x)".replace("x", "{}")]), ""]
+        parts += [f"- item {item}: " + sentence(rng) for item in range(1, 4)] + [""]
+        if section == 2:
+            parts += ["| Year | Event | Amount |", "|---|---|---:|"]
+            parts += [f"| {1960 + rng.randrange(60)} | {rng.choice(WORDS)} | {rng.randrange(1000)} |" for _ in range(4)] + [""]
+        parts += [sentence(rng) + "[^b]" if section == 3 else sentence(rng), ""]
+    parts += ["[^a]: First note with www.example.net and ~~old~~ text.", "[^b]: Second note.", ""]
+    text = "\n".join(parts)
+    # Links to a heading need the target page's real heading id.
+    out, start = [], 0
+    while True:
+        at = text.find("(page-", start)
+        if at < 0:
+            out.append(text[start:])
+            break
+        end = text.find(")", at)
+        target = text[at + 6:at + 11]
+        out.append(text[start:at] + text[at:end].replace("{}", str(int(target))) + ")")
+        start = end + 1
+    return "".join(out)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def main():
+    count, root = int(sys.argv[1]), sys.argv[2]
+    rng = random.Random(count)
+    write(f"{root}/sitegen/content/site.yaml", "title: Benchmark\nlanguage: en\n")
+    write(f"{root}/sitegen/content/index.md", "---\ntitle: Benchmark\n---\n\nA synthetic site.\n")
+    write(f"{root}/sitegen/templates/base.mustache",
+          "<!DOCTYPE html>\n<html lang=\"{{language}}\"><head><meta charset=\"utf-8\"><title>{{title}}</title></head>\n<body>\n{{{main}}}\n</body></html>\n")
+    write(f"{root}/sitegen/templates/page.mustache", "<h1>{{page.title}}</h1>\n{{{page.body}}}\n")
+    write(f"{root}/sitegen/templates/404.mustache", "<h1>Not found</h1>\n")
+    write(f"{root}/hugo/config.toml",
+          'baseURL = "http://localhost/"\ntitle = "Benchmark"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
+          '[markup.goldmark.renderer]\nunsafe = false\n')
+    write(f"{root}/hugo/layouts/_default/single.html",
+          "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body>\n<h1>{{ .Title }}</h1>\n{{ .Content }}\n</body></html>\n")
+    write(f"{root}/hugo/layouts/_default/list.html",
+          "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body>\n{{ .Content }}\n</body></html>\n")
+    write(f"{root}/hugo/content/_index.md", "---\ntitle: Benchmark\n---\n\nA synthetic site.\n")
+    bodies = []
+    for index in range(count):
+        body = page(rng, index, count)
+        front = f"---\ntitle: \"Page {index}\"\n---\n\n"
+        write(f"{root}/sitegen/content/page-{index:05d}.md", front + body)
+        write(f"{root}/hugo/content/page-{index:05d}.md", front + body)
+        write(f"{root}/markdown/page-{index:05d}.md", body)
+        bodies.append(len(body))
+    print(f"{count} pages, {sum(bodies) / count:.0f} bytes of Markdown each on average")
+
+
+if __name__ == "__main__":
+    main()
