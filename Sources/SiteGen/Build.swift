@@ -33,6 +33,8 @@ public struct BuildReport: Sendable {
     public var diagnostics: [Diagnostic]
     public var pagesWritten: Int
     public var filesWritten: Int
+    /// Wall time of each phase that ran, in order, for `--timings`.
+    public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
 
@@ -51,7 +53,8 @@ public struct SiteBuilder: Sendable {
         var diagnostics = DiagnosticList()
         var report = BuildReport(diagnostics: [], pagesWritten: 0, filesWritten: 0)
         defer { _ = report }
-        let files = makeSite(&diagnostics)
+        var clock = PhaseClock()
+        let files = makeSite(&diagnostics, clock: &clock)
         if let files, !diagnostics.hasErrors {
             let writer = OutputWriter(output: url(options.outputDirectory), displayPath: options.outputDirectory)
             if let refusal = writer.refusal(protecting: [url(options.contentDirectory), url(options.templatesDirectory)]) {
@@ -61,17 +64,19 @@ public struct SiteBuilder: Sendable {
                     try writer.withLock { try writer.write(files, jobs: options.jobs) }
                     report.filesWritten = files.count
                     report.pagesWritten = files.count { $0.path.hasSuffix(".html") }
+                    clock.end("write")
                 } catch {
                     diagnostics.append(.error(options.outputDirectory, "could not write the site: \(error)"))
                 }
             }
         }
         report.diagnostics = diagnostics.sorted
+        report.phaseTimes = clock.times
         return report
     }
 
     /// Every phase but writing; nil when the site cannot be made.
-    func makeSite(_ diagnostics: inout DiagnosticList) -> [OutputFile]? {
+    func makeSite(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> [OutputFile]? {
         // load
         let loader = ContentLoader(contentDirectory: url(options.contentDirectory), displayRoot: options.contentDirectory)
         let loaded = loader.load(into: &diagnostics)
@@ -87,6 +92,8 @@ public struct SiteBuilder: Sendable {
             config.baseURL = SiteConfig.withTrailingSlash(baseURL)
         }
 
+        clock.end("load")
+
         // parse
         let pages = loaded.sources.filter { $0.path.hasSuffix(".md") }
         let links = LinkResolver(markdownPaths: pages.map(\.path), staticFiles: loaded.staticFiles.map(\.path))
@@ -98,12 +105,15 @@ public struct SiteBuilder: Sendable {
             if let document { documents.append(document) }
         }
 
+        clock.end("parse")
+
         // resolve
         let resolver = SiteResolver(config: config, configSource: configSource, links: links)
         let site = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, diagnostics: &diagnostics)
         guard let templates else { return nil }
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)
+        clock.end("resolve")
         if diagnostics.hasErrors || options.checkOnly { return nil }
 
         // render
@@ -113,6 +123,7 @@ public struct SiteBuilder: Sendable {
         if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
         files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
         files += assetFiles(&diagnostics)
+        clock.end("render")
         return files
     }
 
@@ -133,5 +144,17 @@ public struct SiteBuilder: Sendable {
             files.append(OutputFile(path: "assets/" + relative, contents: .copy(from: full.path)))
         }
         return files.sorted { $0.path < $1.path }
+    }
+}
+
+/// Wall time between phase ends.
+struct PhaseClock {
+    private var last = DispatchTime.now()
+    private(set) var times: [(phase: String, seconds: Double)] = []
+
+    mutating func end(_ phase: String) {
+        let now = DispatchTime.now()
+        times.append((phase, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9))
+        last = now
     }
 }

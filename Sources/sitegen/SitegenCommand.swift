@@ -15,6 +15,9 @@ struct SiteOptions: ParsableArguments {
 
     @Option(help: "Threads to use (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Print the time each phase took to standard error.")
+    var timings = false
 }
 
 @main
@@ -48,7 +51,7 @@ struct Build: ParsableCommand {
     func run() throws {
         let options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: output,
                                    baseURL: baseURL, jobs: site.jobs)
-        try finish(SiteBuilder(options: options).build(), strict: site.warningsAsErrors, verb: "built")
+        try finish(SiteBuilder(options: options).build(), site: site, verb: "built")
     }
 }
 
@@ -60,12 +63,17 @@ struct Check: ParsableCommand {
     func run() throws {
         let options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: "public",
                                    jobs: site.jobs, checkOnly: true)
-        try finish(SiteBuilder(options: options).build(), strict: site.warningsAsErrors, verb: "checked")
+        try finish(SiteBuilder(options: options).build(), site: site, verb: "checked")
     }
 }
 
 /// Prints the diagnostics and the summary; exits 1 when the build failed.
-func finish(_ report: BuildReport, strict: Bool, verb: String) throws {
+func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
+    let strict = site.warningsAsErrors
+    if site.timings {
+        let lines = report.phaseTimes.map { $0.phase.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "%8.3f s", $0.seconds) }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
     let printer = DiagnosticPrinter(colour: DiagnosticPrinter.wantsColour())
     for diagnostic in report.diagnostics { printer.print(diagnostic) }
     let errors = report.diagnostics.count { $0.severity == .error }

@@ -33,13 +33,11 @@ public struct ContentLoader: Sendable {
             diagnostics.append(.error(displayRoot, "content folder not found; run sitegen in the site's folder or pass --content DIR"))
             return loaded
         }
-        let rootReal = contentDirectory.resolvingSymlinksInPath().path
-        for relative in listFiles(diagnostics: &diagnostics) {
+        for (relative, leavesContent) in listFiles(diagnostics: &diagnostics) {
             let url = contentDirectory.appendingPathComponent(relative)
             let shown = displayPath(relative)
-            let real = url.resolvingSymlinksInPath().path
-            if !(real == rootReal || real.hasPrefix(rootReal + "/")) {
-                diagnostics.append(.error(shown, "symbolic link leads outside the content folder (to \(real)); copy the file in instead"))
+            if let outside = leavesContent {
+                diagnostics.append(.error(shown, "symbolic link leads outside the content folder (to \(outside)); copy the file in instead"))
                 continue
             }
             if let problem = PathSafety.problem(in: relative) {
@@ -64,11 +62,13 @@ public struct ContentLoader: Sendable {
         return loaded
     }
 
-    /// Every regular file below the content folder, relative, sorted; hidden files are editors' litter.
-    private func listFiles(diagnostics: inout DiagnosticList) -> [String] {
-        var files: [String] = []
+    /// Every file below the content folder, relative, sorted; hidden files are editors' litter.
+    /// A symbolic link is followed only when it stays inside the folder; otherwise its target is returned.
+    private func listFiles(diagnostics: inout DiagnosticList) -> [(String, String?)] {
+        var files: [(String, String?)] = []
         var pending = [""]
         let fileManager = FileManager.default
+        let rootReal = contentDirectory.resolvingSymlinksInPath().path
         while let folder = pending.popLast() {
             let folderURL = folder.isEmpty ? contentDirectory : contentDirectory.appendingPathComponent(folder)
             guard let names = try? fileManager.contentsOfDirectory(atPath: folderURL.path) else {
@@ -77,12 +77,33 @@ public struct ContentLoader: Sendable {
             }
             for name in names where !name.hasPrefix(".") {
                 let relative = folder.isEmpty ? name : folder + "/" + name
-                var isDirectory: ObjCBool = false
-                _ = fileManager.fileExists(atPath: folderURL.appendingPathComponent(name).path, isDirectory: &isDirectory)
-                if isDirectory.boolValue { pending.append(relative) } else { files.append(relative) }
+                let path = folderURL.appendingPathComponent(name).path
+                var status = stat()
+                guard lstat(path, &status) == 0 else {
+                    files.append((relative, nil))  // reading it will report the problem
+                    continue
+                }
+                if status.st_mode & S_IFMT == S_IFLNK {
+                    let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                    guard real.hasPrefix(rootReal + "/") else {
+                        files.append((relative, real))
+                        continue
+                    }
+                    var target = stat()
+                    if stat(path, &target) == 0, target.st_mode & S_IFMT == S_IFDIR {
+                        // Following folder links could loop forever; a real folder does the same job.
+                        diagnostics.append(.error(displayPath(relative), "symbolic link to a folder is not followed; move the folder into content/ instead"))
+                    } else {
+                        files.append((relative, nil))
+                    }
+                } else if status.st_mode & S_IFMT == S_IFDIR {
+                    pending.append(relative)
+                } else {
+                    files.append((relative, nil))
+                }
             }
         }
-        return files.sorted()
+        return files.sorted { $0.0 < $1.0 }
     }
 
     private func decode(_ data: Data, path: String, shown: String, diagnostics: inout DiagnosticList) -> SourceFile? {
@@ -95,7 +116,7 @@ public struct ContentLoader: Sendable {
         if bytes.count > Self.largeFileBytes {
             diagnostics.append(.warning(shown, "file is \(bytes.count / 1_048_576) MB; is it meant to be a page?"))
         }
-        if let offset = Self.firstInvalidUTF8(bytes) {
+        if String(validating: bytes, as: UTF8.self) == nil, let offset = Self.firstInvalidUTF8(bytes) {
             let location = Self.location(ofByte: offset, in: bytes)
             diagnostics.append(.error(shown, line: location.line, column: location.column,
                                       "file is not valid UTF-8 (byte \(offset) is 0x\(String(bytes[offset], radix: 16, uppercase: true))); save it as UTF-8"))
