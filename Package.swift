@@ -37,8 +37,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SiteGenTests",
-            dependencies: ["SiteGen"],
-            exclude: ["Fixtures"]
+            dependencies: ["SiteGen"]
         ),
     ],
     swiftLanguageModes: [.v6]

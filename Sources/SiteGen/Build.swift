@@ -77,7 +77,33 @@ public struct SiteBuilder: Sendable {
 
     /// Every phase but writing; nil when the site cannot be made.
     func makeSite(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> [OutputFile]? {
-        // load
+        // load and parse, in a scope of their own so the sources' text is freed before rendering
+        guard let (config, configSource, links, documents, staticFiles, templates) = loadAndParse(&diagnostics, clock: &clock)
+        else { return nil }
+
+        // resolve
+        let resolver = SiteResolver(config: config, configSource: configSource, links: links)
+        let site = resolver.resolve(documents, staticFiles: staticFiles, diagnostics: &diagnostics)
+        guard let templates else { return nil }
+        let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
+        renderer.checkLayouts(into: &diagnostics)
+        clock.end("resolve")
+        if diagnostics.hasErrors || options.checkOnly { return nil }
+
+        // render
+        var files = Parallel.map(site.pages, jobs: options.jobs) { renderer.render($0) }
+        files.append(renderer.renderNotFound())
+        files.append(renderer.renderRobots())
+        if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
+        files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
+        files += assetFiles(&diagnostics)
+        clock.end("render")
+        return files
+    }
+
+    private func loadAndParse(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> (
+        SiteConfig, SourceFile, LinkResolver, [Document], [(path: String, sourceFile: String)], TemplateSet?
+    )? {
         let loader = ContentLoader(contentDirectory: url(options.contentDirectory), displayRoot: options.contentDirectory)
         let loaded = loader.load(into: &diagnostics)
         let templates = TemplateSet.load(directory: url(options.templatesDirectory), displayRoot: options.templatesDirectory,
@@ -106,25 +132,7 @@ public struct SiteBuilder: Sendable {
         }
 
         clock.end("parse")
-
-        // resolve
-        let resolver = SiteResolver(config: config, configSource: configSource, links: links)
-        let site = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, diagnostics: &diagnostics)
-        guard let templates else { return nil }
-        let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
-        renderer.checkLayouts(into: &diagnostics)
-        clock.end("resolve")
-        if diagnostics.hasErrors || options.checkOnly { return nil }
-
-        // render
-        var files = Parallel.map(site.pages, jobs: options.jobs) { renderer.render($0) }
-        files.append(renderer.renderNotFound())
-        files.append(renderer.renderRobots())
-        if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
-        files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
-        files += assetFiles(&diagnostics)
-        clock.end("render")
-        return files
+        return (config, configSource, links, documents, loaded.staticFiles.map { ($0.path, $0.url.path) }, templates)
     }
 
     /// `templates/assets/` is copied to `assets/` in the output.

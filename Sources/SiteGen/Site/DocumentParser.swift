@@ -62,7 +62,8 @@ public struct DocumentParser: Sendable {
         guard let title, diagnostics.allSatisfy({ $0.severity == .warning }),
               kind != .ambassador || ambassador != nil, kind != .event || event != nil
         else { return (nil, diagnostics) }
-        let document = Document(source: source, kind: kind, title: title, navigationTitle: navigationTitle, description: description, layout: layout,
+        // The text is not needed after this phase; diagnostics re-read lines from disk.
+        let document = Document(source: SourceFile(path: source.path, displayPath: source.displayPath, text: ""), kind: kind, title: title, navigationTitle: navigationTitle, description: description, layout: layout,
                                 draft: draft, tableOfContents: toc, ambassador: ambassador, event: event, body: body,
                                 holderURL: holderURL)
         return (document, diagnostics)
