@@ -58,9 +58,9 @@ for size in $SIZES; do
     awk -v p="$size" -v l="$label" -v w="${wall[$name]}" -v m="${memory[$name]}" -v sw="${wall[sitegen]}" -v sm="${memory[sitegen]}" \
       'BEGIN { printf "| %d | %s | %.2f | %.0f | %.2f | %.2f |\n", p, l, w, m / 1024, sw / w, sm / m }'
   done
-  cp "$WORK/sitegen.times" "$WORK/sitegen-$size.times"
+  cp "$WORK/sitegen.times" "$WORK/keep-sitegen-$size"
 done
 if [[ " $SIZES " == *" 1000 "* && " $SIZES " == *" 10000 "* ]]; then
-  awk -v a="$(cut -d' ' -f1 "$WORK/sitegen-1000.times" | median)" -v b="$(cut -d' ' -f1 "$WORK/sitegen-10000.times" | median)" \
+  awk -v a="$(cut -d' ' -f1 "$WORK/keep-sitegen-1000" | median)" -v b="$(cut -d' ' -f1 "$WORK/keep-sitegen-10000" | median)" \
     'BEGIN { printf "\nsitegen 10,000 pages / 1,000 pages: %.1f times the time\n", b / a }'
 fi

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import SiteGen
+
+/// cmark-gfm's inline parser shares a global table of special characters between threads; a build
+/// on many threads must still equal a build on one, with no strikethrough or autolink lost.
+struct ParallelBuildTests {
+    static let pageCount = 2000
+
+    static func makeSite() throws -> TemporarySite {
+        let site = try TemporarySite()
+        for index in 0..<pageCount {
+            var body = "---\ntitle: Page \(index)\n---\n\n"
+            for line in 0..<6 {
+                body += "Line \(line): ~~struck \(index)~~ and www.example\(line).org/\(index) then ~~more~~ text, see www.x.org.\n\n"
+            }
+            try site.write(String(format: "content/p%04d.md", index), body)
+        }
+        return site
+    }
+
+    @Test func manyThreadsGiveExactlyTheOneThreadOutput() throws {
+        let site = try Self.makeSite()
+        defer { site.remove() }
+        #expect(site.build(output: "serial", jobs: 1).succeeded)
+        let serial = site.snapshot("serial").mapValues(\.0)
+        let page = String(decoding: try #require(serial["p0123/index.html"]), as: UTF8.self)
+        #expect(page.components(separatedBy: "<del>").count - 1 == 12)
+        #expect(page.components(separatedBy: "<a href=\"http://www.").count - 1 == 12)
+        for run in 0..<3 {
+            let jobs = [2, 4, 8][run]
+            #expect(site.build(output: "parallel\(run)", jobs: jobs).succeeded)
+            let parallel = site.snapshot("parallel\(run)").mapValues(\.0)
+            let differing = serial.keys.filter { serial[$0] != parallel[$0] }
+            #expect(parallel.count == serial.count)
+            #expect(differing.isEmpty, "with --jobs \(jobs), \(differing.count) files differ, e.g. \(differing.sorted().prefix(3))")
+        }
+    }
+}
