@@ -82,6 +82,8 @@ struct DiagnosticsTests {
                 path: "content/site.yaml", line: 3, column: 1, message: "base URL must be an absolute http or https address"),
         Mistake(name: "navigation to a missing page", files: ["content/site.yaml": "title: T\nlanguage: en\nnavigation:\n  - index.md\n  - nowhere.md\n"],
                 path: "content/site.yaml", line: 5, column: 5, message: "navigation names nowhere.md, which is not a published page"),
+        Mistake(name: "slug leaving the output folder", files: ["content/history.md": "---\ntitle: History\nslug: ../../etc\n---\nBody.\n"],
+                path: "content/history.md", line: 3, column: 7, message: "would also leave the output folder"),
         Mistake(name: "backslash in a file name", files: ["content/a\\b.md": "---\ntitle: A\n---\nBody.\n"],
                 path: "content/a\\b.md", line: 1, column: 1, message: "contains a backslash"),
     ]

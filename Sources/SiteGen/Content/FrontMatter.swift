@@ -119,6 +119,10 @@ public struct FrontMatter {
         diagnostics.append(.error(source.displayPath, line: location.line, column: location.column, message))
     }
 
+    public mutating func reportError(at location: SourceLocation, _ message: String) {
+        diagnostics.append(.error(source.displayPath, line: location.line, column: location.column, message))
+    }
+
     private mutating func missing(_ key: String, _ example: String) {
         diagnostics.append(.error(source.displayPath, line: 1, column: 1, "missing required key `\(key)` in front matter (for example `\(key): \(example)`)"))
     }

@@ -45,6 +45,12 @@ public struct DocumentParser: Sendable {
         let layout = fields.string("layout")
         let draft = fields.bool("draft") ?? false
         let toc = fields.bool("toc")
+        for key in ["slug", "url", "permalink", "path"] {
+            guard let value = fields.string(key) else { continue }
+            let location = fields.valueLocation(of: key)
+            let reason = PathSafety.problem(in: value).map { "; this one would also leave the output folder: \($0)" } ?? ""
+            fields.reportError(at: location, "`\(key)` is not supported: a page's URL comes from its file name, so rename \(source.path) instead\(reason)")
+        }
         fields.reportUnknownKeys()
         var diagnostics = fields.diagnostics
 
