@@ -35,6 +35,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A libFuzzer target (Tests/fuzz.sh); not part of the normal build.
+        .executableTarget(
+            name: "FuzzParse",
+            dependencies: ["SiteGen"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
         .testTarget(
             name: "SiteGenTests",
             dependencies: ["SiteGen"]
