@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// The `sitegen` executable as an editor runs it: messages on standard error, exit status.
+struct CommandLineTests {
+    static let executable = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/sitegen")
+
+    func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    func errorsAreReportedLikeACompilerWithTheLineAndACaret() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/history.md", "---\ntitle: History\n---\n\nSee [x](nope.md) and [y](index.md#gone).\n")
+        try site.write("content/about.md", "---\ntitle: About\ntitel: x\n---\nBody.\n")
+        let result = try run([], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(result.status == 1)
+        #expect(result.errors == """
+            content/about.md:3:1: warning: unknown front matter key `titel`; it is ignored; did you mean `title`?
+            titel: x
+            ^
+            content/history.md:5:5: error: link to nope.md, which does not exist
+            See [x](nope.md) and [y](index.md#gone).
+                ^
+            content/history.md:5:22: error: index.md has no heading or anchor #gone
+            See [x](nope.md) and [y](index.md#gone).
+                                 ^
+            2 errors, 1 warning
+
+            """)
+        #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("public").path))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    func successExitsZeroAndStrictFailsOnWarnings() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let built = try run(["build", "--output", "out"], in: site.root)
+        #expect(built.status == 0)
+        #expect(built.output == "sitegen: built 6 pages (8 files)\n")
+        try site.write("content/about.md", "---\ntitle: About\ntitel: x\n---\nBody.\n")
+        #expect(try run(["check"], in: site.root).status == 0)
+        #expect(try run(["check", "--strict"], in: site.root).status == 1)
+    }
+}
