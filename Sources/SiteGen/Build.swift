@@ -91,7 +91,7 @@ public struct SiteBuilder: Sendable {
         if diagnostics.hasErrors || options.checkOnly { return nil }
 
         // render
-        var files = Parallel.map(site.pages, jobs: options.jobs) { renderer.render($0) }
+        var files = site.pages.map(renderer.outputFile(for:))
         files.append(renderer.renderNotFound())
         files.append(renderer.renderRobots())
         if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
@@ -108,7 +108,10 @@ public struct SiteBuilder: Sendable {
         let loaded = loader.load(into: &diagnostics)
         let templates = TemplateSet.load(directory: url(options.templatesDirectory), displayRoot: options.templatesDirectory,
                                          diagnostics: &diagnostics)
-        let configSource = loaded.sources.first { $0.path == SiteConfig.fileName }
+        let configSource = loaded.settings
+        let settingsPath = loader.displayPath(SiteConfig.fileName)
+        // Present but unreadable: that error was reported already, not "missing".
+        if configSource == nil, diagnostics.items.contains(where: { $0.path == settingsPath }) { return nil }
         guard var config = SiteConfig.parse(configSource, displayPath: loader.displayPath(SiteConfig.fileName), into: &diagnostics),
               let configSource else { return nil }
         if let baseURL = options.baseURL {
@@ -121,10 +124,15 @@ public struct SiteBuilder: Sendable {
         clock.end("load")
 
         // parse
-        let pages = loaded.sources.filter { $0.path.hasSuffix(".md") }
-        let links = LinkResolver(markdownPaths: pages.map(\.path), staticFiles: loaded.staticFiles.map(\.path))
+        let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path))
         let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)), links: links)
-        let parsed = Parallel.map(pages, jobs: options.jobs) { parser.parse($0) }
+        // Each file is read where it is parsed, and its text dropped once parsed.
+        let parsed = Parallel.map(loaded.pages, jobs: options.jobs) { path -> (Document?, [Diagnostic]) in
+            let (source, problems) = loader.read(path)
+            guard let source else { return (nil, problems) }
+            let (document, found) = parser.parse(source)
+            return (document, problems + found)
+        }
         var documents: [Document] = []
         for (document, found) in parsed {
             diagnostics.append(contentsOf: found)

@@ -78,6 +78,13 @@ struct MarkdownRendererTests {
         #expect(unsafe.render(markdown).html == "&lt;script>alert(1)&lt;/script>\n<p>Text <b>bold</b></p>\n")
     }
 
+    @Test func rawHeadingTagsInUnsafeModeKeepTheirOwnAttributes() {
+        let unsafe = MarkdownRenderer(options: MarkdownOptions(unsafeHTML: true))
+        let result = unsafe.render("<h2>Raw</h2>\n\n## Real\n\nText <h3>inline</h3>\n")
+        #expect(result.headings.map(\.id) == ["real"])
+        #expect(result.html == "<h2>Raw</h2>\n<h2 id=\"real\">Real</h2>\n<p>Text <h3>inline</h3></p>\n")
+    }
+
     @Test func smartPunctuationCanBeSwitchedOff() {
         #expect(renderer.render("\"Don't\" -- go...").html == "<p>“Don’t” – go…</p>\n")
         let plain = MarkdownRenderer(options: MarkdownOptions(smartPunctuation: false))

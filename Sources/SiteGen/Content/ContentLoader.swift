@@ -15,8 +15,11 @@ public struct ContentLoader: Sendable {
     }
 
     public struct Loaded: Sendable {
-        /// Markdown files and the site settings, decoded, sorted by path.
-        public var sources: [SourceFile]
+        /// The site settings, read and decoded.
+        public var settings: SourceFile?
+        /// Markdown files by path inside content/, sorted; each is read by `read(_:)` when it is parsed,
+        /// so the text of the whole site is never in memory at once.
+        public var pages: [String]
         /// Other files, copied to the output as they are: (path inside content/, absolute file URL).
         public var staticFiles: [(path: String, url: URL)]
     }
@@ -26,40 +29,43 @@ public struct ContentLoader: Sendable {
     }
 
     public func load(into diagnostics: inout DiagnosticList) -> Loaded {
-        var loaded = Loaded(sources: [], staticFiles: [])
-        let fileManager = FileManager.default
+        var loaded = Loaded(settings: nil, pages: [], staticFiles: [])
         var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: contentDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: contentDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             diagnostics.append(.error(displayRoot, "content folder not found; run sitegen in the site's folder or pass --content DIR"))
             return loaded
         }
+        var textFiles: [String] = []
         for (relative, leavesContent) in listFiles(diagnostics: &diagnostics) {
-            let url = contentDirectory.appendingPathComponent(relative)
             let shown = displayPath(relative)
             if let outside = leavesContent {
                 diagnostics.append(.error(shown, "symbolic link leads outside the content folder (to \(outside)); copy the file in instead"))
-                continue
-            }
-            if let problem = PathSafety.problem(in: relative) {
+            } else if let problem = PathSafety.problem(in: relative) {
                 diagnostics.append(.error(shown, problem))
-                continue
-            }
-            let isText = relative.hasSuffix(".md") || relative == SiteConfig.fileName
-            guard isText else {
-                loaded.staticFiles.append((relative, url))
-                continue
-            }
-            guard let data = fileManager.contents(atPath: url.path) else {
-                diagnostics.append(.error(shown, "file cannot be read; check its permissions"))
-                continue
-            }
-            if let source = decode(data, path: relative, shown: shown, diagnostics: &diagnostics) {
-                loaded.sources.append(source)
+            } else if relative.hasSuffix(".md") || relative == SiteConfig.fileName {
+                textFiles.append(relative)
+            } else {
+                loaded.staticFiles.append((relative, contentDirectory.appendingPathComponent(relative)))
             }
         }
-        loaded.sources.sort { $0.path < $1.path }
-        loaded.staticFiles.sort { $0.path < $1.path }
+        loaded.pages = textFiles.filter { $0 != SiteConfig.fileName }
+        if textFiles.contains(SiteConfig.fileName) {
+            let (settings, found) = read(SiteConfig.fileName)
+            diagnostics.append(contentsOf: found)
+            loaded.settings = settings
+        }
         return loaded
+    }
+
+    /// Reads and decodes one text file of the content folder.
+    public func read(_ relative: String) -> (SourceFile?, [Diagnostic]) {
+        var found = DiagnosticList()
+        let shown = displayPath(relative)
+        guard let data = FileManager.default.contents(atPath: contentDirectory.appendingPathComponent(relative).path) else {
+            return (nil, [.error(shown, "file cannot be read; check its permissions")])
+        }
+        let source = decode(data, path: relative, shown: shown, diagnostics: &found)
+        return (source, found.items)
     }
 
     /// Every file below the content folder, relative, sorted; hidden files are editors' litter.
@@ -116,13 +122,13 @@ public struct ContentLoader: Sendable {
         if bytes.count > Self.largeFileBytes {
             diagnostics.append(.warning(shown, "file is \(bytes.count / 1_048_576) MB; is it meant to be a page?"))
         }
-        if String(validating: bytes, as: UTF8.self) == nil, let offset = Self.firstInvalidUTF8(bytes) {
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            let offset = Self.firstInvalidUTF8(bytes) ?? 0
             let location = Self.location(ofByte: offset, in: bytes)
             diagnostics.append(.error(shown, line: location.line, column: location.column,
                                       "file is not valid UTF-8 (byte \(offset) is 0x\(String(bytes[offset], radix: 16, uppercase: true))); save it as UTF-8"))
             return nil
         }
-        var text = String(decoding: bytes, as: UTF8.self)
         if bytes.contains(0x0D) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         return SourceFile(path: path, displayPath: shown, text: text)
     }

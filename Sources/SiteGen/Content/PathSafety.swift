@@ -6,7 +6,7 @@ public enum PathSafety {
     public static func problem(in path: String) -> String? {
         if path.isEmpty { return "empty path" }
         if path.hasPrefix("/") { return "absolute path \(path) is not allowed; paths are relative to the content folder" }
-        if path.contains("\\") { return "path \(path) contains a backslash; use / between folders" }
+        if path.utf8.contains(UInt8(ascii: "\\")) { return "path \(path) contains a backslash; use / between folders" }
         if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" }) { return "path contains a control character (or NUL byte)" }
         for component in path.split(separator: "/", omittingEmptySubsequences: false) {
             if component.isEmpty || component == "." || component == ".." {

@@ -10,6 +10,7 @@ public struct HeadingSlugger: Sendable {
     }
 
     public static func slug(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSlug(text) }
         var slug = ""
         for scalar in text.lowercased().unicodeScalars {
             if scalar == " " {
@@ -21,6 +22,22 @@ public struct HeadingSlugger: Sendable {
             }
         }
         return slug
+    }
+
+    /// The same rules for ASCII text, byte by byte.
+    private static func asciiSlug(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte | 0x20)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                bytes.append(byte)
+            case UInt8(ascii: " "): bytes.append(UInt8(ascii: "-"))
+            default: continue
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The id for the next heading with this text.

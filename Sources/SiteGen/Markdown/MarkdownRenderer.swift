@@ -45,32 +45,74 @@ public struct MarkdownRenderer: Sendable {
         guard let document = finished else { preconditionFailure("cmark_parser_finish failed") }
         defer { cmark_node_free(document) }
 
-        var walk = DocumentWalk(lineOffset: lineOffset, rewriteLink: rewriteLink)
+        var walk = DocumentWalk(lineOffset: lineOffset, keepsRawHTML: options.unsafeHTML, rewriteLink: rewriteLink)
         walk.visit(document)
         let extensions = cmark_parser_get_syntax_extensions(parser)
-        let headings = options.headingIDs ? assignHeadingIDs(walk.headingNodes, extensions: extensions) : []
+        guard options.headingIDs, !walk.headingNodes.isEmpty else {
+            return RenderedMarkdown(html: renderHTML(document, extensions), headings: [], links: walk.links)
+        }
+        let headings = Self.headingIDs(walk.headingNodes)
+        // Fast path: when no raw HTML could hold a heading tag, every `<hN>` cmark writes is one of
+        // the document's headings, in order, and the ids go straight into the HTML.
+        if !walk.rawHTMLMayHoldHeading {
+            let html = renderHTML(document, extensions)
+            if let withIDs = Self.insertingIDs(headings, into: html) {
+                return RenderedMarkdown(html: withIDs, headings: headings, links: walk.links)
+            }
+        }
+        assignHeadingIDs(walk.headingNodes, ids: headings, extensions: extensions)
+        return RenderedMarkdown(html: renderHTML(document, extensions), headings: headings, links: walk.links)
+    }
 
+    private func renderHTML(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?) -> String {
         guard let html = cmark_render_html(document, cmarkOptions, extensions) else {
             preconditionFailure("cmark_render_html failed")
         }
         defer { free(html) }
-        return RenderedMarkdown(html: String(cString: html), headings: headings, links: walk.links)
+        return String(cString: html)
     }
 
-    /// Replaces each heading by a custom block holding the same HTML plus an `id`.
+    static func headingIDs(_ nodes: [(node: OpaquePointer, level: Int, text: String)]) -> [Heading] {
+        var slugger = HeadingSlugger()
+        return nodes.map { Heading(level: $0.level, text: $0.text, id: slugger.uniqueID(for: $0.text)) }
+    }
+
+    /// Puts ` id="…"` into each `<hN>` opening tag, in order; nil unless the tags and headings match exactly.
+    static func insertingIDs(_ headings: [Heading], into html: String) -> String? {
+        var html = html
+        return html.withUTF8 { bytes -> String? in
+            guard let base = bytes.baseAddress else { return nil }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + headings.count * 32)
+            var copied = 0, next = 0, index = 0
+            while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "<")), bytes.count - index) {
+                let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+                index = at + 1
+                // `<h1>` … `<h6>`; `<hr />` and `<html>` do not match.
+                guard at + 3 < bytes.count, bytes[at + 1] == UInt8(ascii: "h"), bytes[at + 3] == UInt8(ascii: ">"),
+                      (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[at + 2]) else { continue }
+                guard next < headings.count, Int(bytes[at + 2] - UInt8(ascii: "0")) == headings[next].level else { return nil }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<(at + 3)]))
+                output.append(contentsOf: " id=\"\(headings[next].id.htmlEscaped)\"".utf8)
+                copied = at + 3
+                next += 1
+            }
+            guard next == headings.count else { return nil }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+
+    /// The general way: replaces each heading by a custom block holding the same HTML plus an `id`.
     ///
     /// cmark-gfm's HTML renderer has no attribute hook, and a custom block cannot hold inlines, so
     /// the heading is rendered on its own (`<hN>…</hN>`), the id is put into its opening tag, and a
     /// custom block whose enter string is that HTML takes its place: cmark writes it as it is.
     private func assignHeadingIDs(
-        _ nodes: [(node: OpaquePointer, level: Int, text: String)], extensions: UnsafeMutablePointer<cmark_llist>?
-    ) -> [Heading] {
-        var slugger = HeadingSlugger()
-        var headings: [Heading] = []
-        headings.reserveCapacity(nodes.count)
-        for (node, level, text) in nodes {
-            let id = slugger.uniqueID(for: text)
-            headings.append(Heading(level: level, text: text, id: id))
+        _ nodes: [(node: OpaquePointer, level: Int, text: String)], ids: [Heading], extensions: UnsafeMutablePointer<cmark_llist>?
+    ) {
+        for ((node, level, _), heading) in zip(nodes, ids) {
+            let id = heading.id
             guard let rendered = cmark_render_html(node, cmarkOptions, extensions) else { continue }
             let html = String(cString: rendered)
             free(rendered)
@@ -82,7 +124,6 @@ public struct MarkdownRenderer: Sendable {
             cmark_node_insert_before(node, block)
             cmark_node_free(node)
         }
-        return headings
     }
 }
 
@@ -92,9 +133,14 @@ private struct DocumentWalk {
     let rewriteLink: ((LinkReference) -> String?)?
     var links: [LinkReference] = []
     var headingNodes: [(node: OpaquePointer, level: Int, text: String)] = []
+    /// Raw HTML passed through (unsafe mode) that contains `<h`, which could look like a heading tag.
+    var rawHTMLMayHoldHeading = false
 
-    init(lineOffset: Int, rewriteLink: ((LinkReference) -> String?)?) {
+    let keepsRawHTML: Bool
+
+    init(lineOffset: Int, keepsRawHTML: Bool, rewriteLink: ((LinkReference) -> String?)?) {
         self.lineOffset = lineOffset
+        self.keepsRawHTML = keepsRawHTML
         self.rewriteLink = rewriteLink
     }
 
@@ -116,6 +162,11 @@ private struct DocumentWalk {
             case (CMARK_NODE_TEXT, _), (CMARK_NODE_CODE, _):
                 if headingText != nil, let literal = cmark_node_get_literal(node) {
                     headingText! += String(cString: literal)
+                }
+            case (CMARK_NODE_HTML_BLOCK, _), (CMARK_NODE_HTML_INLINE, _):
+                // Safe mode writes a placeholder instead of raw HTML, so only unsafe mode needs a look.
+                if keepsRawHTML, let literal = cmark_node_get_literal(node), String(cString: literal).lowercased().contains("<h") {
+                    rawHTMLMayHoldHeading = true
                 }
             case (CMARK_NODE_LINK, CMARK_EVENT_ENTER), (CMARK_NODE_IMAGE, CMARK_EVENT_ENTER):
                 visitLink(node, isImage: type == CMARK_NODE_IMAGE)

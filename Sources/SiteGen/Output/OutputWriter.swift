@@ -97,6 +97,7 @@ public struct OutputWriter: Sendable {
         let data: Data
         switch file.contents {
         case .text(let text): data = Data(text.utf8)
+        case .rendered(let render): data = Data(render().utf8)
         case .copy(let source):
             guard let bytes = FileManager.default.contents(atPath: source) else { throw OutputError("cannot read \(source)") }
             data = bytes

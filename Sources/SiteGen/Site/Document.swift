@@ -13,6 +13,9 @@ public struct Document: Sendable {
     public var ambassador: AmbassadorFields?
     public var event: EventFields?
     public var body: RenderedMarkdown
+    /// Links that point into the site (or are malformed), with what they point at, for the resolve
+    /// phase's checks; links to other sites are not kept (`body.links` is emptied to save memory).
+    public var internalLinks: [(reference: LinkReference, target: LinkTarget)]
     /// URL of the output page that shows this document (for events, the timeline page).
     public var holderURL: String
 

@@ -55,9 +55,15 @@ public struct DocumentParser: Sendable {
         var diagnostics = fields.diagnostics
 
         let holderURL = kind == .event ? SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md") : SitePath.pageURL(forSource: source.path)
+        // Each destination is resolved once, here; the resolve phase checks the same targets.
+        var targets: [LinkTarget] = []
         var body = renderer.render(split.body, lineOffset: split.bodyLineOffset) { link in
-            links.rewrite(link.destination, from: source.path, holderURL: holderURL)
+            let target = links.target(of: link.destination, from: source.path)
+            targets.append(target)
+            return links.rewrite(target, holderURL: holderURL)
         }
+        let internalLinks = zip(body.links, targets).filter { $0.1 != .external }.map { (reference: $0.0, target: $0.1) }
+        body.links = []
         if kind == .event {
             body.html = Self.prefixFootnoteIDs(body.html, with: SitePath.eventAnchor(forSource: source.path))
         }
@@ -70,7 +76,7 @@ public struct DocumentParser: Sendable {
         else { return (nil, diagnostics) }
         // The text is not needed after this phase; diagnostics re-read lines from disk.
         let document = Document(source: SourceFile(path: source.path, displayPath: source.displayPath, text: ""), kind: kind, title: title, navigationTitle: navigationTitle, description: description, layout: layout,
-                                draft: draft, tableOfContents: toc, ambassador: ambassador, event: event, body: body,
+                                draft: draft, tableOfContents: toc, ambassador: ambassador, event: event, body: body, internalLinks: internalLinks,
                                 holderURL: holderURL)
         return (document, diagnostics)
     }

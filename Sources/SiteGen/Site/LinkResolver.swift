@@ -40,10 +40,11 @@ public struct LinkResolver: Sendable {
         if destination.hasPrefix("/") {
             return .invalid("link \(destination) starts with /, which breaks when the site is served under a subpath; link by source path instead, e.g. history.md")
         }
-        let hashIndex = destination.firstIndex(of: "#")
-        let pathPart = String(destination[..<(hashIndex ?? destination.endIndex)])
-        let fragment = hashIndex.map { String(destination[destination.index(after: $0)...]) }
-        let decoded = pathPart.contains("%") ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
+        let utf8 = destination.utf8
+        let hashIndex = utf8.firstIndex(of: UInt8(ascii: "#"))
+        let pathPart = hashIndex.map { String(destination[..<$0]) } ?? destination
+        let fragment = hashIndex.map { String(destination[utf8.index(after: $0)...]) }
+        let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
         guard let joined = SitePath.join(sourcePath: sourcePath, decoded) else {
             return .invalid("link \(destination) leads outside the content folder")
         }
@@ -78,10 +79,15 @@ public struct LinkResolver: Sendable {
 
     /// The destination to write in the page at `holderURL`, or nil to keep it as written.
     public func rewrite(_ destination: String, from sourcePath: String, holderURL: String) -> String? {
-        guard case .content(let path, let fragment) = target(of: destination, from: sourcePath) else { return nil }
+        rewrite(target(of: destination, from: sourcePath), holderURL: holderURL)
+    }
+
+    /// The URL of an already resolved target, relative to the page at `holderURL`; nil keeps the destination.
+    public func rewrite(_ target: LinkTarget, holderURL: String) -> String? {
+        guard case .content(let path, let fragment) = target else { return nil }
         if let url = urls[path] {
             var relative: String
-            if let hash = url.firstIndex(of: "#") {
+            if let hash = url.utf8.firstIndex(of: UInt8(ascii: "#")) {
                 let page = String(url[..<hash])
                 relative = (page == holderURL ? "" : SitePath.relative(from: holderURL, to: page)) + url[hash...]
             } else {

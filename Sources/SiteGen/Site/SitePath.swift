@@ -14,24 +14,30 @@ public enum SitePath {
     }
 
     /// A URL for `target` (a path from the root) that works from a page at `holder`, under any subpath.
+    ///
+    /// Both are paths from the site root; a page URL ends in `/` and names a folder. The result climbs
+    /// out of the holder's folders below the common prefix, then goes down to the target.
     public static func relative(from holder: String, to target: String) -> String {
-        let holderFolders = holder.split(separator: "/", omittingEmptySubsequences: true)
-        // A page URL ends in "/" and names a folder; a file URL's last part is not a folder.
-        let depth = holder.hasSuffix("/") || holder.isEmpty ? holderFolders.count : holderFolders.count - 1
-        let targetParts = target.split(separator: "/", omittingEmptySubsequences: true)
-        var common = 0
-        while common < depth, common < targetParts.count, holderFolders[common] == targetParts[common],
-              common < targetParts.count - (target.hasSuffix("/") ? 0 : 1) {
-            common += 1
+        if holder.isEmpty { return target.isEmpty ? "./" : target }  // the root: the common case
+        let slash = UInt8(ascii: "/")
+        let holderBytes = Array(holder.utf8), targetBytes = Array(target.utf8)
+        var common = 0  // bytes of the shared folders, up to and including a `/`
+        var index = 0
+        while index < holderBytes.count, index < targetBytes.count, holderBytes[index] == targetBytes[index] {
+            if holderBytes[index] == slash { common = index + 1 }
+            index += 1
         }
-        let up = String(repeating: "../", count: depth - common)
-        let down = targetParts.dropFirst(common).joined(separator: "/") + (target.hasSuffix("/") && targetParts.count > common ? "/" : "")
-        let result = up + down
+        let ups = holderBytes[common...].count { $0 == slash }
+        let down = String(decoding: targetBytes[common...], as: UTF8.self)
+        let result = String(repeating: "../", count: ups) + down
         return result.isEmpty ? "./" : result
     }
 
     /// Resolves `relative` against the folder of `sourcePath`, both inside `content/`; nil if it climbs out.
     public static func join(sourcePath: String, _ relative: String) -> String? {
+        // A file at the root linking to a file name: nothing to resolve.
+        let slash = UInt8(ascii: "/")
+        if !sourcePath.utf8.contains(slash), !relative.utf8.contains(slash), relative != ".", relative != ".." { return relative }
         var parts = sourcePath.split(separator: "/").dropLast().map(String.init)
         for component in relative.split(separator: "/", omittingEmptySubsequences: false) {
             switch component {

@@ -124,9 +124,9 @@ public struct SiteResolver {
     private func checkLinks(_ documents: [Document], anchors: [String: Set<String>], drafts: Set<String>,
                             byPath: [String: Document], diagnostics: inout DiagnosticList) {
         for document in documents {
-            for link in document.body.links {
+            for (link, target) in document.internalLinks {
                 let shown = document.source.displayPath
-                switch links.target(of: link.destination, from: document.path) {
+                switch target {
                 case .external:
                     break
                 case .invalid(let message):

@@ -7,6 +7,8 @@ public struct OutputFile: Sendable {
 
     public enum Contents: Sendable {
         case text(String)
+        /// Made when written, on the writer's threads.
+        case rendered(@Sendable () -> String)
         /// A file copied from disk as it is (assets, static content files).
         case copy(from: String)
     }
@@ -42,8 +44,14 @@ public struct SiteRenderer: Sendable {
         }
     }
 
+    /// One page's output file, rendered when the writer asks for its bytes: the site's HTML is never
+    /// all in memory at once, and rendering overlaps writing.
+    public func outputFile(for page: Document) -> OutputFile {
+        OutputFile(path: SitePath.pageURL(forSource: page.path) + "index.html", contents: .rendered { render(page) })
+    }
+
     /// The HTML of one page.
-    public func render(_ page: Document) -> OutputFile {
+    public func render(_ page: Document) -> String {
         let url = SitePath.pageURL(forSource: page.path)
         var context = commonContext(url: url, title: page.title)
         context["page"] = pageContext(page, url: url)
@@ -64,8 +72,7 @@ public struct SiteRenderer: Sendable {
         if page.path == "index.md" { context["infobox"] = infoboxContext(url: url) }
         let layout = page.layout ?? page.kind.defaultLayout
         context["main"] = templates.render(context, template: layout) ?? ""
-        let html = templates.render(context, template: TemplateSet.baseLayout) ?? ""
-        return OutputFile(path: url + "index.html", contents: .text(html))
+        return templates.render(context, template: TemplateSet.baseLayout) ?? ""
     }
 
     /// The not-found page, written at the root; servers show it for any missing path.
