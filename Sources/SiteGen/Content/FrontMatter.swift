@@ -128,7 +128,11 @@ public struct FrontMatter {
     }
 
     private func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node { return scalar.tag == .implicit && (scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null") && scalar.style == .plain }
+        // The cheap tests first: comparing tags is the costly part.
+        if case .scalar(let scalar) = node, scalar.style == .plain,
+           scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+            return scalar.tag == .implicit
+        }
         return false
     }
 

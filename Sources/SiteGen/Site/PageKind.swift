@@ -15,11 +15,20 @@ public enum PageKind: String, Sendable {
     public static let timelineFolder = "timeline"
 
     public init(path: String) {
-        let parts = path.split(separator: "/")
-        switch (parts.count, parts.first.map(String.init)) {
-        case (2, Self.ambassadorsFolder?): self = parts[1] == "index.md" ? .ambassadorIndex : .ambassador
-        case (2, Self.timelineFolder?): self = parts[1] == "index.md" ? .timeline : .event
-        default: self = .page
+        // Called for every page and link: compares bytes instead of splitting the path.
+        let bytes = path.utf8
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")),
+              !bytes[bytes.index(after: slash)...].contains(UInt8(ascii: "/")) else {
+            self = .page
+            return
+        }
+        let folder = path[..<slash], file = path[path.index(after: slash)...]
+        if folder == Self.ambassadorsFolder {
+            self = file == "index.md" ? .ambassadorIndex : .ambassador
+        } else if folder == Self.timelineFolder {
+            self = file == "index.md" ? .timeline : .event
+        } else {
+            self = .page
         }
     }
 
