@@ -1,25 +1,46 @@
 /// A content file after the parse phase: its front matter read with types, its Markdown rendered.
-public struct Document: Sendable {
-    public var source: SourceFile
-    public var kind: PageKind
-    public var title: String
+///
+/// A class, immutable once made: the later phases hold it in several lists (pages, events, chiefs),
+/// and a reference keeps those lists small for a site of thousands of pages.
+public final class Document: Sendable {
+    public let source: SourceFile
+    public let kind: PageKind
+    public let title: String
     /// A shorter title for the navigation bar.
-    public var navigationTitle: String?
-    public var description: String?
-    public var layout: String?
-    public var draft: Bool
+    public let navigationTitle: String?
+    public let description: String?
+    public let layout: String?
+    public let draft: Bool
     /// nil: a table of contents when the page has enough headings.
-    public var tableOfContents: Bool?
-    public var ambassador: AmbassadorFields?
-    public var event: EventFields?
-    public var body: RenderedMarkdown
+    public let tableOfContents: Bool?
+    public let ambassador: AmbassadorFields?
+    public let event: EventFields?
+    public let body: RenderedMarkdown
     /// Links that point into the site (or are malformed), with what they point at, for the resolve
     /// phase's checks; links to other sites are not kept (`body.links` is emptied to save memory).
-    public var internalLinks: [(reference: LinkReference, target: LinkTarget)]
+    public let internalLinks: [(reference: LinkReference, target: LinkTarget)]
     /// URL of the output page that shows this document (for events, the timeline page).
-    public var holderURL: String
+    public let holderURL: String
 
     public var path: String { source.path }
+
+    public init(source: SourceFile, kind: PageKind, title: String, navigationTitle: String?, description: String?,
+                layout: String?, draft: Bool, tableOfContents: Bool?, ambassador: AmbassadorFields?, event: EventFields?,
+                body: RenderedMarkdown, internalLinks: [(reference: LinkReference, target: LinkTarget)], holderURL: String) {
+        self.source = source
+        self.kind = kind
+        self.title = title
+        self.navigationTitle = navigationTitle
+        self.description = description
+        self.layout = layout
+        self.draft = draft
+        self.tableOfContents = tableOfContents
+        self.ambassador = ambassador
+        self.event = event
+        self.body = body
+        self.internalLinks = internalLinks
+        self.holderURL = holderURL
+    }
 }
 
 /// Front matter of a chief of mission.
