@@ -2,7 +2,12 @@
 public struct Site: Sendable {
     public var config: SiteConfig
     /// Pages that get their own output page, sorted by source path (events and drafts excluded).
-    public var pages: [Document]
+    public var pages: [Document] {
+        didSet { index() }
+    }
+    /// The same pages by source path and by URL: every page's navigation and breadcrumbs look pages up.
+    public private(set) var pagesByPath: [String: Document] = [:]
+    public private(set) var pagesByURL: [String: Document] = [:]
     /// Chiefs of mission in order of service.
     public var chiefs: [ChiefOfMission]
     /// Events in chronological order, ties broken by source path.
@@ -12,7 +17,23 @@ public struct Site: Sendable {
     /// The latest date the ambassadors' record mentions: "as recorded to" on the home page.
     public var recordEnd: PartialDate?
 
-    public func page(at path: String) -> Document? { pages.first { $0.path == path } }
+    public init(config: SiteConfig, pages: [Document], chiefs: [ChiefOfMission], events: [Document],
+                staticFiles: [(path: String, sourceFile: String)], recordEnd: PartialDate?) {
+        self.config = config
+        self.pages = pages
+        self.chiefs = chiefs
+        self.events = events
+        self.staticFiles = staticFiles
+        self.recordEnd = recordEnd
+        index()
+    }
+
+    private mutating func index() {
+        pagesByPath = Dictionary(pages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        pagesByURL = Dictionary(pages.map { (SitePath.pageURL(forSource: $0.path), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func page(at path: String) -> Document? { pagesByPath[path] }
 
     /// The chief of mission in office on `date`: the one who took charge last on or before it and
     /// had not left; a date known only to the month or year is looked up at its first day, then its last.

@@ -139,7 +139,7 @@ public struct SiteRenderer: Sendable {
         let parts = url.split(separator: "/")
         for depth in 1..<max(parts.count, 1) {
             let sectionURL = parts.prefix(depth).joined(separator: "/") + "/"
-            if let section = site.pages.first(where: { SitePath.pageURL(forSource: $0.path) == sectionURL }) {
+            if let section = site.pagesByURL[sectionURL] {
                 crumbs.append(["title": section.title, "href": SitePath.relative(from: url, to: sectionURL)])
             }
         }
