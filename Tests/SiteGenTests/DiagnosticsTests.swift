@@ -84,6 +84,10 @@ struct DiagnosticsTests {
                 path: "content/site.yaml", line: 5, column: 5, message: "navigation names nowhere.md, which is not a published page"),
         Mistake(name: "slug leaving the output folder", files: ["content/history.md": "---\ntitle: History\nslug: ../../etc\n---\nBody.\n"],
                 path: "content/history.md", line: 3, column: 7, message: "would also leave the output folder"),
+        Mistake(name: "space in a file name", files: ["content/my page.md": "---\ntitle: A\n---\nBody.\n"],
+                path: "content/my page.md", line: 1, column: 1, message: "would need escaping in a URL: rename it with letters, digits, - and _ only (for example my-page.md)"),
+        Mistake(name: "image that does not exist", files: ["content/history.md": "---\ntitle: History\n---\n\n![Map](images/map.png)\n"],
+                path: "content/history.md", line: 5, column: 1, message: "link to images/map.png, which does not exist in the content folder"),
         Mistake(name: "backslash in a file name", files: ["content/a\\b.md": "---\ntitle: A\n---\nBody.\n"],
                 path: "content/a\\b.md", line: 1, column: 1, message: "contains a backslash"),
     ]

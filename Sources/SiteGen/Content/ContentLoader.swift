@@ -43,7 +43,7 @@ public struct ContentLoader: Sendable {
             let shown = displayPath(relative)
             if let outside = leavesContent {
                 diagnostics.append(.error(shown, "symbolic link leads outside the content folder (to \(outside)); copy the file in instead"))
-            } else if let problem = PathSafety.problem(in: relative) {
+            } else if let problem = PathSafety.problem(in: relative) ?? PathSafety.urlProblem(in: relative) {
                 diagnostics.append(.error(shown, problem))
             } else if relative.hasSuffix(".md") || relative == SiteConfig.fileName {
                 textFiles.append(relative)

@@ -15,4 +15,25 @@ public enum PathSafety {
         }
         return nil
     }
+
+    /// Why a content file's name cannot become a URL as it is, or nil: URLs come from file names, and
+    /// only these characters need no escaping in an address.
+    public static func urlProblem(in path: String) -> String? {
+        let allowed = path.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_./~".unicodeScalars.contains(scalar))
+        }
+        return allowed ? nil : "the name \(path) would need escaping in a URL: rename it with letters, digits, - and _ only (for example \(suggestedName(path)))"
+    }
+
+    static func suggestedName(_ path: String) -> String {
+        var name = ""
+        for scalar in path.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_./".unicodeScalars.contains(scalar) {
+                name.unicodeScalars.append(scalar)
+            } else if !name.hasSuffix("-") {
+                name += "-"
+            }
+        }
+        return name
+    }
 }

@@ -51,6 +51,10 @@ public struct LinkResolver: Sendable {
         if decoded.hasSuffix(".md") || staticFiles.contains(joined) {
             return .content(path: joined, fragment: fragment)
         }
+        let name = decoded.split(separator: "/").last.map(String.init) ?? ""
+        if name.contains("."), !decoded.hasSuffix("/") {
+            return .invalid("link to \(joined), which does not exist in the content folder")
+        }
         let hint: String
         if decoded.hasSuffix("/") || decoded.isEmpty {
             let folder = decoded.isEmpty ? "" : decoded
