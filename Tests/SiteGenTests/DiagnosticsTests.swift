@@ -88,6 +88,12 @@ struct DiagnosticsTests {
                 path: "content/my page.md", line: 1, column: 1, message: "would need escaping in a URL: rename it with letters, digits, - and _ only (for example my-page.md)"),
         Mistake(name: "image that does not exist", files: ["content/history.md": "---\ntitle: History\n---\n\n![Map](images/map.png)\n"],
                 path: "content/history.md", line: 5, column: 1, message: "link to images/map.png, which does not exist in the content folder"),
+        Mistake(name: "key given twice", files: ["content/history.md": "---\ntitle: History\ntitle: Again\n---\nBody.\n"],
+                path: "content/history.md", line: 2, column: 1, message: "key `title` appears more than once in the front matter"),
+        Mistake(name: "required key with no value", files: ["content/timeline/x.md": "---\ntitle: X\ndate:\n---\nBody.\n"],
+                path: "content/timeline/x.md", line: 3, column: 1, message: "`date` has no value"),
+        Mistake(name: "partials in a loop", files: ["templates/nav.mustache": "<nav>{{> crumbs}}</nav>\n", "templates/crumbs.mustache": "{{> nav}}\n"],
+                path: "templates/nav.mustache", line: 1, column: 6, message: "partials include each other in a loop: nav → crumbs → nav"),
         Mistake(name: "backslash in a file name", files: ["content/a\\b.md": "---\ntitle: A\n---\nBody.\n"],
                 path: "content/a\\b.md", line: 1, column: 1, message: "contains a backslash"),
     ]

@@ -92,6 +92,10 @@ public struct FrontMatter {
             let detail = context.map { " (\($0.text))" } ?? ""
             return .error(source.displayPath, line: mark.line + offset, column: mark.column,
                           "invalid YAML in front matter: \(problem)\(detail)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            return .error(source.displayPath, line: context.mark.line + offset, column: context.mark.column,
+                          "key \(keys) appears more than once in the front matter; keep one")
         case let .reader(problem, _, _, _):
             return .error(source.displayPath, line: split.yamlFirstLine, "invalid YAML in front matter: \(problem)")
         default:
@@ -139,8 +143,12 @@ public struct FrontMatter {
     /// A text value; numbers and dates are taken as written.
     public mutating func string(_ key: String, required example: String? = nil) -> String? {
         used.insert(key)
-        guard let (_, value, _) = pair(key), !isNull(value) else {
+        guard let (_, value, _) = pair(key) else {
             if let example { missing(key, example) }
+            return nil
+        }
+        guard !isNull(value) else {
+            if let example { reportError(at: location(of: key), "`\(key)` has no value (for example `\(key): \(example)`)") }
             return nil
         }
         guard case .scalar(let scalar) = value else {

@@ -53,11 +53,35 @@ public struct TemplateSet: Sendable {
                 failed = true
             }
         }
+        // A partial that includes itself, directly or through others, would recurse until the stack overflows.
+        let includes = texts.mapValues { Set(partialReferences(in: $0).map(\.0)) }
+        for name in includes.keys.sorted() {
+            var path = [name]
+            if let cycle = findCycle(from: name, includes: includes, path: &path) {
+                // Reported at the tag in the loop's first template that starts it.
+                let tag = partialReferences(in: texts[cycle[0]] ?? "").first { $0.0 == cycle[1] }?.1 ?? SourceLocation(line: 1, column: 1)
+                diagnostics.append(.error(paths[cycle[0]]!, line: tag.line, column: tag.column,
+                                          "partials include each other in a loop: \(cycle.joined(separator: " → "))"))
+                failed = true
+                break
+            }
+        }
         if paths[baseLayout] == nil {
             diagnostics.append(.error(displayRoot, "missing template \(baseLayout).\(fileExtension), the layout every page is rendered in"))
             failed = true
         }
         return failed ? nil : TemplateSet(library: library, names: Set(paths.keys), displayPaths: paths)
+    }
+
+    /// A chain of partials from `name` back to a template already on `path`, if any.
+    private static func findCycle(from name: String, includes: [String: Set<String>], path: inout [String]) -> [String]? {
+        for next in (includes[name] ?? []).sorted() {
+            if let start = path.firstIndex(of: next) { return Array(path[start...]) + [next] }
+            path.append(next)
+            if let cycle = findCycle(from: next, includes: includes, path: &path) { return cycle }
+            path.removeLast()
+        }
+        return nil
     }
 
     /// `{{> name}}` tags with where they stand.
