@@ -65,6 +65,8 @@ public struct SiteBuilder: Sendable {
                     report.filesWritten = files.count
                     report.pagesWritten = files.count { $0.path.hasSuffix(".html") }
                     clock.end("write")
+                } catch let broken as BrokenLinks {
+                    diagnostics.append(contentsOf: broken.diagnostics)
                 } catch {
                     diagnostics.append(.error(options.outputDirectory, "could not write the site: \(error)"))
                 }

@@ -94,6 +94,12 @@ struct DiagnosticsTests {
                 path: "content/timeline/x.md", line: 3, column: 1, message: "`date` has no value"),
         Mistake(name: "partials in a loop", files: ["templates/nav.mustache": "<nav>{{> crumbs}}</nav>\n", "templates/crumbs.mustache": "{{> nav}}\n"],
                 path: "templates/nav.mustache", line: 1, column: 6, message: "partials include each other in a loop: nav → crumbs → nav"),
+        Mistake(name: "template links to a page the site does not have",
+                files: ["templates/page.mustache": "<h1>{{page.title}}</h1>\n<a href=\"{{root}}archive/\">Archive</a>\n{{{page.body}}}\n"],
+                path: "content/index.md", line: 1, column: 1, message: "the page links to archive/, which the site does not have"),
+        Mistake(name: "template names a missing asset",
+                files: ["templates/base.mustache": "<!DOCTYPE html>\n<html lang=\"{{language}}\"><head><title>{{title}}</title><link rel=\"stylesheet\" href=\"{{assets}}site.css\"></head>\n<body>{{{main}}}</body></html>\n"],
+                path: "content/ambassadors/dean.md", line: 1, column: 1, message: "the page links to assets/site.css, which the site does not have"),
         Mistake(name: "backslash in a file name", files: ["content/a\\b.md": "---\ntitle: A\n---\nBody.\n"],
                 path: "content/a\\b.md", line: 1, column: 1, message: "contains a backslash"),
     ]

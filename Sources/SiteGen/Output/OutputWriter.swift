@@ -79,10 +79,11 @@ public struct OutputWriter: Sendable {
                 }
             }
             let failure = FirstError()
-            Parallel.forEach(files, jobs: jobs) { file in
-                do { try writeFile(file) } catch { failure.record(error) }
+            let links = Parallel.map(files, jobs: jobs) { file -> [String] in
+                do { return try writeFile(file) } catch { failure.record(error); return [] }
             }
             if let error = failure.error { throw error }
+            try checkLinks(files: files, links: links)
             try Data().write(to: staging.appendingPathComponent(Self.markerName))
             try swapIn()
         } catch {
@@ -91,7 +92,23 @@ public struct OutputWriter: Sendable {
         }
     }
 
-    private func writeFile(_ file: OutputFile) throws {
+    /// Fails with every relative link of a page that leads to no file of the site.
+    private func checkLinks(files: [OutputFile], links: [[String]]) throws {
+        let written = Set(files.map(\.path))
+        var broken: [Diagnostic] = []
+        for (file, targets) in zip(files, links) {
+            var reported = Set<String>()
+            for target in targets where !written.contains(target.hasSuffix("/") || target.isEmpty ? target + "index.html" : target) {
+                guard reported.insert(target).inserted else { continue }
+                broken.append(.error(file.origin ?? (displayPath + "/" + file.path),
+                                     "the page links to \(target.isEmpty ? "the home page" : target), which the site does not have; check the templates' links"))
+            }
+        }
+        if !broken.isEmpty { throw BrokenLinks(diagnostics: broken) }
+    }
+
+    /// Writes one file; for an HTML page, returns the site paths its relative links lead to.
+    private func writeFile(_ file: OutputFile) throws -> [String] {
         let target = staging.appendingPathComponent(file.path)
         let previous = output.appendingPathComponent(file.path)
         let data: Data
@@ -112,6 +129,8 @@ public struct OutputWriter: Sendable {
                 throw OutputError("cannot set the time of \(target.path): \(String(cString: strerror(errno)))")
             }
         }
+        guard file.path.hasSuffix(".html") else { return [] }
+        return LinkAudit.relativeTargets(in: [UInt8](data), pagePath: file.path)
     }
 
     /// A plain write: Foundation's `Data.write` syncs each file to disk, which made writing the
@@ -148,6 +167,11 @@ public struct OutputWriter: Sendable {
             try fileManager.moveItem(at: staging, to: output)
         }
     }
+}
+
+/// Links in written pages that lead nowhere; the site is not swapped in.
+public struct BrokenLinks: Error, Sendable {
+    public var diagnostics: [Diagnostic]
 }
 
 public struct OutputError: Error, CustomStringConvertible, Sendable {

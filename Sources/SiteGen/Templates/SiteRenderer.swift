@@ -4,6 +4,14 @@ import Foundation
 public struct OutputFile: Sendable {
     public var path: String
     public var contents: Contents
+    /// The content file it was made from, as diagnostics name it.
+    public var origin: String?
+
+    public init(path: String, contents: Contents, origin: String? = nil) {
+        self.path = path
+        self.contents = contents
+        self.origin = origin
+    }
 
     public enum Contents: Sendable {
         case text(String)
@@ -47,7 +55,8 @@ public struct SiteRenderer: Sendable {
     /// One page's output file, rendered when the writer asks for its bytes: the site's HTML is never
     /// all in memory at once, and rendering overlaps writing.
     public func outputFile(for page: Document) -> OutputFile {
-        OutputFile(path: SitePath.pageURL(forSource: page.path) + "index.html", contents: .rendered { render(page) })
+        OutputFile(path: SitePath.pageURL(forSource: page.path) + "index.html", contents: .rendered { render(page) },
+                   origin: page.source.displayPath)
     }
 
     /// The HTML of one page.
