@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The last check before the site is swapped in: every relative `href` and `src` of every written page
 /// must lead to a file of the site. Markdown links were checked against their sources already; this
 /// catches what templates write (navigation, assets, the infobox), which nothing else sees.
@@ -31,20 +35,24 @@ enum LinkAudit {
     private static func attributeValues(in html: [UInt8]) -> [ArraySlice<UInt8>] {
         var values: [ArraySlice<UInt8>] = []
         let quote = UInt8(ascii: "\"")
-        var index = 0
-        while index + 6 < html.count {
-            let isHref = html[index] == UInt8(ascii: "h") && html[index + 1] == UInt8(ascii: "r") && html[index + 2] == UInt8(ascii: "e")
-                && html[index + 3] == UInt8(ascii: "f") && html[index + 4] == UInt8(ascii: "=") && html[index + 5] == quote
-            let isSrc = html[index] == UInt8(ascii: "s") && html[index + 1] == UInt8(ascii: "r") && html[index + 2] == UInt8(ascii: "c")
-                && html[index + 3] == UInt8(ascii: "=") && html[index + 4] == quote
-            guard (isHref || isSrc), index == 0 || html[index - 1] == UInt8(ascii: " ") else {
-                index += 1
-                continue
+        html.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var index = 0
+            // `=` is rare in HTML text, so jump from one to the next and look at the name before it.
+            while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), bytes.count - index) {
+                let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+                index = at + 1
+                guard at + 1 < bytes.count, bytes[at + 1] == quote else { continue }
+                let isHref = at >= 5 && bytes[at - 4] == UInt8(ascii: "h") && bytes[at - 3] == UInt8(ascii: "r")
+                    && bytes[at - 2] == UInt8(ascii: "e") && bytes[at - 1] == UInt8(ascii: "f") && bytes[at - 5] == UInt8(ascii: " ")
+                let isSrc = at >= 4 && bytes[at - 3] == UInt8(ascii: "s") && bytes[at - 2] == UInt8(ascii: "r")
+                    && bytes[at - 1] == UInt8(ascii: "c") && bytes[at - 4] == UInt8(ascii: " ")
+                guard isHref || isSrc else { continue }
+                let start = at + 2
+                guard let end = html[start...].firstIndex(of: quote) else { break }
+                values.append(html[start..<end])
+                index = end + 1
             }
-            let start = index + (isHref ? 6 : 5)
-            guard let end = html[start...].firstIndex(of: quote) else { break }
-            values.append(html[start..<end])
-            index = end + 1
         }
         return values
     }
