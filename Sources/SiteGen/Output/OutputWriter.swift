@@ -95,14 +95,18 @@ public struct OutputWriter: Sendable {
     /// Fails with every relative link of a page that leads to no file of the site.
     private func checkLinks(files: [OutputFile], links: [[String]]) throws {
         let written = Set(files.map(\.path))
-        var broken: [Diagnostic] = []
+        // A template's broken link is on every page it renders: one message per target, naming the first page.
+        var pagesByTarget: [String: [String]] = [:]
         for (file, targets) in zip(files, links) {
-            var reported = Set<String>()
-            for target in targets where !written.contains(target.hasSuffix("/") || target.isEmpty ? target + "index.html" : target) {
-                guard reported.insert(target).inserted else { continue }
-                broken.append(.error(file.origin ?? (displayPath + "/" + file.path),
-                                     "the page links to \(target.isEmpty ? "the home page" : target), which the site does not have; check the templates' links"))
+            for target in Set(targets) where !written.contains(target.hasSuffix("/") || target.isEmpty ? target + "index.html" : target) {
+                pagesByTarget[target, default: []].append(file.origin ?? (displayPath + "/" + file.path))
             }
+        }
+        var broken: [Diagnostic] = []
+        for (target, pages) in pagesByTarget {
+            let sorted = pages.sorted()
+            let others = sorted.count > 1 ? " (as do \(sorted.count - 1) other pages)" : ""
+            broken.append(.error(sorted[0], "the page links to \(target.isEmpty ? "the home page" : target), which the site does not have\(others); check the templates' links"))
         }
         if !broken.isEmpty { throw BrokenLinks(diagnostics: broken) }
     }
