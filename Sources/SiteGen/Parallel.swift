@@ -19,10 +19,6 @@ enum Parallel {
         }
         return results.values
     }
-
-    static func forEach<Input: Sendable>(_ inputs: [Input], jobs: Int, _ body: @Sendable (Input) -> Void) {
-        _ = map(inputs, jobs: jobs) { body($0) }
-    }
 }
 
 final class AtomicCounter: @unchecked Sendable {

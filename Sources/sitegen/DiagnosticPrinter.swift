@@ -14,7 +14,7 @@ struct DiagnosticPrinter {
     func print(_ diagnostic: Diagnostic) {
         let severity = diagnostic.severity == .error ? paint("error:", "1;31") : paint("warning:", "1;35")
         var text = paint("\(diagnostic.path):\(diagnostic.line):\(diagnostic.column):", "1") + " \(severity) \(diagnostic.message)\n"
-        if let line = diagnostic.sourceLine ?? sourceLine(diagnostic.path, diagnostic.line) {
+        if let line = sourceLine(diagnostic.path, diagnostic.line) {
             text += line + "\n"
             let prefix = line.prefix(max(0, diagnostic.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
             text += prefix + paint("^", "1;32") + "\n"

@@ -113,8 +113,7 @@ public struct FrontMatter {
 
     /// Where the value of `key` starts (the key itself when the value has no position).
     public func valueLocation(of key: String) -> SourceLocation {
-        guard let (_, value, location) = pair(key), let mark = value.mark else { return location(of: key) }
-        _ = location
+        guard let mark = pair(key)?.value.mark else { return location(of: key) }
         return SourceLocation(line: mark.line + lineOffset, column: mark.column)
     }
 

@@ -10,16 +10,13 @@ public struct Diagnostic: Sendable, Hashable, Comparable, Error, CustomStringCon
     public var line: Int
     public var column: Int
     public var message: String
-    /// The offending source line, shown under the message with a caret at `column`.
-    public var sourceLine: String?
 
-    public init(_ severity: Severity, _ path: String, line: Int = 1, column: Int = 1, _ message: String, sourceLine: String? = nil) {
+    public init(_ severity: Severity, _ path: String, line: Int = 1, column: Int = 1, _ message: String) {
         self.severity = severity
         self.path = path
         self.line = max(line, 1)
         self.column = max(column, 1)
         self.message = message
-        self.sourceLine = sourceLine
     }
 
     public static func error(_ path: String, line: Int = 1, column: Int = 1, _ message: String) -> Diagnostic {
@@ -55,12 +52,5 @@ public struct DiagnosticList: Sendable {
     }
 
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
-    public var errorCount: Int { items.count { $0.severity == .error } }
-    public var warningCount: Int { items.count { $0.severity == .warning } }
     public var sorted: [Diagnostic] { Array(Set(items)).sorted() }
-}
-
-/// Thrown when a build cannot produce a site; carries everything that was found.
-public struct BuildFailure: Error, Sendable {
-    public var diagnostics: [Diagnostic]
 }

@@ -6,27 +6,22 @@ import Glibc
 /// must lead to a file of the site. Markdown links were checked against their sources already; this
 /// catches what templates write (navigation, assets, the infobox), which nothing else sees.
 enum LinkAudit {
-    /// Site paths (folders end in `/`) that the page at `pagePath` links to with relative URLs.
+    /// Site paths (folders end in `/`) that the page at `pagePath` links to with relative URLs;
+    /// a link that climbs above the site's root becomes `../`, which no file has.
     static func relativeTargets(in html: [UInt8], pagePath: String) -> [String] {
         var targets: [String] = []
-        let folder = pagePath.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         for value in attributeValues(in: html) {
             guard let first = value.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "/"),
-                  !hasScheme(value) else { continue }
-            var end = value.endIndex
-            if let cut = value.firstIndex(where: { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") }) { end = cut }
+                  !LinkResolver.hasScheme(value) else { continue }
+            let end = value.firstIndex { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") } ?? value.endIndex
             let relative = String(decoding: value[..<end], as: UTF8.self)
             if relative.isEmpty { continue }
-            var parts = Array(folder)
-            for component in relative.split(separator: "/", omittingEmptySubsequences: false) {
-                switch component {
-                case ".", "": continue
-                case "..": if !parts.isEmpty { parts.removeLast() }
-                default: parts.append(component)
-                }
+            guard let path = SitePath.join(sourcePath: pagePath, relative) else {
+                targets.append("../")
+                continue
             }
-            let path = parts.joined(separator: "/")
-            targets.append(relative.hasSuffix("/") || relative.hasSuffix("/.") || relative == "." ? (path.isEmpty ? "" : path + "/") : path)
+            let isFolder = relative.hasSuffix("/") || relative == "." || relative.hasSuffix("/.") || relative == ".." || relative.hasSuffix("/..")
+            targets.append(isFolder ? (path.isEmpty ? "" : path + "/") : path)
         }
         return targets
     }
@@ -55,18 +50,5 @@ enum LinkAudit {
             }
         }
         return values
-    }
-
-    private static func hasScheme(_ value: ArraySlice<UInt8>) -> Bool {
-        for byte in value {
-            switch byte {
-            case UInt8(ascii: ":"): return true
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "-"):
-                continue
-            default: return false
-            }
-        }
-        return false
     }
 }

@@ -34,7 +34,7 @@ public struct LinkResolver: Sendable {
     public func target(of destination: String, from sourcePath: String) -> LinkTarget {
         if destination.isEmpty { return .invalid("link has no destination") }
         if destination.hasPrefix("#") { return .sameDocument(fragment: String(destination.dropFirst())) }
-        if destination.hasPrefix("//") || Self.hasScheme(destination) {
+        if destination.hasPrefix("//") || Self.hasScheme(destination.utf8) {
             return .external
         }
         if destination.hasPrefix("/") {
@@ -66,8 +66,8 @@ public struct LinkResolver: Sendable {
     }
 
     /// `https:`, `mailto:`…: a letter, then letters, digits, `+`, `.` or `-`, then a colon (RFC 3986).
-    static func hasScheme(_ destination: String) -> Bool {
-        var bytes = destination.utf8.makeIterator()
+    static func hasScheme(_ destination: some Sequence<UInt8>) -> Bool {
+        var bytes = destination.makeIterator()
         guard let first = bytes.next(), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20) else { return false }
         while let byte = bytes.next() {
             switch byte {

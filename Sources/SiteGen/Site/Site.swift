@@ -8,10 +8,15 @@ public struct Site: Sendable {
     /// The same pages by source path and by URL: every page's navigation and breadcrumbs look pages up.
     public private(set) var pagesByPath: [String: Document] = [:]
     public private(set) var pagesByURL: [String: Document] = [:]
+    /// Chiefs of mission by source path.
+    public let chiefsByPath: [String: ChiefOfMission]
+    /// The chief of mission in office on each event's date, by the event's source path; computed once
+    /// because the timeline and every ambassador page ask.
+    public let chiefOfEvent: [String: ChiefOfMission]
     /// Chiefs of mission in order of service.
-    public var chiefs: [ChiefOfMission]
+    public let chiefs: [ChiefOfMission]
     /// Events in chronological order, ties broken by source path.
-    public var events: [Document]
+    public let events: [Document]
     /// Files of `content/` copied as they are: (path inside content/, absolute path on disk).
     public var staticFiles: [(path: String, sourceFile: String)]
     /// The latest date the ambassadors' record mentions: "as recorded to" on the home page.
@@ -25,6 +30,12 @@ public struct Site: Sendable {
         self.events = events
         self.staticFiles = staticFiles
         self.recordEnd = recordEnd
+        self.chiefsByPath = Dictionary(chiefs.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var chiefOfEvent: [String: ChiefOfMission] = [:]
+        for event in events {
+            if let date = event.event?.date, let chief = Self.chief(in: chiefs, on: date) { chiefOfEvent[event.path] = chief }
+        }
+        self.chiefOfEvent = chiefOfEvent
         index()
     }
 
@@ -37,7 +48,7 @@ public struct Site: Sendable {
 
     /// The chief of mission in office on `date`: the one who took charge last on or before it and
     /// had not left; a date known only to the month or year is looked up at its first day, then its last.
-    public func chiefInOffice(on date: PartialDate) -> ChiefOfMission? {
+    static func chief(in chiefs: [ChiefOfMission], on date: PartialDate) -> ChiefOfMission? {
         for day in [date.earliest, date.latest] {
             let candidates = chiefs.filter { chief in
                 guard let start = chief.fields.start, start.earliest <= day else { return false }

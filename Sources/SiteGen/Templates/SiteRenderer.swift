@@ -188,7 +188,7 @@ public struct SiteRenderer: Sendable {
             })
             context["related"] = related
             context["hasRelated"] = !related.isEmpty
-            if let chief = site.chiefInOffice(on: entry.date) {
+            if let chief = site.chiefOfEvent[event.path] {
                 var link = chiefLink(chief, from: url)
                 if let end = site.recordEnd, chief.fields.left == nil, chief.successorPath == nil, entry.date.earliest > end.latest {
                     link["asOf"] = end.displayText
@@ -230,11 +230,10 @@ public struct SiteRenderer: Sendable {
         if chief.endIsSuccessorStart { context["until"] = date(chief.end) }
         if let by = chief.fields.appointedBy { context["appointedBy"] = by }
         context["inferred"] = chief.fields.appointedByInferred
-        let byPath = Dictionary(uniqueKeysWithValues: site.chiefs.map { ($0.path, $0) })
-        if let path = chief.predecessorPath, let predecessor = byPath[path] { context["predecessor"] = chiefLink(predecessor, from: url) }
-        if let path = chief.successorPath, let successor = byPath[path] { context["successor"] = chiefLink(successor, from: url) }
+        if let path = chief.predecessorPath, let predecessor = site.chiefsByPath[path] { context["predecessor"] = chiefLink(predecessor, from: url) }
+        if let path = chief.successorPath, let successor = site.chiefsByPath[path] { context["successor"] = chiefLink(successor, from: url) }
         let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
-        let events = site.events.filter { site.chiefInOffice(on: $0.event!.date)?.path == chief.path }
+        let events = site.events.filter { site.chiefOfEvent[$0.path]?.path == chief.path }
         context["hasEvents"] = !events.isEmpty
         context["events"] = events.map { event -> [String: Any] in
             ["title": event.title, "date": date(event.event!.date)!,
