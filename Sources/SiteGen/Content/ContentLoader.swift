@@ -79,14 +79,15 @@ public struct ContentLoader: Sendable {
         let fileManager = FileManager.default
         let rootReal = contentDirectory.resolvingSymlinksInPath().path
         while let folder = pending.popLast() {
-            let folderURL = folder.isEmpty ? contentDirectory : contentDirectory.appendingPathComponent(folder)
-            guard let names = try? fileManager.contentsOfDirectory(atPath: folderURL.path) else {
+            // Plain strings: appending to a file URL asks the file system whether the result is a folder.
+            let folderPath = folder.isEmpty ? contentDirectory.path : contentDirectory.path + "/" + folder
+            guard let names = try? fileManager.contentsOfDirectory(atPath: folderPath) else {
                 diagnostics.append(.error(displayPath(folder.isEmpty ? "." : folder), "folder cannot be read; check its permissions"))
                 continue
             }
             for name in names where !name.hasPrefix(".") {
                 let relative = folder.isEmpty ? name : folder + "/" + name
-                let path = folderURL.appendingPathComponent(name).path
+                let path = folderPath + "/" + name
                 var status = stat()
                 guard lstat(path, &status) == 0 else {
                     files.append((relative, nil))  // reading it will report the problem

@@ -8,9 +8,10 @@ import Glibc
 enum LinkAudit {
     /// Site paths (folders end in `/`) that the page at `pagePath` links to with relative URLs;
     /// a link that climbs above the site's root becomes `../`, which no file has.
-    static func relativeTargets(in html: [UInt8], pagePath: String) -> [String] {
+    static func relativeTargets(in html: UnsafeBufferPointer<UInt8>, pagePath: String) -> [String] {
         var targets: [String] = []
-        for value in attributeValues(in: html) {
+        for range in attributeValues(in: html) {
+            let value = html[range]
             guard let first = value.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "/"),
                   !LinkResolver.hasScheme(value) else { continue }
             let end = value.firstIndex { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") } ?? value.endIndex
@@ -27,11 +28,11 @@ enum LinkAudit {
     }
 
     /// Values of `href="…"` and `src="…"` attributes, as sitegen's templates and cmark write them.
-    private static func attributeValues(in html: [UInt8]) -> [ArraySlice<UInt8>] {
-        var values: [ArraySlice<UInt8>] = []
+    private static func attributeValues(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var values: [Range<Int>] = []
         let quote = UInt8(ascii: "\"")
-        html.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return }
+        do {
+            guard let base = bytes.baseAddress else { return [] }
             var index = 0
             // `=` is rare in HTML text, so jump from one to the next and look at the name before it.
             while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), bytes.count - index) {
@@ -44,8 +45,8 @@ enum LinkAudit {
                     && bytes[at - 1] == UInt8(ascii: "c") && bytes[at - 4] == UInt8(ascii: " ")
                 guard isHref || isSrc else { continue }
                 let start = at + 2
-                guard let end = html[start...].firstIndex(of: quote) else { break }
-                values.append(html[start..<end])
+                guard let end = bytes[start...].firstIndex(of: quote) else { break }
+                values.append(start..<end)
                 index = end + 1
             }
         }

@@ -12,15 +12,20 @@ public struct OutputWriter: Sendable {
     public let output: URL
     public let displayPath: String
 
+    private let parent: URL
+    private let staging: URL
+    private let retired: URL
+    private let lockFile: URL
+
     public init(output: URL, displayPath: String) {
         self.output = output.standardizedFileURL
         self.displayPath = displayPath
+        // Made once: each `appendingPathComponent` on a file URL asks the file system whether it names a folder.
+        parent = self.output.deletingLastPathComponent()
+        staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-staging", isDirectory: true)
+        retired = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-old", isDirectory: true)
+        lockFile = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-lock", isDirectory: false)
     }
-
-    private var parent: URL { output.deletingLastPathComponent() }
-    private var staging: URL { parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-staging") }
-    private var retired: URL { parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-old") }
-    private var lockFile: URL { parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-lock") }
 
     /// Why the output folder must not be replaced, or nil if it may.
     public func refusal(protecting protected: [URL]) -> String? {
@@ -79,8 +84,10 @@ public struct OutputWriter: Sendable {
                 }
             }
             let failure = FirstError()
+            // Only a published site has times worth carrying over; a first build skips the comparison.
+            let hasPrevious = access(output.path, F_OK) == 0
             let links = Parallel.map(files, jobs: jobs) { file -> [String] in
-                do { return try writeFile(file) } catch { failure.record(error); return [] }
+                do { return try writeFile(file, comparingWithPrevious: hasPrevious) } catch { failure.record(error); return [] }
             }
             if let error = failure.error { throw error }
             try checkLinks(files: files, links: links)
@@ -112,38 +119,44 @@ public struct OutputWriter: Sendable {
     }
 
     /// Writes one file; for an HTML page, returns the site paths its relative links lead to.
-    private func writeFile(_ file: OutputFile) throws -> [String] {
-        let target = staging.appendingPathComponent(file.path)
-        let previous = output.appendingPathComponent(file.path)
-        let data: Data
+    private func writeFile(_ file: OutputFile, comparingWithPrevious: Bool) throws -> [String] {
+        // Paths as strings: appending to a file URL asks the file system whether the result is a folder.
+        let target = staging.path + "/" + file.path
+        let previous = comparingWithPrevious ? output.path + "/" + file.path : nil
         switch file.contents {
-        case .text(let text): data = Data(text.utf8)
-        case .rendered(let render): data = Data(render().utf8)
+        case .text(var text):
+            return try text.withUTF8 { try place($0, of: file, at: target, previous: previous) }
+        case .rendered(let render):
+            var text = render()
+            return try text.withUTF8 { try place($0, of: file, at: target, previous: previous) }
         case .copy(let source):
-            guard let bytes = FileManager.default.contents(atPath: source) else { throw OutputError("cannot read \(source)") }
-            data = bytes
+            guard let bytes = ContentLoader.readBytes(source) else { throw OutputError("cannot read \(source)") }
+            return try bytes.withUnsafeBufferPointer { try place($0, of: file, at: target, previous: previous) }
         }
-        try Self.writeBytes(data, to: target.path)
+    }
+
+    private func place(_ bytes: UnsafeBufferPointer<UInt8>, of file: OutputFile, at target: String, previous: String?) throws -> [String] {
+        try Self.writeBytes(UnsafeRawBufferPointer(bytes), to: target)
         // Same bytes as the published file: carry its time over, to the nanosecond.
         var previousStatus = stat()
-        if stat(previous.path, &previousStatus) == 0, Int(previousStatus.st_size) == data.count,
-           FileManager.default.contents(atPath: previous.path) == data {
+        if let previous, stat(previous, &previousStatus) == 0, Int(previousStatus.st_size) == bytes.count,
+           let published = ContentLoader.readBytes(previous), published.elementsEqual(bytes) {
             var times = [previousStatus.st_atim, previousStatus.st_mtim]
-            if utimensat(AT_FDCWD, target.path, &times, 0) != 0 {
-                throw OutputError("cannot set the time of \(target.path): \(String(cString: strerror(errno)))")
+            if utimensat(AT_FDCWD, target, &times, 0) != 0 {
+                throw OutputError("cannot set the time of \(target): \(String(cString: strerror(errno)))")
             }
         }
         guard file.path.hasSuffix(".html") else { return [] }
-        return LinkAudit.relativeTargets(in: [UInt8](data), pagePath: file.path)
+        return LinkAudit.relativeTargets(in: bytes, pagePath: file.path)
     }
 
     /// A plain write: Foundation's `Data.write` syncs each file to disk, which made writing the
     /// slowest phase; the staging folder is swapped in whole, so a crash never leaves half a site.
-    static func writeBytes(_ data: Data, to path: String) throws {
+    static func writeBytes(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        try data.withUnsafeBytes { buffer in
+        do {
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
