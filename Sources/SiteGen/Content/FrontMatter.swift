@@ -41,20 +41,27 @@ public struct FrontMatterSplit: Sendable {
 /// The keys of one file's front matter, read with types and locations, reporting every problem.
 public struct FrontMatter {
     public let source: SourceFile
-    private let pairs: [(key: String, value: Node, location: SourceLocation)]
+    private let pairs: [FlatYAML.Pair]
     /// Added to YAML line numbers to give lines of the content file.
     private var lineOffset = 0
     private var used: Set<String> = []
     public private(set) var diagnostics: [Diagnostic] = []
 
     /// Parses the YAML; on a syntax error the diagnostic points into the content file.
-    private init(source: SourceFile, pairs: [(key: String, value: Node, location: SourceLocation)], lineOffset: Int) {
+    private init(source: SourceFile, pairs: [FlatYAML.Pair], lineOffset: Int) {
         self.source = source
         self.pairs = pairs
         self.lineOffset = lineOffset
     }
 
     public static func parse(_ split: FrontMatterSplit, of source: SourceFile) -> Result<FrontMatter, Diagnostic> {
+        parse(split, of: source, flatReader: true)
+    }
+
+    static func parse(_ split: FrontMatterSplit, of source: SourceFile, flatReader: Bool) -> Result<FrontMatter, Diagnostic> {
+        if flatReader, let pairs = FlatYAML.pairs(split.yaml, firstLine: split.yamlFirstLine) {
+            return .success(FrontMatter(source: source, pairs: pairs, lineOffset: split.yamlFirstLine - 1))
+        }
         let root: Node?
         do {
             // An explicit encoding: the default one reads the environment on every call.
@@ -70,7 +77,7 @@ public struct FrontMatter {
             return .failure(.error(source.displayPath, line: (mark?.line ?? 1) + split.yamlFirstLine - 1, column: mark?.column ?? 1,
                                    "front matter must be `key: value` lines, not a single value or a list"))
         }
-        var pairs: [(String, Node, SourceLocation)] = []
+        var pairs: [FlatYAML.Pair] = []
         var seen: Set<String> = []
         var duplicate: Diagnostic?
         for (key, value) in mapping {
@@ -79,7 +86,8 @@ public struct FrontMatter {
             if !seen.insert(name).inserted, duplicate == nil {
                 duplicate = .error(source.displayPath, line: location.line, column: location.column, "key `\(name)` appears twice")
             }
-            pairs.append((name, value, location))
+            let valueLocation = value.mark.map { SourceLocation(line: $0.line + split.yamlFirstLine - 1, column: $0.column) } ?? location
+            pairs.append(FlatYAML.Pair(key: name, value: value, keyLocation: location, valueLocation: valueLocation))
         }
         if let duplicate { return .failure(duplicate) }
         return .success(FrontMatter(source: source, pairs: pairs, lineOffset: split.yamlFirstLine - 1))
@@ -104,7 +112,7 @@ public struct FrontMatter {
     }
 
     private func pair(_ key: String) -> (key: String, value: Node, location: SourceLocation)? {
-        pairs.first { $0.key == key }
+        pairs.first { $0.key == key }.map { ($0.key, $0.value, $0.keyLocation) }
     }
 
     public func location(of key: String) -> SourceLocation {
@@ -113,8 +121,7 @@ public struct FrontMatter {
 
     /// Where the value of `key` starts (the key itself when the value has no position).
     public func valueLocation(of key: String) -> SourceLocation {
-        guard let mark = pair(key)?.value.mark else { return location(of: key) }
-        return SourceLocation(line: mark.line + lineOffset, column: mark.column)
+        pairs.first { $0.key == key }?.valueLocation ?? SourceLocation(line: 1, column: 1)
     }
 
     private mutating func fail(_ key: String, _ message: String) {
@@ -209,7 +216,8 @@ public struct FrontMatter {
 
     /// Warns about keys no reader asked for, suggesting the nearest known key.
     public mutating func reportUnknownKeys() {
-        for (key, _, location) in pairs where !used.contains(key) {
+        for pair in pairs where !used.contains(pair.key) {
+            let (key, location) = (pair.key, pair.keyLocation)
             var message = "unknown front matter key `\(key)`; it is ignored"
             if let near = used.min(by: { editDistance($0, key) < editDistance($1, key) }), editDistance(near, key) <= 2 {
                 message += "; did you mean `\(near)`?"

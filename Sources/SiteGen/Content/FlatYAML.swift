@@ -1,0 +1,90 @@
+import Yams
+
+/// A reader for the front matter nearly every page has: one `key: value` per line, values plain or
+/// quoted without escapes. It accepts only text whose meaning is beyond doubt and returns nil for
+/// anything else (lists, nesting, escapes, comments after values, anchors, odd characters), which then
+/// goes to Yams; what it accepts it reads exactly as Yams does (tested against Yams).
+/// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
+enum FlatYAML {
+    struct Pair {
+        var key: String
+        var value: Node
+        var keyLocation: SourceLocation
+        var valueLocation: SourceLocation
+    }
+
+    /// The pairs of `yaml` in order, lines counted from `firstLine`; nil if Yams must read it.
+    static func pairs(_ yaml: String, firstLine: Int) -> [Pair]? {
+        var yaml = yaml
+        return yaml.withUTF8 { bytes -> [Pair]? in
+            var pairs: [Pair] = []
+            var keys: Set<String> = []
+            var lineStart = 0
+            var line = firstLine
+            while lineStart < bytes.count {
+                let lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+                defer { lineStart = lineEnd + 1; line += 1 }
+                let text = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                if text.isEmpty || text[0] == hash { continue }  // a blank or comment line
+                guard let pair = readPair(text, line: line), keys.insert(pair.key).inserted else { return nil }
+                pairs.append(pair)
+            }
+            return pairs
+        }
+    }
+
+    private static let newline = UInt8(ascii: "\n"), hash = UInt8(ascii: "#"), space = UInt8(ascii: " ")
+    private static let colon = UInt8(ascii: ":"), doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'")
+
+    /// `key: value` at the start of a line: a key of letters, digits, `_` and `-`, one space, a value.
+    private static func readPair(_ text: UnsafeBufferPointer<UInt8>, line: Int) -> Pair? {
+        var index = 0
+        while index < text.count, isKeyByte(text[index]) { index += 1 }
+        guard index > 0, isLetter(text[0]), index + 2 < text.count, text[index] == colon, text[index + 1] == space
+        else { return nil }
+        let key = String(decoding: UnsafeBufferPointer(rebasing: text[..<index]), as: UTF8.self)
+        let valueStart = index + 2
+        guard let value = readScalar(UnsafeBufferPointer(rebasing: text[valueStart...])) else { return nil }
+        // Everything before the value is ASCII, so bytes and libyaml's columns (in characters) agree.
+        return Pair(key: key, value: .scalar(value), keyLocation: SourceLocation(line: line, column: 1),
+                    valueLocation: SourceLocation(line: line, column: valueStart + 1))
+    }
+
+    private static func readScalar(_ value: UnsafeBufferPointer<UInt8>) -> Node.Scalar? {
+        guard let first = value.first, let last = value.last, allPrintable(value) else { return nil }
+        if first == doubleQuote || first == singleQuote {
+            // Quoted, closed at the end of the line, with no escapes or doubled quotes inside.
+            let inner = UnsafeBufferPointer(rebasing: value.dropFirst().dropLast())
+            guard value.count >= 2, last == first, !inner.contains(first), first == singleQuote || !inner.contains(UInt8(ascii: "\\"))
+            else { return nil }
+            // libyaml marks a quoted scalar non-specific ("!"): always text, never a number or null.
+            return Node.Scalar(String(decoding: inner, as: UTF8.self), Tag(.nonSpecific), first == doubleQuote ? .doubleQuoted : .singleQuoted)
+        }
+        // Plain: no indicator first, no `: ` or ` #` inside, nothing to trim at the end.
+        guard !indicators.contains(first), last != space, last != colon else { return nil }
+        for index in 0..<(value.count - 1) {
+            if value[index] == colon && value[index + 1] == space { return nil }
+            if value[index] == space && value[index + 1] == hash { return nil }
+        }
+        return Node.Scalar(String(decoding: value, as: UTF8.self), Tag(.implicit), .plain)
+    }
+
+    private static let indicators: Set<UInt8> = Set("-?:,[]{}#&*!|>'\"%@` ".utf8)
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    /// No control characters, tabs, or the Unicode line and byte-order marks libyaml treats specially.
+    private static func allPrintable(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        for (index, byte) in value.enumerated() {
+            if byte < 0x20 || byte == 0x7F { return false }
+            if byte == 0xC2, index + 1 < value.count, value[index + 1] == 0x85 { return false }  // NEL
+            if byte == 0xE2, index + 2 < value.count, value[index + 1] == 0x80, value[index + 2] == 0xA8 || value[index + 2] == 0xA9 { return false }
+            if byte == 0xEF, index + 2 < value.count, value[index + 1] == 0xBB, value[index + 2] == 0xBF { return false }  // BOM
+        }
+        return true
+    }
+}

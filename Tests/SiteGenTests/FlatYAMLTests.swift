@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import Yams
+@testable import SiteGen
+
+/// The fast front matter reader must read what it accepts exactly as Yams does, and leave the rest to Yams.
+struct FlatYAMLTests {
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The front matter of every page of the project's site.
+    static func siteFrontMatter() throws -> [String] {
+        let content = projectRoot.appendingPathComponent("content")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: content.path).filter { $0.hasSuffix(".md") }.sorted()
+        return try files.map { path in
+            let source = SourceFile(path: path, displayPath: path, text: try String(contentsOf: content.appendingPathComponent(path), encoding: .utf8))
+            return try FrontMatterSplit.split(source).get().yaml
+        }
+    }
+
+    static let accepted = [
+        "title: \"Page 12\"\n",
+        "title: Plain words, with commas and a colon:inside\ndate: 1960-09-24\ndraft: false\n",
+        "name: Chargé d'affaires ad interim\ntitle: 'Single \"quoted\"'\n\n# a comment line\norder: 3-x\n",
+        "title: \"Mali–United States relations\"\ndescription: A colon:without a space, and a hash#inside\n",
+        "empty_quotes: \"\"\nnull_word: null\ntilde: ~\nyes_word: yes\nnumber: 12\n",
+        "",
+        "# only a comment\n",
+    ]
+
+    static let refused = [
+        "title: Two\ntitle: Keys\n",                // duplicate: Yams reports it
+        "title:\n",                                 // no value
+        "tags:\n  - a\n  - b\n",                    // a list
+        "title: \"Escaped \\\" quote\"\n",          // escapes
+        "title: 'It''s'\n",                         // doubled quote
+        "title: Words # and a comment\n",           // comment after a value
+        "title: a: b\n",                            // invalid YAML
+        "title: &anchor value\n",                   // anchor
+        "title: - dash\n",                          // indicator first
+        "title: trailing \n",                       // trailing space
+        "title: multi\n  line\n",                   // continuation
+        "title: \"unclosed\n",
+        "title:\tvalue\n",
+        " title: indented\n",
+        "title: tab\there\n",
+        "title: line\u{2028}separator\n",
+        "{title: flow}\n",
+        "? complex key\n: value\n",
+    ]
+
+    @Test func readsWhatItAcceptsExactlyAsYams() throws {
+        var checked = 0
+        for yaml in try Self.siteFrontMatter() + Self.accepted {
+            guard let pairs = FlatYAML.pairs(yaml, firstLine: 2) else {
+                // The site's only front matter beyond flat keys: lists of related pages.
+                #expect(yaml.contains(": ["), "\(yaml)")
+                continue
+            }
+            checked += 1
+            let root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
+            let mapping = root?.mapping.map(Array.init) ?? []
+            try #require(mapping.count == pairs.count, "\(yaml)")
+            for (pair, (key, value)) in zip(pairs, mapping) {
+                let keyMark = try #require(key.mark), valueMark = try #require(value.mark)
+                let yamsValue = try #require(value.scalar), fastValue = try #require(pair.value.scalar)
+                #expect(pair.key == key.scalar?.string)
+                #expect(pair.keyLocation == SiteGen.SourceLocation(line: keyMark.line + 1, column: keyMark.column))
+                #expect(pair.valueLocation == SiteGen.SourceLocation(line: valueMark.line + 1, column: valueMark.column), "\(yaml)")
+                #expect(fastValue.string == yamsValue.string)
+                #expect(fastValue.style == yamsValue.style)
+                #expect(pair.value.bool == value.bool && pair.value.int == value.int && pair.value.null == value.null, "\(yaml)")
+                #expect(pair.value.tag == value.tag)
+            }
+            // What readers of the front matter get: values, types and problems.
+            let source = SourceFile(path: "page.md", displayPath: "page.md", text: "---\n\(yaml)---\n")
+            let split = try FrontMatterSplit.split(source).get()
+            var fast = try FrontMatter.parse(split, of: source, flatReader: true).get()
+            var yams = try FrontMatter.parse(split, of: source, flatReader: false).get()
+            for key in mapping.compactMap({ $0.0.scalar?.string }) {
+                #expect(fast.string(key, required: "x") == yams.string(key, required: "x"), "\(key)")
+                #expect(fast.bool(key) == yams.bool(key), "\(key)")
+                #expect(fast.stringList(key).map(\.0) == yams.stringList(key).map(\.0))
+                #expect(fast.date(key) == yams.date(key))
+                #expect(fast.valueLocation(of: key) == yams.valueLocation(of: key))
+            }
+            #expect(fast.diagnostics == yams.diagnostics, "\(yaml)")
+        }
+        // The samples meant to take the fast way, and the site's ambassador pages among others.
+        #expect(checked >= Self.accepted.count + 25)
+    }
+
+    @Test(arguments: refused) func leavesTheRestToYams(yaml: String) {
+        #expect(FlatYAML.pairs(yaml, firstLine: 2) == nil)
+    }
+}
