@@ -20,10 +20,21 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Lets parsers finish concurrently: replaces cmark-gfm's special-character bookkeeping, which
+        // only works if executables export the replacement so that the library's call reaches it.
+        .target(
+            name: "CmarkConcurrency",
+            dependencies: ["CCmarkGFM"],
+            linkerSettings: [
+                .linkedLibrary("dl"),
+                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=cmark_manage_extensions_special_characters"]),
+            ]
+        ),
         .target(
             name: "SiteGen",
             dependencies: [
                 "CCmarkGFM",
+                "CmarkConcurrency",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ]

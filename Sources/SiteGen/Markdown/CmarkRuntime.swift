@@ -1,4 +1,5 @@
 import CCmarkGFM
+import CmarkConcurrency
 import Foundation
 
 /// The process-wide state of cmark-gfm, set up exactly once before any rendering.
@@ -19,15 +20,21 @@ enum CmarkRuntime {
         return found
     }()
 
-    /// Serialises `cmark_parser_finish`.
+    /// Whether parsers with every extension finish concurrently (see `CmarkConcurrency.c`).
     ///
-    /// The inline parser's table of special characters is a process global: every finish adds the
-    /// characters of its inline extensions (`~`, `:`, `w`) and removes them at the end, so two
-    /// threads finishing at once lose strikethrough and autolinks. The table cannot be frozen
-    /// either: the delimiter pass finds the extension for `~` through the same list, and an empty
-    /// list makes it loop forever. Feeding, walking and rendering stay parallel.
-    static let finishLock = NSLock()
+    /// The inline parser's table of special characters is a process global that every
+    /// `cmark_parser_finish` changes, adding its extensions' characters (`~`, `:`, `w`) and removing
+    /// them: two threads finishing at once lose strikethrough and autolinks. `CmarkConcurrency` fills
+    /// the table once and keeps it, so such parsers finish under a shared lock; any other parser
+    /// finishes alone. When that cannot be set up, every finish is serialised.
+    static let concurrentFinish: Bool = {
+        _ = extensions
+        guard let reference = cmark_parser_new(CMARK_OPT_DEFAULT) else { return false }
+        for name in extensionNames { cmark_parser_attach_syntax_extension(reference, extensions[name]) }
+        // The reference parser lives as long as the process: the table is defined by its extensions.
+        return sitegen_cmark_freeze_special_characters(reference)
+    }()
 
     /// Forces the one-time set-up; call before starting concurrent work.
-    static func prepare() { _ = extensions }
+    static func prepare() { _ = concurrentFinish }
 }

@@ -1,4 +1,5 @@
 import CCmarkGFM
+import CmarkConcurrency
 import Foundation
 
 /// The one wrapper over cmark-gfm's C API: Markdown in, HTML with headings and links out.
@@ -41,7 +42,7 @@ public struct MarkdownRenderer: Sendable {
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        let finished = CmarkRuntime.finishLock.withLock { cmark_parser_finish(parser) }
+        let finished = sitegen_cmark_parser_finish(parser)
         guard let document = finished else { preconditionFailure("cmark_parser_finish failed") }
         defer { cmark_node_free(document) }
 
