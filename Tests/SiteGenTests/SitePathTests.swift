@@ -40,4 +40,18 @@ struct SitePathTests {
         #expect(PathSafety.problem(in: "a\u{0}b.md") != nil)
         #expect(PathSafety.problem(in: "ambassadors/dean.md") == nil)
     }
+
+    @Test func joinsRelativePathsInsideTheContentFolder() {
+        #expect(SitePath.join(sourcePath: "history.md", "officials.md") == "officials.md")
+        #expect(SitePath.join(sourcePath: "timeline/1960.md", "../ambassadors/dean.md") == "ambassadors/dean.md")
+        #expect(SitePath.join(sourcePath: "timeline/1960.md", "./2012.md") == "timeline/2012.md")
+        #expect(SitePath.join(sourcePath: "a/b/c.md", "..//../x.md") == "x.md")
+        #expect(SitePath.join(sourcePath: "a/b/index.html", "../") == "a")
+        #expect(SitePath.join(sourcePath: "a/index.html", "..") == "")
+        #expect(SitePath.join(sourcePath: "index.html", ".") == "")
+        #expect(SitePath.join(sourcePath: "index.html", "assets/style.css") == "assets/style.css")
+        #expect(SitePath.join(sourcePath: "a/index.html", "../..") == nil)
+        #expect(SitePath.join(sourcePath: "index.md", "../outside.md") == nil)
+        #expect(SitePath.join(sourcePath: "Café/page.md", "naïve.md") == "Café/naïve.md")
+    }
 }

@@ -161,7 +161,8 @@ public struct FrontMatter {
             fail(key, "`\(key)` must be text, not a list or mapping")
             return nil
         }
-        if scalar.string.trimmingCharacters(in: .whitespaces).isEmpty, let example {
+        // Stops at the first character that is not a space, which is nearly always the first.
+        if scalar.string.unicodeScalars.allSatisfy(CharacterSet.whitespaces.contains), let example {
             fail(key, "`\(key)` is empty (for example `\(key): \(example)`)")
             return nil
         }

@@ -35,19 +35,26 @@ public enum SitePath {
 
     /// Resolves `relative` against the folder of `sourcePath`, both inside `content/`; nil if it climbs out.
     public static func join(sourcePath: String, _ relative: String) -> String? {
-        // A file at the root linking to a file name: nothing to resolve.
-        let slash = UInt8(ascii: "/")
-        if !sourcePath.utf8.contains(slash), !relative.utf8.contains(slash), relative != ".", relative != ".." { return relative }
-        var parts = sourcePath.split(separator: "/").dropLast().map(String.init)
-        for component in relative.split(separator: "/", omittingEmptySubsequences: false) {
-            switch component {
-            case "", ".": continue
-            case "..":
-                guard !parts.isEmpty else { return nil }
-                parts.removeLast()
-            default: parts.append(String(component))
-            }
+        // On bytes: this runs for every link of every page, twice (source check and output audit).
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var folders = sourcePath.utf8.split(separator: slash)
+        folders.removeLast()
+        var result: [UInt8] = []
+        result.reserveCapacity(sourcePath.utf8.count + relative.utf8.count)
+        func append(_ component: Substring.UTF8View) {
+            if !result.isEmpty { result.append(slash) }
+            result.append(contentsOf: component)
         }
-        return parts.joined(separator: "/")
+        for folder in folders { append(folder) }
+        for component in relative.utf8.split(separator: slash, omittingEmptySubsequences: false) {
+            if component.isEmpty || (component.count == 1 && component.first == dot) { continue }
+            if component.count == 2, component.allSatisfy({ $0 == dot }) {
+                guard !result.isEmpty else { return nil }
+                result.removeSubrange((result.lastIndex(of: slash) ?? 0)...)
+                continue
+            }
+            append(component)
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }
