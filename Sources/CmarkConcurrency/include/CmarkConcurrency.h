@@ -3,6 +3,7 @@
 
 #include <cmark-gfm.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /// Sets up the shared table of inline special characters for parsers that attach every extension of
 /// `reference` (a parser with the extensions attached, kept for the life of the process). Call once,
@@ -12,5 +13,19 @@ bool sitegen_cmark_freeze_special_characters(cmark_parser *reference);
 /// `cmark_parser_finish`, safe from any thread: concurrent with other parsers that attach every
 /// extension of the reference parser, alone otherwise.
 cmark_node *sitegen_cmark_parser_finish(cmark_parser *parser);
+
+/// An allocator for cmark whose memory belongs to the calling thread and is released only by
+/// rewinding to a mark: everything allocated after the mark at once. Pass it to
+/// `cmark_parser_new_with_mem`; nodes, the HTML renderer's output and `free` calls then use it, and
+/// nothing from it may be used after the rewind.
+cmark_mem *sitegen_cmark_arena(void);
+
+typedef struct {
+  void *block;
+  size_t used;
+} sitegen_arena_mark;
+
+sitegen_arena_mark sitegen_cmark_arena_mark(void);
+void sitegen_cmark_arena_rewind(sitegen_arena_mark mark);
 
 #endif

@@ -31,8 +31,11 @@ public struct MarkdownRenderer: Sendable {
         lineOffset: Int = 0,
         rewriteLink: ((LinkReference) -> String?)? = nil
     ) -> RenderedMarkdown {
-        guard let parser = cmark_parser_new(cmarkOptions) else { preconditionFailure("cmark_parser_new failed") }
-        defer { cmark_parser_free(parser) }
+        // The parser, the tree and cmark's HTML come from this thread's arena and are all released
+        // here at once, instead of node by node (see CmarkArena.c).
+        let arenaMark = sitegen_cmark_arena_mark()
+        defer { sitegen_cmark_arena_rewind(arenaMark) }
+        guard let parser = cmark_parser_new_with_mem(cmarkOptions, sitegen_cmark_arena()) else { preconditionFailure("cmark_parser_new failed") }
         for name in options.extensions {
             cmark_parser_attach_syntax_extension(parser, CmarkRuntime.extensions[name])
         }
@@ -44,7 +47,6 @@ public struct MarkdownRenderer: Sendable {
         }
         let finished = sitegen_cmark_parser_finish(parser)
         guard let document = finished else { preconditionFailure("cmark_parser_finish failed") }
-        defer { cmark_node_free(document) }
 
         var walk = DocumentWalk(lineOffset: lineOffset, keepsRawHTML: options.unsafeHTML, rewriteLink: rewriteLink)
         walk.visit(document)
@@ -55,22 +57,27 @@ public struct MarkdownRenderer: Sendable {
         let headings = Self.headingIDs(walk.headingNodes)
         // Fast path: when no raw HTML could hold a heading tag, every `<hN>` cmark writes is one of
         // the document's headings, in order, and the ids go straight into the HTML.
-        if !walk.rawHTMLMayHoldHeading {
-            let html = renderHTML(document, extensions)
-            if let withIDs = Self.insertingIDs(headings, into: html) {
-                return RenderedMarkdown(html: withIDs, headings: headings, links: walk.links)
-            }
+        if !walk.rawHTMLMayHoldHeading,
+           let withIDs = withHTML(document, extensions, { Self.insertingIDs(headings, into: $0) }) {
+            return RenderedMarkdown(html: withIDs, headings: headings, links: walk.links)
         }
         assignHeadingIDs(walk.headingNodes, ids: headings, extensions: extensions)
         return RenderedMarkdown(html: renderHTML(document, extensions), headings: headings, links: walk.links)
     }
 
     private func renderHTML(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?) -> String {
+        withHTML(document, extensions) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// cmark's HTML as bytes, for the time of `body`: making a String checks every byte, so it is done once.
+    private func withHTML<T>(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?,
+                             _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         guard let html = cmark_render_html(document, cmarkOptions, extensions) else {
             preconditionFailure("cmark_render_html failed")
         }
-        defer { free(html) }
-        return String(cString: html)
+        return html.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+            body(UnsafeBufferPointer(start: bytes, count: strlen(html)))
+        }
     }
 
     static func headingIDs(_ nodes: [(node: OpaquePointer, level: Int, text: String)]) -> [Heading] {
@@ -79,9 +86,8 @@ public struct MarkdownRenderer: Sendable {
     }
 
     /// Puts ` id="…"` into each `<hN>` opening tag, in order; nil unless the tags and headings match exactly.
-    static func insertingIDs(_ headings: [Heading], into html: String) -> String? {
-        var html = html
-        return html.withUTF8 { bytes -> String? in
+    static func insertingIDs(_ headings: [Heading], into bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        do {
             guard let base = bytes.baseAddress else { return nil }
             var output: [UInt8] = []
             output.reserveCapacity(bytes.count + headings.count * 32)
@@ -116,9 +122,8 @@ public struct MarkdownRenderer: Sendable {
             let id = heading.id
             guard let rendered = cmark_render_html(node, cmarkOptions, extensions) else { continue }
             let html = String(cString: rendered)
-            free(rendered)
             let openTag = "<h\(level)>"
-            guard html.hasPrefix(openTag), let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            guard html.hasPrefix(openTag), let block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, sitegen_cmark_arena()) else { continue }
             let withID = "<h\(level) id=\"\(id.htmlEscaped)\">" + html.dropFirst(openTag.count).dropLast()
             cmark_node_set_on_enter(block, withID)
             cmark_node_set_on_exit(block, "")
