@@ -18,7 +18,6 @@ enum FlatYAML {
         var yaml = yaml
         return yaml.withUTF8 { bytes -> [Pair]? in
             var pairs: [Pair] = []
-            var keys: Set<String> = []
             var lineStart = 0
             var line = firstLine
             while lineStart < bytes.count {
@@ -26,7 +25,8 @@ enum FlatYAML {
                 defer { lineStart = lineEnd + 1; line += 1 }
                 let text = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
                 if text.isEmpty || text[0] == hash { continue }  // a blank or comment line
-                guard let pair = readPair(text, line: line), keys.insert(pair.key).inserted else { return nil }
+                // A repeated key goes to Yams, which reports it; front matter has few keys.
+                guard let pair = readPair(text, line: line), !pairs.contains(where: { $0.key == pair.key }) else { return nil }
                 pairs.append(pair)
             }
             return pairs

@@ -19,20 +19,22 @@ public struct FrontMatterSplit: Sendable {
         guard text.hasPrefix("---\n") || text == "---" else {
             return .failure(.error(source.displayPath, "missing front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`"))
         }
+        // On UTF-8 indices: walking Characters would find grapheme boundaries in every line.
+        let utf8 = text.utf8
         var lineNumber = 1
-        var lineStart = text.index(text.startIndex, offsetBy: 4, limitedBy: text.endIndex) ?? text.endIndex
+        var lineStart = utf8.index(utf8.startIndex, offsetBy: 4, limitedBy: utf8.endIndex) ?? utf8.endIndex
         let yamlStart = lineStart
-        while lineStart < text.endIndex {
+        while lineStart < utf8.endIndex {
             lineNumber += 1
-            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
-            let line = text[lineStart..<lineEnd]
-            if line == "---" || line == "..." {
-                let bodyStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+            let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            let line = utf8[lineStart..<lineEnd]
+            if line.elementsEqual("---".utf8) || line.elementsEqual("...".utf8) {
+                let bodyStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
                 return .success(FrontMatterSplit(
                     yaml: String(text[yamlStart..<lineStart]), yamlFirstLine: 2,
                     body: String(text[bodyStart...]), bodyLineOffset: lineNumber))
             }
-            lineStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+            lineStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
         }
         return .failure(.error(source.displayPath, "front matter opened here is never closed: add a line `---` after the last key"))
     }
@@ -161,8 +163,9 @@ public struct FrontMatter {
             fail(key, "`\(key)` must be text, not a list or mapping")
             return nil
         }
-        // Stops at the first character that is not a space, which is nearly always the first.
-        if scalar.string.unicodeScalars.allSatisfy(CharacterSet.whitespaces.contains), let example {
+        // Foundation's whitespace set (tab and Unicode space separators), without building the set
+        // each time: this stops at the first character that is not a space, nearly always the first.
+        if scalar.string.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }), let example {
             fail(key, "`\(key)` is empty (for example `\(key): \(example)`)")
             return nil
         }

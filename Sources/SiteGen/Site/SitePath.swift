@@ -35,26 +35,51 @@ public enum SitePath {
 
     /// Resolves `relative` against the folder of `sourcePath`, both inside `content/`; nil if it climbs out.
     public static func join(sourcePath: String, _ relative: String) -> String? {
-        // On bytes: this runs for every link of every page, twice (source check and output audit).
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var folders = sourcePath.utf8.split(separator: slash)
-        folders.removeLast()
+        // A file at the root linking to a file name: nothing to resolve.
+        if !sourcePath.utf8.contains(slash), !relative.utf8.contains(slash), relative != ".", relative != ".." { return relative }
+        // On bytes, without splitting into Strings: this runs for every link of every page, twice.
         var result: [UInt8] = []
         result.reserveCapacity(sourcePath.utf8.count + relative.utf8.count)
-        func append(_ component: Substring.UTF8View) {
-            if !result.isEmpty { result.append(slash) }
-            result.append(contentsOf: component)
-        }
-        for folder in folders { append(folder) }
-        for component in relative.utf8.split(separator: slash, omittingEmptySubsequences: false) {
-            if component.isEmpty || (component.count == 1 && component.first == dot) { continue }
-            if component.count == 2, component.allSatisfy({ $0 == dot }) {
-                guard !result.isEmpty else { return nil }
-                result.removeSubrange((result.lastIndex(of: slash) ?? 0)...)
-                continue
+        var source = sourcePath, target = relative
+        _ = source.withUTF8 { bytes in
+            // The folders of the source: every component before the last `/`, taken as they are.
+            forEachComponent(of: UnsafeBufferPointer(rebasing: bytes[..<(bytes.lastIndex(of: slash) ?? 0)])) { component in
+                if !component.isEmpty { append(component, to: &result) }
+                return true
             }
-            append(component)
         }
-        return String(decoding: result, as: UTF8.self)
+        let inside = target.withUTF8 { bytes in
+            forEachComponent(of: bytes) { component in
+                if component.isEmpty || (component.count == 1 && component[0] == dot) { return true }
+                if component.count == 2, component[0] == dot, component[1] == dot {
+                    guard !result.isEmpty else { return false }
+                    result.removeSubrange((result.lastIndex(of: slash) ?? 0)...)
+                    return true
+                }
+                append(component, to: &result)
+                return true
+            }
+        }
+        return inside ? String(decoding: result, as: UTF8.self) : nil
+    }
+
+    private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+
+    private static func append(_ component: UnsafeBufferPointer<UInt8>, to path: inout [UInt8]) {
+        if !path.isEmpty { path.append(slash) }
+        path.append(contentsOf: component)
+    }
+
+    /// Calls `body` with each `/`-separated component, empty ones included, until it returns false.
+    @discardableResult
+    private static func forEachComponent(of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != slash { end += 1 }
+            if !body(UnsafeBufferPointer(rebasing: bytes[start..<end])) { return false }
+            start = end + 1
+        }
+        return true
     }
 }
