@@ -58,7 +58,7 @@ enum FlatYAML {
             guard value.count >= 2, last == first, !inner.contains(first), first == singleQuote || !inner.contains(UInt8(ascii: "\\"))
             else { return nil }
             // libyaml marks a quoted scalar non-specific ("!"): always text, never a number or null.
-            return Node.Scalar(String(decoding: inner, as: UTF8.self), Tag(.nonSpecific), first == doubleQuote ? .doubleQuoted : .singleQuoted)
+            return Node.Scalar(String(decoding: inner, as: UTF8.self), Tag(.nonSpecific, .default, constructor), first == doubleQuote ? .doubleQuoted : .singleQuoted)
         }
         // Plain: no indicator first, no `: ` or ` #` inside, nothing to trim at the end.
         guard !indicators.contains(first), last != space, last != colon else { return nil }
@@ -66,8 +66,12 @@ enum FlatYAML {
             if value[index] == colon && value[index + 1] == space { return nil }
             if value[index] == space && value[index + 1] == hash { return nil }
         }
-        return Node.Scalar(String(decoding: value, as: UTF8.self), Tag(.implicit), .plain)
+        return Node.Scalar(String(decoding: value, as: UTF8.self), Tag(.implicit, .default, constructor), .plain)
     }
+
+    // Made once: `Constructor.default` builds new tables on every use. It is only read. Each node
+    // still gets its own Tag, which Yams resolves in place on first use.
+    nonisolated(unsafe) private static let constructor = Constructor.default
 
     private static let indicators: Set<UInt8> = Set("-?:,[]{}#&*!|>'\"%@` ".utf8)
 

@@ -46,7 +46,8 @@ public struct FrontMatter {
     private let pairs: [FlatYAML.Pair]
     /// Added to YAML line numbers to give lines of the content file.
     private var lineOffset = 0
-    private var used: Set<String> = []
+    /// Keys asked for, present or not; an array: a page asks for a handful.
+    private var used: [String] = []
     public private(set) var diagnostics: [Diagnostic] = []
 
     /// Parses the YAML; on a syntax error the diagnostic points into the content file.
@@ -113,6 +114,10 @@ public struct FrontMatter {
         }
     }
 
+    private mutating func markUsed(_ key: String) {
+        if !used.contains(key) { used.append(key) }
+    }
+
     private func pair(_ key: String) -> (key: String, value: Node, location: SourceLocation)? {
         pairs.first { $0.key == key }.map { ($0.key, $0.value, $0.keyLocation) }
     }
@@ -150,7 +155,7 @@ public struct FrontMatter {
 
     /// A text value; numbers and dates are taken as written.
     public mutating func string(_ key: String, required example: String? = nil) -> String? {
-        used.insert(key)
+        markUsed(key)
         guard let (_, value, _) = pair(key) else {
             if let example { missing(key, example) }
             return nil
@@ -173,7 +178,7 @@ public struct FrontMatter {
     }
 
     public mutating func bool(_ key: String) -> Bool? {
-        used.insert(key)
+        markUsed(key)
         guard let (_, value, _) = pair(key), !isNull(value) else { return nil }
         guard let flag = value.bool, case .scalar = value else {
             fail(key, "`\(key)` must be true or false")
@@ -196,7 +201,7 @@ public struct FrontMatter {
 
     /// A list of texts; a single text counts as a list of one.
     public mutating func stringList(_ key: String) -> [(String, SourceLocation)] {
-        used.insert(key)
+        markUsed(key)
         guard let (_, value, location) = pair(key), !isNull(value) else { return [] }
         switch value {
         case .scalar(let scalar):

@@ -7,9 +7,9 @@ public enum PathSafety {
         if path.isEmpty { return "empty path" }
         if path.hasPrefix("/") { return "absolute path \(path) is not allowed; paths are relative to the content folder" }
         if path.utf8.contains(UInt8(ascii: "\\")) { return "path \(path) contains a backslash; use / between folders" }
-        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" }) { return "path contains a control character (or NUL byte)" }
-        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
-            if component.isEmpty || component == "." || component == ".." {
+        if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return "path contains a control character (or NUL byte)" }
+        for component in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if component.isEmpty || component.elementsEqual(".".utf8) || component.elementsEqual("..".utf8) {
                 return "path \(path) contains an empty, `.` or `..` part; it would leave its folder"
             }
         }
@@ -19,8 +19,14 @@ public enum PathSafety {
     /// Why a content file's name cannot become a URL as it is, or nil: URLs come from file names, and
     /// only these characters need no escaping in an address.
     public static func urlProblem(in path: String) -> String? {
-        let allowed = path.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_./~".unicodeScalars.contains(scalar))
+        // ASCII letters, digits and `-_./~`, tested on bytes: every file of the site passes here.
+        let allowed = path.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "~"):
+                true
+            default: false
+            }
         }
         return allowed ? nil : "the name \(path) would need escaping in a URL: rename it with letters, digits, - and _ only (for example \(suggestedName(path)))"
     }
