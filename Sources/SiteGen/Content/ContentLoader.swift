@@ -12,9 +12,13 @@ public struct ContentLoader: Sendable {
     /// How paths are shown in diagnostics (the `--content` argument as given).
     public let displayRoot: String
 
+    /// The content folder, open: files are opened relative to it, not by walking their whole path.
+    private let folder: OpenFolder?
+
     public init(contentDirectory: URL, displayRoot: String) {
         self.contentDirectory = contentDirectory.standardizedFileURL
         self.displayRoot = displayRoot
+        folder = OpenFolder(self.contentDirectory.path)
     }
 
     public struct Loaded: Sendable {
@@ -64,7 +68,8 @@ public struct ContentLoader: Sendable {
     public func read(_ relative: String) -> (SourceFile?, [Diagnostic]) {
         var found = DiagnosticList()
         let shown = displayPath(relative)
-        guard let bytes = Self.readBytes(contentDirectory.path + "/" + relative) else {
+        let bytes = folder.map { Self.readBytes(relative, in: $0.descriptor) } ?? Self.readBytes(contentDirectory.path + "/" + relative)
+        guard let bytes else {
             return (nil, [.error(shown, "file cannot be read; check its permissions")])
         }
         let source = decode(bytes, path: relative, shown: shown, diagnostics: &found)
@@ -117,28 +122,30 @@ public struct ContentLoader: Sendable {
     }
 
     /// The whole file, with plain system calls (Foundation's reader cost more than the parsing of YAML).
-    static func readBytes(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    static func readBytes(_ path: String, in folder: Int32 = AT_FDCWD) -> [UInt8]? {
+        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }  // grew meanwhile
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+        // The size when opened; a file still being written is read up to there.
+        let size = Int(status.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var filled = 0
+            while filled < size, let base = buffer.baseAddress {
+                let read = Glibc.read(descriptor, base + filled, size - filled)
+                if read < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
+                }
+                if read == 0 { break }  // shrank meanwhile
+                filled += read
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if count == 0 { break }
-            filled += count
+            count = filled
         }
-        bytes.removeLast(bytes.count - filled)
-        return bytes
+        return failed ? nil : bytes
     }
 
     private func decode(_ bytes: [UInt8], path: String, shown: String, diagnostics: inout DiagnosticList) -> SourceFile? {
@@ -184,4 +191,18 @@ public struct ContentLoader: Sendable {
         let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1
         return SourceLocation(line: line, column: column)
     }
+}
+
+/// An open folder, so that files inside it are opened without walking the whole path each time.
+final class OpenFolder: Sendable {
+    let descriptor: Int32
+    let path: String
+
+    init?(_ path: String) {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if descriptor < 0 { return nil }
+    }
+
+    deinit { close(descriptor) }
 }

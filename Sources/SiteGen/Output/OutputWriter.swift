@@ -75,19 +75,22 @@ public struct OutputWriter: Sendable {
                     folder = (folder as NSString).deletingLastPathComponent
                 }
             }
+            // Files and folders are made relative to the open staging folder: no walk of its whole path.
+            guard let stagingFolder = OpenFolder(staging.path) else {
+                throw OutputError("cannot open \(staging.path): \(String(cString: strerror(errno)))")
+            }
             // Sorted, so each parent is made before its children; plain mkdir, as Foundation's
             // createDirectory checks every level again and took a third of the write phase.
             for folder in folders.sorted() where !folder.isEmpty {
-                let path = staging.path + "/" + folder
-                if mkdir(path, 0o755) != 0, errno != EEXIST {
-                    throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))")
+                if mkdirat(stagingFolder.descriptor, folder, 0o755) != 0, errno != EEXIST {
+                    throw OutputError("cannot create \(staging.path)/\(folder): \(String(cString: strerror(errno)))")
                 }
             }
             let failure = FirstError()
             // Only a published site has times worth carrying over; a first build skips the comparison.
             let hasPrevious = access(output.path, F_OK) == 0
             let links = Parallel.map(files, jobs: jobs) { file -> [String] in
-                do { return try writeFile(file, comparingWithPrevious: hasPrevious) } catch { failure.record(error); return [] }
+                do { return try writeFile(file, into: stagingFolder, comparingWithPrevious: hasPrevious) } catch { failure.record(error); return [] }
             }
             if let error = failure.error { throw error }
             try checkLinks(files: files, links: links)
@@ -119,31 +122,30 @@ public struct OutputWriter: Sendable {
     }
 
     /// Writes one file; for an HTML page, returns the site paths its relative links lead to.
-    private func writeFile(_ file: OutputFile, comparingWithPrevious: Bool) throws -> [String] {
+    private func writeFile(_ file: OutputFile, into folder: OpenFolder, comparingWithPrevious: Bool) throws -> [String] {
         // Paths as strings: appending to a file URL asks the file system whether the result is a folder.
-        let target = staging.path + "/" + file.path
         let previous = comparingWithPrevious ? output.path + "/" + file.path : nil
         switch file.contents {
         case .text(var text):
-            return try text.withUTF8 { try place($0, of: file, at: target, previous: previous) }
+            return try text.withUTF8 { try place($0, of: file, in: folder, previous: previous) }
         case .rendered(let render):
             var text = render()
-            return try text.withUTF8 { try place($0, of: file, at: target, previous: previous) }
+            return try text.withUTF8 { try place($0, of: file, in: folder, previous: previous) }
         case .copy(let source):
             guard let bytes = ContentLoader.readBytes(source) else { throw OutputError("cannot read \(source)") }
-            return try bytes.withUnsafeBufferPointer { try place($0, of: file, at: target, previous: previous) }
+            return try bytes.withUnsafeBufferPointer { try place($0, of: file, in: folder, previous: previous) }
         }
     }
 
-    private func place(_ bytes: UnsafeBufferPointer<UInt8>, of file: OutputFile, at target: String, previous: String?) throws -> [String] {
-        try Self.writeBytes(UnsafeRawBufferPointer(bytes), to: target)
+    private func place(_ bytes: UnsafeBufferPointer<UInt8>, of file: OutputFile, in folder: OpenFolder, previous: String?) throws -> [String] {
+        try Self.writeBytes(UnsafeRawBufferPointer(bytes), to: file.path, in: folder)
         // Same bytes as the published file: carry its time over, to the nanosecond.
         var previousStatus = stat()
         if let previous, stat(previous, &previousStatus) == 0, Int(previousStatus.st_size) == bytes.count,
            let published = ContentLoader.readBytes(previous), published.elementsEqual(bytes) {
             var times = [previousStatus.st_atim, previousStatus.st_mtim]
-            if utimensat(AT_FDCWD, target, &times, 0) != 0 {
-                throw OutputError("cannot set the time of \(target): \(String(cString: strerror(errno)))")
+            if utimensat(folder.descriptor, file.path, &times, 0) != 0 {
+                throw OutputError("cannot set the time of \(folder.path)/\(file.path): \(String(cString: strerror(errno)))")
             }
         }
         guard file.path.hasSuffix(".html") else { return [] }
@@ -152,20 +154,19 @@ public struct OutputWriter: Sendable {
 
     /// A plain write: Foundation's `Data.write` syncs each file to disk, which made writing the
     /// slowest phase; the staging folder is swapped in whole, so a crash never leaves half a site.
-    static func writeBytes(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    static func writeBytes(_ buffer: UnsafeRawBufferPointer, to relative: String, in folder: OpenFolder) throws {
+        let descriptor = openat(folder.descriptor, relative, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var path: String { folder.path + "/" + relative }
         guard descriptor >= 0 else { throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        do {
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                offset += written
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
             }
+            offset += written
         }
     }
 
