@@ -158,14 +158,15 @@ public struct ContentLoader: Sendable {
         if bytes.count > Self.largeFileBytes {
             diagnostics.append(.warning(shown, "file is \(bytes.count / 1_048_576) MB; is it meant to be a page?"))
         }
-        guard var text = String(validating: bytes, as: UTF8.self) else {
+        guard var text = bytes.withUnsafeBufferPointer(String.init(validatingMostlyASCII:)) else {
             let offset = Self.firstInvalidUTF8(bytes) ?? 0
             let location = Self.location(ofByte: offset, in: bytes)
             diagnostics.append(.error(shown, line: location.line, column: location.column,
                                       "file is not valid UTF-8 (byte \(offset) is 0x\(String(bytes[offset], radix: 16, uppercase: true))); save it as UTF-8"))
             return nil
         }
-        if bytes.contains(0x0D) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        let hasCarriageReturn = bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, 0x0D, buffer.count) != nil } ?? false }
+        if hasCarriageReturn { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         return SourceFile(path: path, displayPath: shown, text: text)
     }
 

@@ -1,0 +1,27 @@
+import Testing
+@testable import SiteGen
+
+/// The fast path for mostly-ASCII text must accept and refuse exactly what Swift's own check does.
+struct MostlyASCIITests {
+    static let samples: [[UInt8]] = [
+        [],
+        Array("plain ASCII text that is longer than eight bytes".utf8),
+        Array("<p>Note<a href=\"#fnref-1\">↩</a></p>\n".utf8),
+        Array("é".utf8),
+        Array("Mali–United States relations, Touré, 日本語, emoji 🇲🇱 and back to ASCII".utf8),
+        Array("twelve bytes" .utf8) + [0xE2, 0x86, 0xA9],         // ends with a character
+        Array("abc".utf8) + [0x80] + Array("def".utf8),          // a lone continuation byte
+        Array("abcdefgh".utf8) + [0xE2, 0x86],                    // cut short at the end
+        [0xC3] + Array("abcdefghij".utf8),                        // a lead byte before ASCII
+        Array("overlong".utf8) + [0xC0, 0xAF],                    // overlong encoding of `/`
+        [0xED, 0xA0, 0x80],                                        // a surrogate
+        Array("valid é then".utf8) + [0xFF] + Array("invalid".utf8),
+    ]
+
+    @Test(arguments: samples) func agreesWithSwift(bytes: [UInt8]) {
+        let fast = bytes.withUnsafeBufferPointer(String.init(validatingMostlyASCII:))
+        let swift = String(validating: bytes, as: UTF8.self)
+        #expect(fast == swift)
+        if let fast { #expect(Array(fast.utf8) == bytes) }
+    }
+}
