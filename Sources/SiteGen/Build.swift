@@ -85,7 +85,7 @@ public struct SiteBuilder: Sendable {
 
         // resolve
         let resolver = SiteResolver(config: config, configSource: configSource, links: links)
-        let site = resolver.resolve(documents, staticFiles: staticFiles, diagnostics: &diagnostics)
+        let site = resolver.resolve(documents, staticFiles: staticFiles, jobs: options.jobs, diagnostics: &diagnostics)
         guard let templates else { return nil }
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)

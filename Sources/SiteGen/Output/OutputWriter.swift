@@ -68,29 +68,35 @@ public struct OutputWriter: Sendable {
         try? fileManager.removeItem(at: retired)
         do {
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            var folders = Set<String>()
-            for file in files {
-                var folder = (file.path as NSString).deletingLastPathComponent
-                while !folder.isEmpty, folders.insert(folder).inserted {
-                    folder = (folder as NSString).deletingLastPathComponent
-                }
-            }
             // Files and folders are made relative to the open staging folder: no walk of its whole path.
             guard let stagingFolder = OpenFolder(staging.path) else {
                 throw OutputError("cannot open \(staging.path): \(String(cString: strerror(errno)))")
             }
-            // Sorted, so each parent is made before its children; plain mkdir, as Foundation's
-            // createDirectory checks every level again and took a third of the write phase.
-            for folder in folders.sorted() where !folder.isEmpty {
-                if mkdirat(stagingFolder.descriptor, folder, 0o755) != 0, errno != EEXIST {
-                    throw OutputError("cannot create \(staging.path)/\(folder): \(String(cString: strerror(errno)))")
+            // Folders that hold other folders are made first, parents before children; every other
+            // folder (one per page) is made by the thread that writes into it.
+            var parents = Set<String>()
+            for file in files {
+                var folder = Self.folder(of: file.path)
+                while !folder.isEmpty, case let parent = Self.folder(of: folder), !parent.isEmpty, parents.insert(parent).inserted {
+                    folder = parent
                 }
             }
+            for folder in parents.sorted() {
+                try Self.makeFolder(folder, in: stagingFolder)
+            }
+            let madeFirst = parents
             let failure = FirstError()
             // Only a published site has times worth carrying over; a first build skips the comparison.
             let hasPrevious = access(output.path, F_OK) == 0
             let links = Parallel.map(files, jobs: jobs) { file -> [String] in
-                do { return try writeFile(file, into: stagingFolder, comparingWithPrevious: hasPrevious) } catch { failure.record(error); return [] }
+                do {
+                    let folder = Self.folder(of: file.path)
+                    if !folder.isEmpty, !madeFirst.contains(folder) { try Self.makeFolder(folder, in: stagingFolder) }
+                    return try writeFile(file, into: stagingFolder, comparingWithPrevious: hasPrevious)
+                } catch {
+                    failure.record(error)
+                    return []
+                }
             }
             if let error = failure.error { throw error }
             try checkLinks(files: files, links: links)
@@ -99,6 +105,20 @@ public struct OutputWriter: Sendable {
         } catch {
             try? fileManager.removeItem(at: staging)
             throw error
+        }
+    }
+
+    /// The folder part of a path inside the output (`a/b/index.html` → `a/b`, `robots.txt` → ``).
+    static func folder(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// A plain mkdir: Foundation's createDirectory checks every level again (a third of the write
+    /// phase once). A folder that exists already is fine: two files may share it.
+    private static func makeFolder(_ folder: String, in staging: OpenFolder) throws {
+        if mkdirat(staging.descriptor, folder, 0o755) != 0, errno != EEXIST {
+            throw OutputError("cannot create \(staging.path)/\(folder): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -1,6 +1,6 @@
 /// The resolve phase: builds the site model from parsed documents and checks everything that
 /// spans files (output collisions, links and anchors, references, ambassadors' terms).
-public struct SiteResolver {
+public struct SiteResolver: Sendable {
     public let config: SiteConfig
     public let configSource: SourceFile
     public let links: LinkResolver
@@ -21,8 +21,9 @@ public struct SiteResolver {
         }
     }
 
+    /// - Parameter jobs: threads for the checks of each page's links.
     public func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)],
-                        diagnostics: inout DiagnosticList) -> Site {
+                        jobs: Int = 1, diagnostics: inout DiagnosticList) -> Site {
         let published = documents.filter { !$0.draft }
         let drafts = Set(documents.filter(\.draft).map(\.path))
         let byPath = Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) })
@@ -39,8 +40,15 @@ public struct SiteResolver {
             diagnostics.append(.error(configSource.displayPath.replacingLastComponent(with: "index.md"),
                                       "the site has no home page: create index.md with a title"))
         }
-        let anchors = anchorsByURL(site)
-        checkLinks(published, anchors: anchors, drafts: drafts, byPath: byPath, diagnostics: &diagnostics)
+        let anchors = anchorsByURL(site, jobs: jobs)
+        // Each page's links are checked on their own, on every thread; the list is sorted in the end.
+        for found in Parallel.map(published, jobs: jobs, { document in
+            var found = DiagnosticList()
+            checkLinks(of: document, anchors: anchors, drafts: drafts, byPath: byPath, diagnostics: &found)
+            return found.items
+        }) {
+            diagnostics.append(contentsOf: found)
+        }
         checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
         for (path, location) in config.navigation {
             if byPath[path] == nil || drafts.contains(path) || PageKind(path: path) == .event {
@@ -102,11 +110,11 @@ public struct SiteResolver {
     }
 
     /// Every id each output page has, to check `#fragment` links against.
-    func anchorsByURL(_ site: Site) -> [String: Set<String>] {
-        var anchors: [String: Set<String>] = [:]
-        for page in site.pages {
-            anchors[SitePath.pageURL(forSource: page.path)] = Set(page.body.headings.map(\.id)).union(Self.templateAnchors(for: page.kind))
+    func anchorsByURL(_ site: Site, jobs: Int = 1) -> [String: Set<String>] {
+        let pageAnchors = Parallel.map(site.pages, jobs: jobs) { page in
+            (SitePath.pageURL(forSource: page.path), Set(page.body.headings.map(\.id)).union(Self.templateAnchors(for: page.kind)))
         }
+        var anchors = Dictionary(pageAnchors, uniquingKeysWith: { _, last in last })
         let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
         var timeline = anchors[timelineURL] ?? Self.templateAnchors(for: .timeline)
         for event in site.events {
@@ -121,34 +129,32 @@ public struct SiteResolver {
         return anchors
     }
 
-    private func checkLinks(_ documents: [Document], anchors: [String: Set<String>], drafts: Set<String>,
+    private func checkLinks(of document: Document, anchors: [String: Set<String>], drafts: Set<String>,
                             byPath: [String: Document], diagnostics: inout DiagnosticList) {
-        for document in documents {
-            for (link, target) in document.internalLinks {
-                let shown = document.source.displayPath
-                switch target {
-                case .external:
-                    break
-                case .invalid(let message):
-                    diagnostics.error(shown, link.location, message)
-                case .sameDocument(let fragment):
-                    if !(anchors[document.holderURL]?.contains(fragment) ?? false) {
-                        diagnostics.error(shown, link.location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors[document.holderURL]))")
-                    }
-                case .content(let path, let fragment):
-                    if links.staticFiles.contains(path) { break }
-                    guard byPath[path] != nil else {
-                        diagnostics.error(shown, link.location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
-                        continue
-                    }
-                    if drafts.contains(path) {
-                        diagnostics.error(shown, link.location, "link to \(path), which is a draft and will not be published")
-                        continue
-                    }
-                    guard let fragment, PageKind(path: path) != .event, let url = links.urls[path] else { continue }
-                    if !(anchors[url]?.contains(fragment) ?? false) {
-                        diagnostics.error(shown, link.location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors[url]))")
-                    }
+        for (link, target) in document.internalLinks {
+            let shown = document.source.displayPath
+            switch target {
+            case .external:
+                break
+            case .invalid(let message):
+                diagnostics.error(shown, link.location, message)
+            case .sameDocument(let fragment):
+                if !(anchors[document.holderURL]?.contains(fragment) ?? false) {
+                    diagnostics.error(shown, link.location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors[document.holderURL]))")
+                }
+            case .content(let path, let fragment):
+                if links.staticFiles.contains(path) { break }
+                guard byPath[path] != nil else {
+                    diagnostics.error(shown, link.location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
+                    continue
+                }
+                if drafts.contains(path) {
+                    diagnostics.error(shown, link.location, "link to \(path), which is a draft and will not be published")
+                    continue
+                }
+                guard let fragment, PageKind(path: path) != .event, let url = links.urls[path] else { continue }
+                if !(anchors[url]?.contains(fragment) ?? false) {
+                    diagnostics.error(shown, link.location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors[url]))")
                 }
             }
         }
