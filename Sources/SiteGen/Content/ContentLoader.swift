@@ -81,17 +81,25 @@ public struct ContentLoader: Sendable {
     private func listFiles(diagnostics: inout DiagnosticList) -> [(String, String?)] {
         var files: [(String, String?)] = []
         var pending = [""]
-        let fileManager = FileManager.default
         let rootReal = contentDirectory.resolvingSymlinksInPath().path
         while let folder = pending.popLast() {
             // Plain strings: appending to a file URL asks the file system whether the result is a folder.
             let folderPath = folder.isEmpty ? contentDirectory.path : contentDirectory.path + "/" + folder
-            guard let names = try? fileManager.contentsOfDirectory(atPath: folderPath) else {
+            guard let entries = Self.entries(of: folderPath) else {
                 diagnostics.append(.error(displayPath(folder.isEmpty ? "." : folder), "folder cannot be read; check its permissions"))
                 continue
             }
-            for name in names where !name.hasPrefix(".") {
+            for (name, type) in entries where !name.hasPrefix(".") {
                 let relative = folder.isEmpty ? name : folder + "/" + name
+                // The folder listing says what most entries are; only links and the unknown need a stat.
+                if type == DT_REG {
+                    files.append((relative, nil))
+                    continue
+                }
+                if type == DT_DIR {
+                    pending.append(relative)
+                    continue
+                }
                 let path = folderPath + "/" + name
                 var status = stat()
                 guard lstat(path, &status) == 0 else {
@@ -119,6 +127,21 @@ public struct ContentLoader: Sendable {
             }
         }
         return files.sorted { $0.0 < $1.0 }
+    }
+
+    /// The names in a folder with their types as the listing gives them (`DT_UNKNOWN` on some file systems).
+    private static func entries(of folder: String) -> [(name: String, type: Int)]? {
+        guard let stream = opendir(folder) else { return nil }
+        defer { closedir(stream) }
+        var entries: [(name: String, type: Int)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            entries.append((name, Int(entry.pointee.d_type)))
+        }
+        return entries
     }
 
     /// The whole file, with plain system calls (Foundation's reader cost more than the parsing of YAML).
