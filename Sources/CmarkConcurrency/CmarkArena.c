@@ -14,6 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Under AddressSanitizer (Tests/fuzz.sh), memory handed out is unpoisoned and rewound memory poisoned
+// again, so a read of a page's cmark memory after its rewind is caught as it would be after free().
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(ARENA_ASAN)
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(start, size) ASAN_POISON_MEMORY_REGION(start, size)
+#define ARENA_UNPOISON(start, size) ASAN_UNPOISON_MEMORY_REGION(start, size)
+#endif
+#ifndef ARENA_POISON
+#define ARENA_POISON(start, size) ((void)(start), (void)(size))
+#define ARENA_UNPOISON(start, size) ((void)(start), (void)(size))
+#endif
+
 enum { block_size = 128 * 1024, alignment = 16, header = 16 };
 
 typedef struct block {
@@ -67,6 +84,7 @@ static void *arena_allocate(size_t size) {
     fresh->next = NULL;
     fresh->capacity = capacity;
     fresh->used = 0;
+    ARENA_POISON(fresh->data, capacity);
     if (b)
       b->next = fresh;
     else {
@@ -79,6 +97,7 @@ static void *arena_allocate(size_t size) {
   local.current = b;
   unsigned char *start = b->data + b->used;
   b->used += needed;
+  ARENA_UNPOISON(start, header + size);
   *(size_t *)start = size;
   return start + header;
 }
@@ -104,6 +123,7 @@ static void *arena_realloc(void *pointer, size_t size) {
   // The last allocation of the block grows in place: cmark's buffers grow one after another.
   if (b && start + old_needed == b->data + b->used && b->used - old_needed + new_needed <= b->capacity) {
     b->used = b->used - old_needed + new_needed;
+    ARENA_UNPOISON(start, header + size);
     *(size_t *)start = size;
     return pointer;
   }
@@ -124,7 +144,14 @@ sitegen_arena_mark sitegen_cmark_arena_mark(void) {
 }
 
 void sitegen_cmark_arena_rewind(sitegen_arena_mark mark) {
-  local.current = mark.block ? mark.block : local.first;
-  if (local.current)
-    local.current->used = mark.block ? mark.used : 0;
+  block *kept = mark.block ? mark.block : local.first;
+  if (kept == NULL)
+    return;
+  size_t used = mark.block ? mark.used : 0;
+  // Everything after the mark is released: in its block, and in every block after it.
+  ARENA_POISON(kept->data + used, kept->capacity - used);
+  for (block *b = kept->next; b; b = b->next)
+    ARENA_POISON(b->data, b->capacity);
+  local.current = kept;
+  kept->used = used;
 }
