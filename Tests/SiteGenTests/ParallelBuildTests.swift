@@ -5,7 +5,7 @@ import Testing
 /// cmark-gfm's inline parser shares a global table of special characters between threads; a build
 /// on many threads must still equal a build on one, with no strikethrough or autolink lost.
 struct ParallelBuildTests {
-    static let pageCount = 2000
+    static let pageCount = 3000
 
     static func makeSite() throws -> TemporarySite {
         let site = try TemporarySite()
@@ -27,8 +27,9 @@ struct ParallelBuildTests {
         let page = String(decoding: try #require(serial["p0123/index.html"]), as: UTF8.self)
         #expect(page.components(separatedBy: "<del>").count - 1 == 12)
         #expect(page.components(separatedBy: "<a href=\"http://www.").count - 1 == 12)
-        for run in 0..<3 {
-            let jobs = [2, 4, 8][run]
+        // The default (one thread per core) several times, then more threads than cores.
+        let defaultJobs = BuildOptions().jobs
+        for (run, jobs) in [defaultJobs, defaultJobs, defaultJobs, 2, 8].enumerated() {
             #expect(site.build(output: "parallel\(run)", jobs: jobs).succeeded)
             let parallel = site.snapshot("parallel\(run)").mapValues(\.0)
             let differing = serial.keys.filter { serial[$0] != parallel[$0] }
