@@ -114,7 +114,7 @@ public struct SiteBuilder: Sendable {
         let settingsPath = loader.displayPath(SiteConfig.fileName)
         // Present but unreadable: that error was reported already, not "missing".
         if configSource == nil, diagnostics.items.contains(where: { $0.path == settingsPath }) { return nil }
-        guard var config = SiteConfig.parse(configSource, displayPath: loader.displayPath(SiteConfig.fileName), into: &diagnostics),
+        guard var config = SiteConfig.parse(configSource, displayPath: settingsPath, into: &diagnostics),
               let configSource else { return nil }
         if let baseURL = options.baseURL {
             if let problem = SiteConfig.baseURLProblem(baseURL) {

@@ -6,12 +6,7 @@ import Yams
 /// goes to Yams; what it accepts it reads exactly as Yams does (tested against Yams).
 /// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
 enum FlatYAML {
-    struct Pair {
-        var key: String
-        var value: Node
-        var keyLocation: SourceLocation
-        var valueLocation: SourceLocation
-    }
+    typealias Pair = FrontMatter.Pair
 
     /// The pairs of `yaml` in order, lines counted from `firstLine`; nil if Yams must read it.
     static func pairs(_ yaml: String, firstLine: Int) -> [Pair]? {

@@ -42,8 +42,16 @@ public struct FrontMatterSplit: Sendable {
 
 /// The keys of one file's front matter, read with types and locations, reporting every problem.
 public struct FrontMatter {
+    /// One `key: value` with where both start in the content file.
+    struct Pair {
+        var key: String
+        var value: Node
+        var keyLocation: SourceLocation
+        var valueLocation: SourceLocation
+    }
+
     public let source: SourceFile
-    private let pairs: [FlatYAML.Pair]
+    private let pairs: [Pair]
     /// Added to YAML line numbers to give lines of the content file.
     private var lineOffset = 0
     /// Keys asked for, present or not; an array: a page asks for a handful.
@@ -51,7 +59,7 @@ public struct FrontMatter {
     public private(set) var diagnostics: [Diagnostic] = []
 
     /// Parses the YAML; on a syntax error the diagnostic points into the content file.
-    private init(source: SourceFile, pairs: [FlatYAML.Pair], lineOffset: Int) {
+    private init(source: SourceFile, pairs: [Pair], lineOffset: Int) {
         self.source = source
         self.pairs = pairs
         self.lineOffset = lineOffset
@@ -80,7 +88,7 @@ public struct FrontMatter {
             return .failure(.error(source.displayPath, line: (mark?.line ?? 1) + split.yamlFirstLine - 1, column: mark?.column ?? 1,
                                    "front matter must be `key: value` lines, not a single value or a list"))
         }
-        var pairs: [FlatYAML.Pair] = []
+        var pairs: [Pair] = []
         var seen: Set<String> = []
         var duplicate: Diagnostic?
         for (key, value) in mapping {
@@ -90,7 +98,7 @@ public struct FrontMatter {
                 duplicate = .error(source.displayPath, line: location.line, column: location.column, "key `\(name)` appears twice")
             }
             let valueLocation = value.mark.map { SourceLocation(line: $0.line + split.yamlFirstLine - 1, column: $0.column) } ?? location
-            pairs.append(FlatYAML.Pair(key: name, value: value, keyLocation: location, valueLocation: valueLocation))
+            pairs.append(Pair(key: name, value: value, keyLocation: location, valueLocation: valueLocation))
         }
         if let duplicate { return .failure(duplicate) }
         return .success(FrontMatter(source: source, pairs: pairs, lineOffset: split.yamlFirstLine - 1))
@@ -118,17 +126,17 @@ public struct FrontMatter {
         if !used.contains(key) { used.append(key) }
     }
 
-    private func pair(_ key: String) -> (key: String, value: Node, location: SourceLocation)? {
-        pairs.first { $0.key == key }.map { ($0.key, $0.value, $0.keyLocation) }
+    private func pair(_ key: String) -> Pair? {
+        pairs.first { $0.key == key }
     }
 
     public func location(of key: String) -> SourceLocation {
-        pair(key)?.location ?? SourceLocation(line: 1, column: 1)
+        pair(key)?.keyLocation ?? SourceLocation(line: 1, column: 1)
     }
 
     /// Where the value of `key` starts (the key itself when the value has no position).
     public func valueLocation(of key: String) -> SourceLocation {
-        pairs.first { $0.key == key }?.valueLocation ?? SourceLocation(line: 1, column: 1)
+        pair(key)?.valueLocation ?? SourceLocation(line: 1, column: 1)
     }
 
     private mutating func fail(_ key: String, _ message: String) {
@@ -156,7 +164,7 @@ public struct FrontMatter {
     /// A text value; numbers and dates are taken as written.
     public mutating func string(_ key: String, required example: String? = nil) -> String? {
         markUsed(key)
-        guard let (_, value, _) = pair(key) else {
+        guard let value = pair(key)?.value else {
             if let example { missing(key, example) }
             return nil
         }
@@ -179,7 +187,7 @@ public struct FrontMatter {
 
     public mutating func bool(_ key: String) -> Bool? {
         markUsed(key)
-        guard let (_, value, _) = pair(key), !isNull(value) else { return nil }
+        guard let value = pair(key)?.value, !isNull(value) else { return nil }
         guard let flag = value.bool, case .scalar = value else {
             fail(key, "`\(key)` must be true or false")
             return nil
@@ -202,8 +210,9 @@ public struct FrontMatter {
     /// A list of texts; a single text counts as a list of one.
     public mutating func stringList(_ key: String) -> [(String, SourceLocation)] {
         markUsed(key)
-        guard let (_, value, location) = pair(key), !isNull(value) else { return [] }
-        switch value {
+        guard let found = pair(key), !isNull(found.value) else { return [] }
+        let location = found.keyLocation
+        switch found.value {
         case .scalar(let scalar):
             return [(scalar.string, location)]
         case .sequence(let sequence):

@@ -66,7 +66,7 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private func renderHTML(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?) -> String {
-        withHTML(document, extensions) { String(validatingMostlyASCII: $0) ?? String(decoding: $0, as: UTF8.self) }
+        withHTML(document, extensions, String.init(decodingMostlyASCII:))
     }
 
     /// cmark's HTML as bytes, for the time of `body`: making a String checks every byte, so it is done once.
@@ -106,7 +106,7 @@ public struct MarkdownRenderer: Sendable {
             }
             guard next == headings.count else { return nil }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return output.withUnsafeBufferPointer { String(validatingMostlyASCII: $0) ?? String(decoding: $0, as: UTF8.self) }
+            return output.withUnsafeBufferPointer(String.init(decodingMostlyASCII:))
         }
     }
 
