@@ -88,18 +88,21 @@ public struct OutputWriter: Sendable {
             let failure = FirstError()
             // Only a published site has times worth carrying over; a first build skips the comparison.
             let hasPrevious = access(output.path, F_OK) == 0
-            let links = Parallel.map(files, jobs: jobs) { file -> [String] in
+            // Each page's links are checked by the thread that wrote it; only broken ones come back.
+            let written = Set(files.map(\.path))
+            let brokenLinks = Parallel.map(files, jobs: jobs) { file -> [String] in
                 do {
                     let folder = Self.folder(of: file.path)
                     if !folder.isEmpty, !madeFirst.contains(folder) { try Self.makeFolder(folder, in: stagingFolder) }
-                    return try writeFile(file, into: stagingFolder, comparingWithPrevious: hasPrevious)
+                    let targets = try writeFile(file, into: stagingFolder, comparingWithPrevious: hasPrevious)
+                    return targets.filter { !written.contains($0.hasSuffix("/") || $0.isEmpty ? $0 + "index.html" : $0) }
                 } catch {
                     failure.record(error)
                     return []
                 }
             }
             if let error = failure.error { throw error }
-            try checkLinks(files: files, links: links)
+            try reportBrokenLinks(files: files, brokenLinks: brokenLinks)
             try Data().write(to: staging.appendingPathComponent(Self.markerName))
             try swapIn()
         } catch {
@@ -123,12 +126,11 @@ public struct OutputWriter: Sendable {
     }
 
     /// Fails with every relative link of a page that leads to no file of the site.
-    private func checkLinks(files: [OutputFile], links: [[String]]) throws {
-        let written = Set(files.map(\.path))
+    private func reportBrokenLinks(files: [OutputFile], brokenLinks: [[String]]) throws {
         // A template's broken link is on every page it renders: one message per target, naming the first page.
         var pagesByTarget: [String: [String]] = [:]
-        for (file, targets) in zip(files, links) {
-            for target in Set(targets) where !written.contains(target.hasSuffix("/") || target.isEmpty ? target + "index.html" : target) {
+        for (file, targets) in zip(files, brokenLinks) where !targets.isEmpty {
+            for target in Set(targets) {
                 pagesByTarget[target, default: []].append(file.origin ?? (displayPath + "/" + file.path))
             }
         }

@@ -32,10 +32,16 @@ public struct SiteRenderer: Sendable {
     /// A page with at least this many section headings gets a table of contents unless it says otherwise.
     static let tableOfContentsMinimum = 3
 
+    /// The same for every page.
+    let siteFields: SiteFields
+    let credit: CreditFields?
+
     public init(site: Site, templates: TemplateSet, baseURL: String?) {
         self.site = site
         self.templates = templates
         self.baseURL = baseURL
+        siteFields = SiteFields(title: site.config.title, description: site.config.description)
+        credit = site.config.sourceCredit.map(CreditFields.init)
     }
 
     /// Pages whose layout does not exist, found before anything is rendered.
@@ -59,40 +65,20 @@ public struct SiteRenderer: Sendable {
                    origin: page.source.displayPath)
     }
 
-    /// The HTML of one page.
+    /// The HTML of one page: its layout, then the base layout around it.
     public func render(_ page: Document) -> String {
         let url = SitePath.pageURL(forSource: page.path)
-        var context = commonContext(url: url, title: page.title)
-        context["page"] = pageContext(page, url: url)
-        let crumbs = breadcrumbs(for: page, url: url)
-        context["breadcrumbs"] = crumbs
-        context["hasBreadcrumbs"] = !crumbs.isEmpty
-        let headings = page.body.headings.filter { (2...3).contains($0.level) }
-        if page.tableOfContents ?? (headings.count >= Self.tableOfContentsMinimum), !headings.isEmpty {
-            context["toc"] = headings.map { ["id": $0.id, "text": $0.text, "sub": $0.level == 3] as [String: Any] }
-            context["hasToc"] = true
-        }
-        switch page.kind {
-        case .timeline: context["timeline"] = timelineContext(url: url)
-        case .ambassadorIndex: context["index"] = indexContext(url: url)
-        case .ambassador: context["chief"] = site.chiefs.first { $0.path == page.path }.map { chiefContext($0, url: url) }
-        case .page, .event: break
-        }
-        if page.path == "index.md" { context["infobox"] = infoboxContext(url: url) }
-        let layout = page.layout ?? page.kind.defaultLayout
-        context["main"] = templates.render(context, template: layout) ?? ""
-        return templates.render(context, template: TemplateSet.baseLayout) ?? ""
+        let values = PageValues(renderer: self, page: page, url: url, title: page.title)
+        values.main = templates.render(values, template: page.layout ?? page.kind.defaultLayout) ?? ""
+        return templates.render(values, template: TemplateSet.baseLayout) ?? ""
     }
 
     /// The not-found page, written at the root; servers show it for any missing path.
     public func renderNotFound() -> OutputFile {
-        var context = commonContext(url: "", title: "Page not found")
-        if let baseURL {
-            // Served for missing paths at any depth, so only absolute URLs are sure to work.
-            context["root"] = baseURL
-        }
-        context["main"] = templates.render(context, template: "404") ?? ""
-        return OutputFile(path: "404.html", contents: .text(templates.render(context, template: TemplateSet.baseLayout) ?? ""))
+        // Served for missing paths at any depth, so only absolute URLs are sure to work.
+        let values = PageValues(renderer: self, page: nil, url: "", title: "Page not found", absoluteRoot: baseURL)
+        values.main = templates.render(values, template: "404") ?? ""
+        return OutputFile(path: "404.html", contents: .text(templates.render(values, template: TemplateSet.baseLayout) ?? ""))
     }
 
     public func renderRobots() -> OutputFile {
@@ -113,48 +99,6 @@ public struct SiteRenderer: Sendable {
 
     // MARK: Contexts
 
-    private func commonContext(url: String, title: String) -> [String: Any] {
-        let root = SitePath.relative(from: url, to: "")
-        var context: [String: Any] = [
-            "site": ["title": site.config.title, "description": site.config.description],
-            "language": site.config.language,
-            "title": title,
-            "isHome": url.isEmpty,
-            "root": root,
-            "assets": root == "./" ? "assets/" : root + "assets/",
-        ]
-        context["nav"] = site.config.navigation.compactMap { item -> [String: Any]? in
-            guard let page = site.page(at: item.path) else { return nil }
-            let target = SitePath.pageURL(forSource: page.path)
-            return ["title": page.navigationTitle ?? page.title, "href": SitePath.relative(from: url, to: target), "current": target == url,
-                    "section": !target.isEmpty && url.hasPrefix(target) && target != url]
-        }
-        if let credit = site.config.sourceCredit {
-            context["credit"] = ["title": credit.title, "url": credit.url, "license": credit.license, "licenseURL": credit.licenseURL]
-        }
-        return context
-    }
-
-    private func pageContext(_ page: Document, url: String) -> [String: Any] {
-        var context: [String: Any] = ["title": page.title, "body": page.body.html]
-        if let description = page.description { context["description"] = description }
-        return context
-    }
-
-    private func breadcrumbs(for page: Document, url: String) -> [[String: Any]] {
-        guard !url.isEmpty else { return [] }
-        var crumbs: [[String: Any]] = []
-        if let home = site.page(at: "index.md") { crumbs.append(["title": home.title, "href": SitePath.relative(from: url, to: "")]) }
-        let parts = url.split(separator: "/")
-        for depth in 1..<max(parts.count, 1) {
-            let sectionURL = parts.prefix(depth).joined(separator: "/") + "/"
-            if let section = site.pagesByURL[sectionURL] {
-                crumbs.append(["title": section.title, "href": SitePath.relative(from: url, to: sectionURL)])
-            }
-        }
-        return crumbs
-    }
-
     private func date(_ date: PartialDate?) -> [String: Any]? {
         guard let date else { return nil }
         return ["text": date.displayText, "iso": date.description]
@@ -164,7 +108,7 @@ public struct SiteRenderer: Sendable {
         ["name": chief.fields.name, "href": SitePath.relative(from: url, to: SitePath.pageURL(forSource: chief.path)), "title": chief.fields.title]
     }
 
-    private func timelineContext(url: String) -> [String: Any] {
+    func timelineContext(url: String) -> [String: Any] {
         let decades = TimelineEntry.decades(of: TimelineEntry.entries(of: site))
         return [
             "decades": decades.map { decade -> [String: Any] in
@@ -204,7 +148,7 @@ public struct SiteRenderer: Sendable {
         return context
     }
 
-    private func indexContext(url: String) -> [String: Any] {
+    func indexContext(url: String) -> [String: Any] {
         ["chiefs": site.chiefs.map { chief -> [String: Any] in
             var row = chiefLink(chief, from: url)
             row["id"] = SitePath.eventAnchor(forSource: chief.path)
@@ -218,7 +162,7 @@ public struct SiteRenderer: Sendable {
         }, "count": site.chiefs.count, "ambassadorCount": site.chiefs.count { $0.number != nil }]
     }
 
-    private func chiefContext(_ chief: ChiefOfMission, url: String) -> [String: Any] {
+    func chiefContext(_ chief: ChiefOfMission, url: String) -> [String: Any] {
         var context = chiefLink(chief, from: url)
         if let number = chief.number {
             context["number"] = number
@@ -263,7 +207,7 @@ public struct SiteRenderer: Sendable {
         return "\(number)\(suffix)"
     }
 
-    private func infoboxContext(url: String) -> [String: Any] {
+    func infoboxContext(url: String) -> [String: Any] {
         var context: [String: Any] = [:]
         if let latest = site.chiefs.last {
             var link = chiefLink(latest, from: url)

@@ -112,7 +112,7 @@ public struct TemplateSet: Sendable {
     }
 
     /// Renders `context` with the template `name`; nil when there is no such template.
-    public func render(_ context: [String: Any], template name: String) -> String? {
+    func render(_ context: Any, template name: String) -> String? {
         library.render(context, withTemplate: name)
     }
 }

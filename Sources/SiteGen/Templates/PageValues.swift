@@ -1,0 +1,179 @@
+import Mustache
+
+/// What the templates see when they render one page.
+///
+/// Each value is worked out when a template first asks for it: a page pays for breadcrumbs, a table
+/// of contents or the timeline only if its templates show them, and no dictionary is built and
+/// hashed for every page. A name it does not know is nil, so Mustache looks further up its stack,
+/// as it would for a missing dictionary key.
+final class PageValues: MustacheParent {
+    private let renderer: SiteRenderer
+    private let page: Document?
+    private let url: String
+    private let title: String
+    /// Links back to the site root, relative to this page.
+    private let root: String
+    /// The published site's URL, for a page served at any depth (the not-found page): its links are absolute.
+    private let absoluteRoot: String?
+    /// The layout's HTML, for the base layout to wrap.
+    var main = ""
+
+    init(renderer: SiteRenderer, page: Document?, url: String, title: String, absoluteRoot: String? = nil) {
+        self.renderer = renderer
+        self.page = page
+        self.url = url
+        self.title = title
+        self.absoluteRoot = absoluteRoot
+        self.root = absoluteRoot ?? SitePath.relative(from: url, to: "")
+    }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "page": return page.map(PageFields.init)
+        case "root": return root
+        case "assets": return root == "./" ? "assets/" : root + "assets/"
+        case "language": return renderer.site.config.language
+        case "site": return renderer.siteFields
+        case "isHome": return url.isEmpty
+        case "nav": return navigation
+        case "credit": return renderer.credit
+        case "main": return main
+        case "breadcrumbs": return page == nil ? nil : breadcrumbs
+        case "hasBreadcrumbs": return page == nil ? nil : !breadcrumbs.isEmpty
+        case "toc": return tableOfContents
+        case "hasToc": return tableOfContents == nil ? nil : true
+        case "timeline": return page?.kind == .timeline ? renderer.timelineContext(url: url) : nil
+        case "index": return page?.kind == .ambassadorIndex ? renderer.indexContext(url: url) : nil
+        case "chief":
+            guard let page, page.kind == .ambassador, let chief = renderer.site.chiefsByPath[page.path] else { return nil }
+            return renderer.chiefContext(chief, url: url)
+        case "infobox": return page?.path == "index.md" ? renderer.infoboxContext(url: url) : nil
+        default: return nil
+        }
+    }
+
+    private lazy var navigation: [NavigationItem] = renderer.site.config.navigation.compactMap { item in
+        guard let target = renderer.site.page(at: item.path) else { return nil }
+        let targetURL = SitePath.pageURL(forSource: target.path)
+        return NavigationItem(title: target.navigationTitle ?? target.title,
+                              href: absoluteRoot.map { $0 + targetURL } ?? SitePath.relative(from: url, to: targetURL),
+                              current: targetURL == url,
+                              section: !targetURL.isEmpty && url.hasPrefix(targetURL) && targetURL != url)
+    }
+
+    private lazy var breadcrumbs: [Link] = {
+        guard !url.isEmpty else { return [] }
+        var crumbs: [Link] = []
+        if let home = renderer.site.page(at: "index.md") { crumbs.append(Link(title: home.title, href: root)) }
+        let parts = url.split(separator: "/")
+        for depth in 1..<max(parts.count, 1) {
+            let sectionURL = parts.prefix(depth).joined(separator: "/") + "/"
+            if let section = renderer.site.pagesByURL[sectionURL] {
+                crumbs.append(Link(title: section.title, href: SitePath.relative(from: url, to: sectionURL)))
+            }
+        }
+        return crumbs
+    }()
+
+    /// Level 2 and 3 headings, when the page has enough of them or asks for a table of contents.
+    private lazy var tableOfContents: [TableOfContentsEntry]? = {
+        guard let page else { return nil }
+        let headings = page.body.headings.filter { (2...3).contains($0.level) }
+        guard page.tableOfContents ?? (headings.count >= SiteRenderer.tableOfContentsMinimum), !headings.isEmpty else { return nil }
+        return headings.map { TableOfContentsEntry(id: $0.id, text: $0.text, sub: $0.level == 3) }
+    }()
+}
+
+/// `page.title`, `page.body`, `page.description`.
+struct PageFields: MustacheParent {
+    let document: Document
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return document.title
+        case "body": return document.body.html
+        case "description": return document.description
+        default: return nil
+        }
+    }
+}
+
+/// `site.title`, `site.description`.
+struct SiteFields: MustacheParent, Sendable {
+    let title: String
+    let description: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "description": return description
+        default: return nil
+        }
+    }
+}
+
+/// The source article's credit in the footer.
+struct CreditFields: MustacheParent, Sendable {
+    let credit: SiteConfig.SourceCredit
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return credit.title
+        case "url": return credit.url
+        case "license": return credit.license
+        case "licenseURL": return credit.licenseURL
+        default: return nil
+        }
+    }
+}
+
+/// An entry of the site navigation.
+struct NavigationItem: MustacheParent {
+    let title: String
+    let href: String
+    /// The page being rendered.
+    let current: Bool
+    /// A page inside this entry's section.
+    let section: Bool
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "href": return href
+        case "current": return current
+        case "section": return section
+        default: return nil
+        }
+    }
+}
+
+/// A breadcrumb.
+struct Link: MustacheParent {
+    let title: String
+    let href: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": return title
+        case "href": return href
+        default: return nil
+        }
+    }
+}
+
+struct TableOfContentsEntry: MustacheParent {
+    let id: String
+    let text: String
+    /// A level 3 heading, under a level 2 one.
+    let sub: Bool
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": return id
+        case "text": return text
+        case "sub": return sub
+        default: return nil
+        }
+    }
+}
