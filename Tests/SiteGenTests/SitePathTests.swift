@@ -54,4 +54,28 @@ struct SitePathTests {
         #expect(SitePath.join(sourcePath: "index.md", "../outside.md") == nil)
         #expect(SitePath.join(sourcePath: "Café/page.md", "naïve.md") == "Café/naïve.md")
     }
+
+    @Test func everyShapeOfDestinationIsSorted() {
+        let links = LinkResolver(markdownPaths: ["index.md", "a b.md", "sub/page.md"], staticFiles: ["files/x"])
+        #expect(links.target(of: "", from: "index.md") == .invalid("link has no destination"))
+        #expect(links.target(of: "#top", from: "index.md") == .sameDocument(fragment: "top"))
+        #expect(links.target(of: "//cdn.example.org/x.md", from: "index.md") == .external)
+        #expect(links.target(of: "mailto:a@example.org", from: "index.md") == .external)
+        #expect(links.target(of: "/a.md", from: "index.md") == .invalid("link /a.md starts with /, which breaks when the site is served under a subpath; link by source path instead, e.g. history.md"))
+        #expect(links.target(of: "a%20b.md#x%20y", from: "index.md") == .content(path: "a b.md", fragment: "x%20y"))
+        #expect(links.target(of: "page.md#", from: "sub/page.md") == .content(path: "sub/page.md", fragment: ""))
+        #expect(links.target(of: "../files/x", from: "sub/page.md") == .content(path: "files/x", fragment: nil))
+        #expect(links.target(of: "x.md", from: "index.md") == .content(path: "x.md", fragment: nil))
+        #expect(links.target(of: "y.png", from: "index.md") == .invalid("link to y.png, which does not exist in the content folder"))
+        #expect(SitePath.relative(from: "café/x/", to: "café/naïve/") == "../naïve/")
+        #expect(SitePath.relative(from: "a/b/", to: "a/b/c.png") == "c.png")
+    }
+
+    @Test func theLinkAuditFindsWhereEachRelativeLinkLeads() {
+        let html = ##"<a href="a/">1</a><a href=".">2</a><a href="./">3</a><a href="..">4</a><a href="x/.">5</a><a href="x/..">6</a>"##
+            + ##"<link href="../style.css?v=1"><img src="i.png#f"><a href="#n">7</a><a href="https://e.org/">8</a><a href="//e.org/">9</a>"##
+            + ##"<a href="/root/">10</a><a href="../../..">11</a><a href="x..">12</a><a data-href="no/">13</a>"##
+        let targets = Array(html.utf8).withUnsafeBufferPointer { LinkAudit.relativeTargets(in: $0, pagePath: "p/q/index.html") }
+        #expect(targets == ["p/q/a/", "p/q/", "p/q/", "p/", "p/q/x/", "p/q/", "p/style.css", "p/q/i.png", "../", "p/q/x.."])
+    }
 }

@@ -10,7 +10,8 @@ public struct HeadingSlugger: Sendable {
     }
 
     public static func slug(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSlug(text) }
+        var ascii = text
+        if let slug = ascii.withUTF8(asciiSlug) { return slug }
         var slug = ""
         for scalar in text.lowercased().unicodeScalars {
             if scalar == " " {
@@ -24,20 +25,23 @@ public struct HeadingSlugger: Sendable {
         return slug
     }
 
-    /// The same rules for ASCII text, byte by byte.
-    private static func asciiSlug(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(byte | 0x20)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                bytes.append(byte)
-            case UInt8(ascii: " "): bytes.append(UInt8(ascii: "-"))
-            default: continue
+    /// The same rules for ASCII text, byte by byte; nil if the text is not all ASCII.
+    private static func asciiSlug(_ text: UnsafeBufferPointer<UInt8>) -> String? {
+        guard text.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return String(unsafeUninitializedCapacity: text.count) { slug in
+            var count = 0
+            for byte in text {
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): slug[count] = byte | 0x20
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    slug[count] = byte
+                case UInt8(ascii: " "): slug[count] = UInt8(ascii: "-")
+                default: continue
+                }
+                count += 1
             }
+            return count
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The id for the next heading with this text.

@@ -15,16 +15,31 @@ enum LinkAudit {
             guard let first = value.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "/"),
                   !LinkResolver.hasScheme(value) else { continue }
             let end = value.firstIndex { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") } ?? value.endIndex
-            let relative = String(decoding: value[..<end], as: UTF8.self)
-            if relative.isEmpty { continue }
-            guard let path = SitePath.join(sourcePath: pagePath, relative) else {
+            let bytes = value[..<end]
+            if bytes.isEmpty { continue }
+            guard let path = SitePath.join(sourcePath: pagePath, String(decoding: bytes, as: UTF8.self)) else {
                 targets.append("../")
                 continue
             }
-            let isFolder = relative.hasSuffix("/") || relative == "." || relative.hasSuffix("/.") || relative == ".." || relative.hasSuffix("/..")
-            targets.append(isFolder ? (path.isEmpty ? "" : path + "/") : path)
+            targets.append(namesFolder(bytes) ? (path.isEmpty ? "" : path + "/") : path)
         }
         return targets
+    }
+
+    /// `…/`, `.`, `…/.`, `..`, `…/..`: a link to a folder, which means its index.html.
+    private static func namesFolder(_ path: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+        var last = path.reversed().makeIterator()
+        switch last.next() {
+        case slash: return true
+        case dot:
+            switch last.next() {
+            case nil, slash: return true  // `.`, `…/.`
+            case dot: let before = last.next(); return before == nil || before == slash  // `..`, `…/..`
+            default: return false
+            }
+        default: return false
+        }
     }
 
     /// Values of `href="…"` and `src="…"` attributes, as sitegen's templates and cmark write them.

@@ -32,23 +32,36 @@ public struct LinkResolver: Sendable {
     }
 
     public func target(of destination: String, from sourcePath: String) -> LinkTarget {
-        if destination.isEmpty { return .invalid("link has no destination") }
-        if destination.hasPrefix("#") { return .sameDocument(fragment: String(destination.dropFirst())) }
-        if destination.hasPrefix("//") || Self.hasScheme(destination.utf8) {
-            return .external
+        // Looked at as bytes once: this runs for every link of every page.
+        enum Shape { case empty, fragment, external, rooted, relative(path: String, fragment: String?, percent: Bool) }
+        var bytesOf = destination
+        let shape = bytesOf.withUTF8 { bytes -> Shape in
+            guard let first = bytes.first else { return .empty }
+            if first == UInt8(ascii: "#") { return .fragment }
+            if first == UInt8(ascii: "/") { return bytes.count > 1 && bytes[1] == UInt8(ascii: "/") ? .external : .rooted }
+            if Self.hasScheme(bytes) { return .external }
+            guard let hash = bytes.firstIndex(of: UInt8(ascii: "#")) else {
+                return .relative(path: destination, fragment: nil, percent: bytes.contains(UInt8(ascii: "%")))
+            }
+            return .relative(path: String(decoding: bytes[..<hash], as: UTF8.self),
+                             fragment: String(decoding: bytes[(hash + 1)...], as: UTF8.self),
+                             percent: bytes[..<hash].contains(UInt8(ascii: "%")))
         }
-        if destination.hasPrefix("/") {
+        let fragment: String?, decoded: String
+        switch shape {
+        case .empty: return .invalid("link has no destination")
+        case .fragment: return .sameDocument(fragment: String(destination.dropFirst()))
+        case .external: return .external
+        case .rooted:
             return .invalid("link \(destination) starts with /, which breaks when the site is served under a subpath; link by source path instead, e.g. history.md")
+        case .relative(let path, let hashFragment, let percent):
+            fragment = hashFragment
+            decoded = percent ? (path.removingPercentEncoding ?? path) : path
         }
-        let utf8 = destination.utf8
-        let hashIndex = utf8.firstIndex(of: UInt8(ascii: "#"))
-        let pathPart = hashIndex.map { String(destination[..<$0]) } ?? destination
-        let fragment = hashIndex.map { String(destination[utf8.index(after: $0)...]) }
-        let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
         guard let joined = SitePath.join(sourcePath: sourcePath, decoded) else {
             return .invalid("link \(destination) leads outside the content folder")
         }
-        if decoded.hasSuffix(".md") || staticFiles.contains(joined) {
+        if decoded.utf8.suffix(3).elementsEqual(".md".utf8) || staticFiles.contains(joined) {
             return .content(path: joined, fragment: fragment)
         }
         let name = decoded.split(separator: "/").last.map(String.init) ?? ""
@@ -96,7 +109,10 @@ public struct LinkResolver: Sendable {
                 relative = (page == holderURL ? "" : SitePath.relative(from: holderURL, to: page)) + url[hash...]
             } else {
                 relative = SitePath.relative(from: holderURL, to: url)
-                if let fragment { relative += "#" + fragment }
+                if let fragment {
+                    relative.append("#")
+                    relative.append(fragment)
+                }
             }
             return relative
         }

@@ -19,18 +19,30 @@ public enum SitePath {
     /// out of the holder's folders below the common prefix, then goes down to the target.
     public static func relative(from holder: String, to target: String) -> String {
         if holder.isEmpty { return target.isEmpty ? "./" : target }  // the root: the common case
-        let slash = UInt8(ascii: "/")
-        let holderBytes = Array(holder.utf8), targetBytes = Array(target.utf8)
-        var common = 0  // bytes of the shared folders, up to and including a `/`
-        var index = 0
-        while index < holderBytes.count, index < targetBytes.count, holderBytes[index] == targetBytes[index] {
-            if holderBytes[index] == slash { common = index + 1 }
-            index += 1
+        // On bytes: this runs for every link of every page.
+        var holder = holder, target = target
+        return holder.withUTF8 { holderBytes in
+            target.withUTF8 { targetBytes in
+                var common = 0  // bytes of the shared folders, up to and including a `/`
+                var index = 0
+                while index < holderBytes.count, index < targetBytes.count, holderBytes[index] == targetBytes[index] {
+                    if holderBytes[index] == slash { common = index + 1 }
+                    index += 1
+                }
+                let ups = holderBytes[common...].count { $0 == slash }
+                let down = UnsafeBufferPointer(rebasing: targetBytes[common...])
+                if ups == 0 { return down.isEmpty ? "./" : String(decoding: down, as: UTF8.self) }
+                return String(unsafeUninitializedCapacity: ups * 3 + down.count) { buffer in
+                    for up in 0..<ups {
+                        buffer[up * 3] = dot
+                        buffer[up * 3 + 1] = dot
+                        buffer[up * 3 + 2] = slash
+                    }
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[(ups * 3)...]).initialize(from: down)
+                    return ups * 3 + down.count
+                }
+            }
         }
-        let ups = holderBytes[common...].count { $0 == slash }
-        let down = String(decoding: targetBytes[common...], as: UTF8.self)
-        let result = String(repeating: "../", count: ups) + down
-        return result.isEmpty ? "./" : result
     }
 
     /// Resolves `relative` against the folder of `sourcePath`, both inside `content/`; nil if it climbs out.

@@ -33,7 +33,7 @@ public struct SiteResolver: Sendable {
         }
         checkCollisions(pages, staticFiles: staticFiles.map(\.path), diagnostics: &diagnostics)
         let chiefs = orderChiefs(pages.filter { $0.kind == .ambassador }, diagnostics: &diagnostics)
-        var site = Site(config: config, pages: pages, chiefs: chiefs, events: events,
+        let site = Site(config: config, pages: pages, chiefs: chiefs, events: events,
                         staticFiles: staticFiles,
                         recordEnd: chiefs.flatMap { [$0.fields.appointed, $0.fields.credentials, $0.fields.left] }.compactMap { $0 }.max())
         if !pages.contains(where: { $0.path == "index.md" }) {
@@ -55,7 +55,6 @@ public struct SiteResolver: Sendable {
                 diagnostics.error(configSource.displayPath, location, "navigation names \(path), which is not a published page")
             }
         }
-        site.pages = pages
         return site
     }
 
