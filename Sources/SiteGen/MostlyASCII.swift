@@ -10,26 +10,34 @@ extension String {
             self = ""
             return
         }
-        var text = ""
-        var start = 0
+        // The ASCII start, usually nearly all of the text, is copied once, into storage with room for the rest.
+        let asciiStart = Self.asciiPrefixCount(bytes)
+        var text = String(unsafeUninitializedCapacity: bytes.count) { storage in
+            _ = storage.initialize(from: UnsafeBufferPointer(start: base, count: asciiStart))
+            return asciiStart
+        }
+        var start = asciiStart
         while start < bytes.count {
-            var end = start
-            while end + 8 <= bytes.count, UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                end += 8
-            }
-            while end < bytes.count, base[end] < 0x80 { end += 1 }
+            var end = start + Self.asciiPrefixCount(UnsafeBufferPointer(rebasing: bytes[start...]))
             if end == start {
                 while end < bytes.count, base[end] >= 0x80 { end += 1 }
             }
             guard let run = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else { return nil }
-            if start == 0 {
-                if end == bytes.count { text = run; break }  // all ASCII: nothing to join
-                text.reserveCapacity(bytes.count)
-            }
             text += run
             start = end
         }
         self = text
+    }
+
+    /// How many bytes at the start are ASCII, looked at eight at a time.
+    private static func asciiPrefixCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var end = 0
+        while end + 8 <= bytes.count, UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            end += 8
+        }
+        while end < bytes.count, base[end] < 0x80 { end += 1 }
+        return end
     }
 
     /// Text from UTF-8 that is mostly ASCII and valid by construction (cmark's HTML); invalid bytes,

@@ -40,8 +40,14 @@ public struct Site: Sendable {
     }
 
     private mutating func index() {
-        pagesByPath = Dictionary(pages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        pagesByURL = Dictionary(pages.map { (SitePath.pageURL(forSource: $0.path), $0) }, uniquingKeysWith: { first, _ in first })
+        var byPath = [String: Document](minimumCapacity: pages.count), byURL = [String: Document](minimumCapacity: pages.count)
+        for page in pages {
+            if byPath[page.path] == nil { byPath[page.path] = page }
+            let url = SitePath.pageURL(forSource: page.path)
+            if byURL[url] == nil { byURL[url] = page }
+        }
+        pagesByPath = byPath
+        pagesByURL = byURL
     }
 
     public func page(at path: String) -> Document? { pagesByPath[path] }

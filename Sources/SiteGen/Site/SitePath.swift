@@ -2,10 +2,13 @@
 public enum SitePath {
     /// The URL of the page a Markdown file becomes: `history.md` → `history/`, `index.md` → ``.
     public static func pageURL(forSource path: String) -> String {
-        var stem = String(path.dropLast(3))  // ".md"
-        if stem == "index" { return "" }
-        if stem.hasSuffix("/index") { stem.removeLast("index".count) ; return stem }
-        return stem + "/"
+        // On bytes: every page's URL is asked for several times in each phase.
+        let utf8 = path.utf8
+        if utf8.elementsEqual("index.md".utf8) { return "" }
+        if utf8.count > 9, utf8.suffix(9).elementsEqual("/index.md".utf8) { return String(Substring(utf8.dropLast(8))) }
+        var url = String(Substring(utf8.dropLast(3)))  // ".md"
+        url.append("/")
+        return url
     }
 
     /// The timeline anchor of an event file: `timeline/1960-09-24-relations.md` → `1960-09-24-relations`.

@@ -25,7 +25,6 @@ public struct SiteResolver: Sendable {
     public func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)],
                         jobs: Int = 1, diagnostics: inout DiagnosticList) -> Site {
         let published = documents.filter { !$0.draft }
-        let drafts = Set(documents.filter(\.draft).map(\.path))
         let byPath = Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) })
         let pages = published.filter { $0.kind != .event }.sorted { $0.path < $1.path }
         let events = published.filter { $0.kind == .event }.sorted {
@@ -44,14 +43,14 @@ public struct SiteResolver: Sendable {
         // Each page's links are checked on their own, on every thread; the list is sorted in the end.
         for found in Parallel.map(published, jobs: jobs, { document in
             var found = DiagnosticList()
-            checkLinks(of: document, anchors: anchors, drafts: drafts, byPath: byPath, diagnostics: &found)
+            checkLinks(of: document, anchors: anchors, byPath: byPath, diagnostics: &found)
             return found.items
         }) {
             diagnostics.append(contentsOf: found)
         }
         checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
         for (path, location) in config.navigation {
-            if byPath[path] == nil || drafts.contains(path) || PageKind(path: path) == .event {
+            if byPath[path] == nil || byPath[path]?.draft == true || PageKind(path: path) == .event {
                 diagnostics.error(configSource.displayPath, location, "navigation names \(path), which is not a published page")
             }
         }
@@ -59,7 +58,7 @@ public struct SiteResolver: Sendable {
     }
 
     private func checkCollisions(_ pages: [Document], staticFiles: [String], diagnostics: inout DiagnosticList) {
-        var owners: [String: String] = [:]
+        var owners = [String: String](minimumCapacity: pages.count + staticFiles.count)
         for page in pages {
             let output = SitePath.pageURL(forSource: page.path) + "index.html"
             if let first = owners[output] {
@@ -128,7 +127,7 @@ public struct SiteResolver: Sendable {
         return anchors
     }
 
-    private func checkLinks(of document: Document, anchors: [String: Set<String>], drafts: Set<String>,
+    private func checkLinks(of document: Document, anchors: [String: Set<String>],
                             byPath: [String: Document], diagnostics: inout DiagnosticList) {
         for (link, target) in document.internalLinks {
             let shown = document.source.displayPath
@@ -142,16 +141,18 @@ public struct SiteResolver: Sendable {
                     diagnostics.error(shown, link.location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors[document.holderURL]))")
                 }
             case .content(let path, let fragment):
-                if links.staticFiles.contains(path) { break }
-                guard byPath[path] != nil else {
+                guard let page = byPath[path] else {
+                    if links.staticFiles.contains(path) { break }
                     diagnostics.error(shown, link.location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
                     continue
                 }
-                if drafts.contains(path) {
+                if page.draft {
                     diagnostics.error(shown, link.location, "link to \(path), which is a draft and will not be published")
                     continue
                 }
-                guard let fragment, PageKind(path: path) != .event, let url = links.urls[path] else { continue }
+                // A page's holder is its own URL; an event's fragment is not checked (its anchor is its file name).
+                guard let fragment, page.kind != .event else { continue }
+                let url = page.holderURL
                 if !(anchors[url]?.contains(fragment) ?? false) {
                     diagnostics.error(shown, link.location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors[url]))")
                 }
