@@ -21,6 +21,9 @@ public final class Document: Sendable {
     public let internalLinks: [(reference: LinkReference, target: LinkTarget)]
     /// URL of the output page that shows this document (for events, the timeline page).
     public let holderURL: String
+    /// Ids of this document's own output page: its headings' and its template's. Made on the parsing
+    /// threads; the timeline and the ambassador index have more (see `SiteResolver`).
+    public let anchors: Set<String>
 
     public var path: String { source.path }
 
@@ -40,6 +43,7 @@ public final class Document: Sendable {
         self.body = body
         self.internalLinks = internalLinks
         self.holderURL = holderURL
+        anchors = kind.templateAnchors.union(body.headings.lazy.map(\.id))
     }
 }
 

@@ -102,11 +102,13 @@ public struct LinkResolver: Sendable {
     /// The URL of an already resolved target, relative to the page at `holderURL`; nil keeps the destination.
     public func rewrite(_ target: LinkTarget, holderURL: String) -> String? {
         guard case .content(let path, let fragment) = target else { return nil }
-        if let url = urls[path] {
+        if var url = urls[path] {
             var relative: String
-            if let hash = url.utf8.firstIndex(of: UInt8(ascii: "#")) {
-                let page = String(url[..<hash])
-                relative = (page == holderURL ? "" : SitePath.relative(from: holderURL, to: page)) + url[hash...]
+            // Only an event's URL has a fragment: the timeline's anchor.
+            if let hash = url.withUTF8({ $0.firstIndex(of: UInt8(ascii: "#")) }) {
+                let hashIndex = url.utf8.index(url.startIndex, offsetBy: hash)
+                let page = String(url[..<hashIndex])
+                relative = (page == holderURL ? "" : SitePath.relative(from: holderURL, to: page)) + url[hashIndex...]
             } else {
                 relative = SitePath.relative(from: holderURL, to: url)
                 if let fragment {

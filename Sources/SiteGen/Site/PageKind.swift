@@ -32,6 +32,21 @@ public enum PageKind: String, Sendable {
         }
     }
 
+    /// Ids that templates give every page of this kind, so links may point at them.
+    public var templateAnchors: Set<String> {
+        switch self {
+        case .ambassador: return Self.ambassadorAnchors
+        case .timeline: return Self.timelineAnchors
+        case .ambassadorIndex: return Self.indexAnchors
+        case .page, .event: return Self.pageAnchors
+        }
+    }
+
+    private static let pageAnchors: Set<String> = ["main"]
+    private static let ambassadorAnchors: Set<String> = ["main", "term", "events", "notes"]
+    private static let timelineAnchors: Set<String> = ["main", "jump"]
+    private static let indexAnchors: Set<String> = ["main", "index"]
+
     /// The template that renders this kind of page unless its front matter names another.
     public var defaultLayout: String {
         switch self {

@@ -50,32 +50,33 @@ public enum SitePath {
 
     /// Resolves `relative` against the folder of `sourcePath`, both inside `content/`; nil if it climbs out.
     public static func join(sourcePath: String, _ relative: String) -> String? {
-        // A file at the root linking to a file name: nothing to resolve.
-        if !sourcePath.utf8.contains(slash), !relative.utf8.contains(slash), relative != ".", relative != ".." { return relative }
         // On bytes, without splitting into Strings: this runs for every link of every page, twice.
-        var result: [UInt8] = []
-        result.reserveCapacity(sourcePath.utf8.count + relative.utf8.count)
         var source = sourcePath, target = relative
-        _ = source.withUTF8 { bytes in
-            // The folders of the source: every component before the last `/`, taken as they are.
-            forEachComponent(of: UnsafeBufferPointer(rebasing: bytes[..<(bytes.lastIndex(of: slash) ?? 0)])) { component in
-                if !component.isEmpty { append(component, to: &result) }
-                return true
-            }
-        }
-        let inside = target.withUTF8 { bytes in
-            forEachComponent(of: bytes) { component in
-                if component.isEmpty || (component.count == 1 && component[0] == dot) { return true }
-                if component.count == 2, component[0] == dot, component[1] == dot {
-                    guard !result.isEmpty else { return false }
-                    result.removeSubrange((result.lastIndex(of: slash) ?? 0)...)
+        return source.withUTF8 { sourceBytes in
+            target.withUTF8 { targetBytes -> String? in
+                // A file at the root linking to a file name: nothing to resolve.
+                let isDotOrDotDot = (1...2).contains(targetBytes.count) && targetBytes.allSatisfy { $0 == dot }
+                if !sourceBytes.contains(slash), !targetBytes.contains(slash), !isDotOrDotDot { return relative }
+                var result: [UInt8] = []
+                result.reserveCapacity(sourceBytes.count + targetBytes.count)
+                // The folders of the source: every component before the last `/`, taken as they are.
+                forEachComponent(of: UnsafeBufferPointer(rebasing: sourceBytes[..<(sourceBytes.lastIndex(of: slash) ?? 0)])) { component in
+                    if !component.isEmpty { append(component, to: &result) }
                     return true
                 }
-                append(component, to: &result)
-                return true
+                let inside = forEachComponent(of: targetBytes) { component in
+                    if component.isEmpty || (component.count == 1 && component[0] == dot) { return true }
+                    if component.count == 2, component[0] == dot, component[1] == dot {
+                        guard !result.isEmpty else { return false }
+                        result.removeSubrange((result.lastIndex(of: slash) ?? 0)...)
+                        return true
+                    }
+                    append(component, to: &result)
+                    return true
+                }
+                return inside ? String(decoding: result, as: UTF8.self) : nil
             }
         }
-        return inside ? String(decoding: result, as: UTF8.self) : nil
     }
 
     private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")

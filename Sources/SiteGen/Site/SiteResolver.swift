@@ -12,14 +12,7 @@ public struct SiteResolver: Sendable {
     }
 
     /// Ids that templates give every page of a kind, so links may point at them.
-    public static func templateAnchors(for kind: PageKind) -> Set<String> {
-        switch kind {
-        case .ambassador: return ["main", "term", "events", "notes"]
-        case .timeline: return ["main", "jump"]
-        case .ambassadorIndex: return ["main", "index"]
-        default: return ["main"]
-        }
-    }
+    public static func templateAnchors(for kind: PageKind) -> Set<String> { kind.templateAnchors }
 
     /// - Parameter jobs: threads for the checks of each page's links.
     public func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)],
@@ -39,7 +32,7 @@ public struct SiteResolver: Sendable {
             diagnostics.append(.error(configSource.displayPath.replacingLastComponent(with: "index.md"),
                                       "the site has no home page: create index.md with a title"))
         }
-        let anchors = anchorsByURL(site, jobs: jobs)
+        let anchors = AnchorIndex(pagesByURL: site.pagesByURL, listed: listedAnchors(site))
         // Each page's links are checked on their own, on every thread; the list is sorted in the end.
         for found in Parallel.map(published, jobs: jobs, { document in
             var found = DiagnosticList()
@@ -107,27 +100,45 @@ public struct SiteResolver: Sendable {
         return chiefs
     }
 
-    /// Every id each output page has, to check `#fragment` links against.
-    func anchorsByURL(_ site: Site, jobs: Int = 1) -> [String: Set<String>] {
-        let pageAnchors = Parallel.map(site.pages, jobs: jobs) { page in
-            (SitePath.pageURL(forSource: page.path), Set(page.body.headings.map(\.id)).union(Self.templateAnchors(for: page.kind)))
-        }
-        var anchors = Dictionary(pageAnchors, uniquingKeysWith: { _, last in last })
+    /// The ids of the pages that list other documents: the timeline (each event's and term's anchor, the
+    /// events' headings, the decades) and the ambassador index (each chief's anchor).
+    func listedAnchors(_ site: Site) -> [String: Set<String>] {
         let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
-        var timeline = anchors[timelineURL] ?? Self.templateAnchors(for: .timeline)
+        var timeline = PageKind.timeline.templateAnchors
         for event in site.events {
             timeline.insert(SitePath.eventAnchor(forSource: event.path))
             timeline.formUnion(event.body.headings.map(\.id))
         }
         for chief in site.chiefs { timeline.insert(TimelineEntry.termAnchor(chief)) }
         for entry in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { timeline.insert(entry.id) }
-        anchors[timelineURL] = timeline
         let indexURL = SitePath.pageURL(forSource: PageKind.ambassadorsFolder + "/index.md")
-        anchors[indexURL, default: Self.templateAnchors(for: .ambassadorIndex)].formUnion(site.chiefs.map { SitePath.eventAnchor(forSource: $0.path) })
-        return anchors
+        let index = PageKind.ambassadorIndex.templateAnchors.union(site.chiefs.map { SitePath.eventAnchor(forSource: $0.path) })
+        return [timelineURL: timeline, indexURL: index]
     }
 
-    private func checkLinks(of document: Document, anchors: [String: Set<String>],
+    /// Every id each output page has, to check `#fragment` links against.
+    struct AnchorIndex {
+        let pagesByURL: [String: Document]
+        let listed: [String: Set<String>]
+
+        func contains(_ id: String, at url: String) -> Bool {
+            pagesByURL[url]?.anchors.contains(id) == true || listed[url]?.contains(id) == true
+        }
+
+        /// The same for a page already at hand (not an event).
+        func contains(_ id: String, on page: Document) -> Bool {
+            page.anchors.contains(id) || listed[page.holderURL]?.contains(id) == true
+        }
+
+        /// All of them, for suggestions; nil if no page has that URL.
+        func all(at url: String) -> Set<String>? {
+            let own = pagesByURL[url]?.anchors, more = listed[url]
+            guard let own else { return more }
+            return more.map { own.union($0) } ?? own
+        }
+    }
+
+    private func checkLinks(of document: Document, anchors: AnchorIndex,
                             byPath: [String: Document], diagnostics: inout DiagnosticList) {
         for (link, target) in document.internalLinks {
             let shown = document.source.displayPath
@@ -137,8 +148,8 @@ public struct SiteResolver: Sendable {
             case .invalid(let message):
                 diagnostics.error(shown, link.location, message)
             case .sameDocument(let fragment):
-                if !(anchors[document.holderURL]?.contains(fragment) ?? false) {
-                    diagnostics.error(shown, link.location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors[document.holderURL]))")
+                if !anchors.contains(fragment, at: document.holderURL) {
+                    diagnostics.error(shown, link.location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors.all(at: document.holderURL)))")
                 }
             case .content(let path, let fragment):
                 guard let page = byPath[path] else {
@@ -150,11 +161,11 @@ public struct SiteResolver: Sendable {
                     diagnostics.error(shown, link.location, "link to \(path), which is a draft and will not be published")
                     continue
                 }
-                // A page's holder is its own URL; an event's fragment is not checked (its anchor is its file name).
+                // An event's fragment is not checked (its anchor is its file name).
                 guard let fragment, page.kind != .event else { continue }
-                let url = page.holderURL
-                if !(anchors[url]?.contains(fragment) ?? false) {
-                    diagnostics.error(shown, link.location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors[url]))")
+                if !anchors.contains(fragment, on: page) {
+                    let url = page.holderURL
+                    diagnostics.error(shown, link.location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors.all(at: url)))")
                 }
             }
         }
