@@ -13,6 +13,10 @@ public struct BuildOptions: Sendable {
     public var checkOnly: Bool
     /// The folder the other paths are relative to, and diagnostics' paths too (default: the current folder).
     public var workingDirectory: String
+    /// Whether the build hands the site's memory back before it returns. A command that exits right
+    /// after leaves that to the operating system, which takes it back at once: freeing 10,000 pages
+    /// object by object took a tenth of the build, on one thread (compilers skip it the same way).
+    public var releasesMemory = true
 
     public init(contentDirectory: String = "content", templatesDirectory: String = "templates",
                 outputDirectory: String = "public", baseURL: String? = nil,
@@ -86,6 +90,7 @@ public struct SiteBuilder: Sendable {
         // resolve
         let resolver = SiteResolver(config: config, configSource: configSource, links: links)
         let site = resolver.resolve(documents, staticFiles: staticFiles, jobs: options.jobs, diagnostics: &diagnostics)
+        if !options.releasesMemory { KeptUntilExit.keep(site) }
         guard let templates else { return nil }
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)
@@ -163,6 +168,14 @@ public struct SiteBuilder: Sendable {
         }
         return files.sorted { $0.path < $1.path }
     }
+}
+
+/// What builds that leave their memory to the operating system keep reachable until the process ends.
+private enum KeptUntilExit {
+    nonisolated(unsafe) private static var kept: [Site] = []
+    private static let lock = NSLock()
+
+    static func keep(_ site: Site) { lock.withLock { kept.append(site) } }
 }
 
 /// Wall time between phase ends.

@@ -49,8 +49,9 @@ struct Build: ParsableCommand {
     var baseURL: String?
 
     func run() throws {
-        let options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: output,
+        var options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: output,
                                    baseURL: baseURL, jobs: site.jobs)
+        options.releasesMemory = false  // the process ends right after
         try finish(SiteBuilder(options: options).build(), site: site, verb: "built")
     }
 }
@@ -61,8 +62,9 @@ struct Check: ParsableCommand {
     @OptionGroup var site: SiteOptions
 
     func run() throws {
-        let options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: "public",
+        var options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: "public",
                                    jobs: site.jobs, checkOnly: true)
+        options.releasesMemory = false  // the process ends right after
         try finish(SiteBuilder(options: options).build(), site: site, verb: "checked")
     }
 }
