@@ -39,6 +39,16 @@ struct SitePathTests {
         #expect(PathSafety.problem(in: "a\\b.md") != nil)
         #expect(PathSafety.problem(in: "a\u{0}b.md") != nil)
         #expect(PathSafety.problem(in: "ambassadors/dean.md") == nil)
+        #expect(PathSafety.problem(in: "") == "empty path")
+        #expect(PathSafety.problem(in: "/x\\y") == "absolute path /x\\y is not allowed; paths are relative to the content folder")
+        #expect(PathSafety.problem(in: "a\\b/../c") == "path a\\b/../c contains a backslash; use / between folders")
+        #expect(PathSafety.problem(in: "a\u{7F}/./b") == "path contains a control character (or NUL byte)")
+        for leaving in ["a//b.md", "a/./b.md", "a/../b.md", "a/", ".", "..", "../x.md", "x/.."] {
+            #expect(PathSafety.problem(in: leaving) == "path \(leaving) contains an empty, `.` or `..` part; it would leave its folder")
+        }
+        for fine in ["...", "a/...b.md", ".hidden/x.md", "x..md", "Café/naïve.md"] {
+            #expect(PathSafety.problem(in: fine) == nil)
+        }
     }
 
     @Test func joinsRelativePathsInsideTheContentFolder() {

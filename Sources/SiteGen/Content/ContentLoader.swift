@@ -44,12 +44,11 @@ public struct ContentLoader: Sendable {
         }
         var textFiles: [String] = []
         for (relative, leavesContent) in listFiles(diagnostics: &diagnostics) {
-            let shown = displayPath(relative)
             if let outside = leavesContent {
-                diagnostics.append(.error(shown, "symbolic link leads outside the content folder (to \(outside)); copy the file in instead"))
+                diagnostics.append(.error(displayPath(relative), "symbolic link leads outside the content folder (to \(outside)); copy the file in instead"))
             } else if let problem = PathSafety.problem(in: relative) ?? PathSafety.urlProblem(in: relative) {
-                diagnostics.append(.error(shown, problem))
-            } else if relative.hasSuffix(".md") || relative == SiteConfig.fileName {
+                diagnostics.append(.error(displayPath(relative), problem))
+            } else if relative.utf8.suffix(3).elementsEqual(".md".utf8) || relative == SiteConfig.fileName {
                 textFiles.append(relative)
             } else {
                 loaded.staticFiles.append((relative, contentDirectory.appendingPathComponent(relative)))

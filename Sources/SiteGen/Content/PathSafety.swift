@@ -5,14 +5,27 @@
 public enum PathSafety {
     public static func problem(in path: String) -> String? {
         if path.isEmpty { return "empty path" }
-        if path.hasPrefix("/") { return "absolute path \(path) is not allowed; paths are relative to the content folder" }
-        if path.utf8.contains(UInt8(ascii: "\\")) { return "path \(path) contains a backslash; use / between folders" }
-        if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return "path contains a control character (or NUL byte)" }
-        for component in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
-            if component.isEmpty || component.elementsEqual(".".utf8) || component.elementsEqual("..".utf8) {
-                return "path \(path) contains an empty, `.` or `..` part; it would leave its folder"
+        // One pass over the bytes: every file of the site is checked.
+        var bytes = path
+        let (absolute, backslash, control, leavesFolder) = bytes.withUTF8 { bytes in
+            var backslash = false, control = false, leavesFolder = false
+            var partStart = 0
+            for index in 0...bytes.count {
+                let byte = index < bytes.count ? bytes[index] : UInt8(ascii: "/")
+                if byte == UInt8(ascii: "\\") { backslash = true }
+                if byte < 0x20 || byte == 0x7F { control = true }
+                guard byte == UInt8(ascii: "/") else { continue }
+                // A part that is empty, `.` or `..`.
+                let part = UnsafeBufferPointer(rebasing: bytes[partStart..<index])
+                if part.count <= 2, part.allSatisfy({ $0 == UInt8(ascii: ".") }) { leavesFolder = true }
+                partStart = index + 1
             }
+            return (bytes[0] == UInt8(ascii: "/"), backslash, control, leavesFolder)
         }
+        if absolute { return "absolute path \(path) is not allowed; paths are relative to the content folder" }
+        if backslash { return "path \(path) contains a backslash; use / between folders" }
+        if control { return "path contains a control character (or NUL byte)" }
+        if leavesFolder { return "path \(path) contains an empty, `.` or `..` part; it would leave its folder" }
         return nil
     }
 
