@@ -55,6 +55,34 @@ struct SiteBuildTests {
         #expect(!page.contains("<script>"))
     }
 
+    @Test func templatesSeePageValuesAsMustacheSeesStrings() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("templates/page.mustache", """
+            [{{uppercased(page.title)}}|{{reversed(title)}}|{{title.x}}|{{#page.description}}<{{.}}>{{/page.description}}\
+            {{^page.description}}none{{/page.description}}|{{#site}}{{title}}{{/site}}|{{#nav}}{{#current}}*{{/current}}{{title}};{{/nav}}]
+            {{page.body}}
+            """)
+        try site.write("content/about.md", "---\ntitle: A & b\ndescription: \"d <e>\"\n---\n\nx *y*\n")
+        #expect(site.build().succeeded)
+        let files = site.snapshot().mapValues { String(decoding: $0.0, as: UTF8.self) }
+        let about = try #require(files["about/index.html"])
+        #expect(about.contains("[A &amp; B|b &amp; A||<d &lt;e&gt;>|Fixture site|Home;Timeline;Chiefs;]"))
+        #expect(about.contains("&lt;p&gt;x &lt;em&gt;y&lt;/em&gt;&lt;/p&gt;"))
+        let home = try #require(files["index.html"])
+        #expect(home.contains("none|Fixture site|*Home;Timeline;Chiefs;]"))
+    }
+
+    @Test func theNotFoundPageLinksAbsolutelyUnderABaseURL() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build(baseURL: "https://example.org/mali").succeeded)
+        let notFound = String(decoding: try #require(site.snapshot()["404.html"]).0, as: UTF8.self)
+        #expect(notFound.contains("href=\"https://example.org/mali/s.css\"") || notFound.contains("href=\"https://example.org/mali/assets/s.css\""))
+        #expect(notFound.contains("href=\"https://example.org/mali/timeline/\""))
+        #expect(!notFound.contains("href=\"timeline/\""))
+    }
+
     @Test func sitemapAndRobotsUseTheBaseURL() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -29,16 +29,16 @@ final class PageValues: MustacheParent {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": return title
+        case "title": return Text(title)
         case "page": return page.map(PageFields.init)
-        case "root": return root
-        case "assets": return root == "./" ? "assets/" : root + "assets/"
-        case "language": return renderer.site.config.language
+        case "root": return Text(root)
+        case "assets": return Text(root == "./" ? "assets/" : root + "assets/")
+        case "language": return Text(renderer.site.config.language)
         case "site": return renderer.siteFields
         case "isHome": return url.isEmpty
         case "nav": return navigation
         case "credit": return renderer.credit
-        case "main": return main
+        case "main": return Text(main)
         case "breadcrumbs": return page == nil ? nil : breadcrumbs
         case "hasBreadcrumbs": return page == nil ? nil : !breadcrumbs.isEmpty
         case "toc": return tableOfContents
@@ -91,9 +91,9 @@ struct PageFields: MustacheParent {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": return document.title
-        case "body": return document.body.html
-        case "description": return document.description
+        case "title": return Text(document.title)
+        case "body": return Text(document.body.html)
+        case "description": return document.description.map(Text.init)
         default: return nil
         }
     }
@@ -106,8 +106,8 @@ struct SiteFields: MustacheParent, Sendable {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": return title
-        case "description": return description
+        case "title": return Text(title)
+        case "description": return Text(description)
         default: return nil
         }
     }
@@ -119,10 +119,10 @@ struct CreditFields: MustacheParent, Sendable {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": return credit.title
-        case "url": return credit.url
-        case "license": return credit.license
-        case "licenseURL": return credit.licenseURL
+        case "title": return Text(credit.title)
+        case "url": return Text(credit.url)
+        case "license": return Text(credit.license)
+        case "licenseURL": return Text(credit.licenseURL)
         default: return nil
         }
     }
@@ -139,8 +139,8 @@ struct NavigationItem: MustacheParent {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": return title
-        case "href": return href
+        case "title": return Text(title)
+        case "href": return Text(href)
         case "current": return current
         case "section": return section
         default: return nil
@@ -155,8 +155,8 @@ struct Link: MustacheParent {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": return title
-        case "href": return href
+        case "title": return Text(title)
+        case "href": return Text(href)
         default: return nil
         }
     }
@@ -170,10 +170,26 @@ struct TableOfContentsEntry: MustacheParent {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "id": return id
-        case "text": return text
+        case "id": return Text(id)
+        case "text": return Text(text)
         case "sub": return sub
         default: return nil
         }
     }
+}
+
+/// A text value for the templates: rendered as the String it holds (escaped by `{{ }}`, as it is by
+/// `{{{ }}}`), with String's transforms. swift-mustache asks a plain String whether it is a lambda or
+/// an optional and describes it through more casts, each a conformance lookup, on every use; a value
+/// that says it renders itself skips them.
+struct Text: MustacheCustomRenderable, MustacheTransformable, MustacheParent {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    var renderText: String { string }
+    var isNull: Bool { false }
+    func transform(_ name: String) -> Any? { string.transform(name) }
+    /// Text has no fields (`{{title.x}}` is empty, as it is for a String).
+    func child(named name: String) -> Any? { nil }
 }
