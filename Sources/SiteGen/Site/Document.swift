@@ -43,7 +43,10 @@ public final class Document: Sendable {
         self.body = body
         self.internalLinks = internalLinks
         self.holderURL = holderURL
-        anchors = kind.templateAnchors.union(body.headings.lazy.map(\.id))
+        var anchors = Set<String>(minimumCapacity: kind.templateAnchors.count + body.headings.count)
+        anchors.formUnion(kind.templateAnchors)
+        for heading in body.headings { anchors.insert(heading.id) }
+        self.anchors = anchors
     }
 }
 
