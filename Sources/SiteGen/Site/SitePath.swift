@@ -57,34 +57,36 @@ public enum SitePath {
                 // A file at the root linking to a file name: nothing to resolve.
                 let isDotOrDotDot = (1...2).contains(targetBytes.count) && targetBytes.allSatisfy { $0 == dot }
                 if !sourceBytes.contains(slash), !targetBytes.contains(slash), !isDotOrDotDot { return relative }
-                var result: [UInt8] = []
-                result.reserveCapacity(sourceBytes.count + targetBytes.count)
-                // The folders of the source: every component before the last `/`, taken as they are.
-                forEachComponent(of: UnsafeBufferPointer(rebasing: sourceBytes[..<(sourceBytes.lastIndex(of: slash) ?? 0)])) { component in
-                    if !component.isEmpty { append(component, to: &result) }
-                    return true
-                }
-                let inside = forEachComponent(of: targetBytes) { component in
-                    if component.isEmpty || (component.count == 1 && component[0] == dot) { return true }
-                    if component.count == 2, component[0] == dot, component[1] == dot {
-                        guard !result.isEmpty else { return false }
-                        result.removeSubrange((result.lastIndex(of: slash) ?? 0)...)
+                // Built in place: the joined path is never longer than the source's folder, a `/` and the target.
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceBytes.count + targetBytes.count + 1) { buffer -> String? in
+                    var length = 0
+                    func append(_ component: UnsafeBufferPointer<UInt8>) {
+                        if length > 0 { buffer[length] = slash; length += 1 }
+                        _ = UnsafeMutableBufferPointer(rebasing: buffer[length...]).initialize(from: component)
+                        length += component.count
+                    }
+                    // The folders of the source: every component before the last `/`, taken as they are.
+                    forEachComponent(of: UnsafeBufferPointer(rebasing: sourceBytes[..<(sourceBytes.lastIndex(of: slash) ?? 0)])) { component in
+                        if !component.isEmpty { append(component) }
                         return true
                     }
-                    append(component, to: &result)
-                    return true
+                    let inside = forEachComponent(of: targetBytes) { component in
+                        if component.isEmpty || (component.count == 1 && component[0] == dot) { return true }
+                        if component.count == 2, component[0] == dot, component[1] == dot {
+                            guard length > 0 else { return false }
+                            length = buffer[..<length].lastIndex(of: slash) ?? 0
+                            return true
+                        }
+                        append(component)
+                        return true
+                    }
+                    return inside ? String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self) : nil
                 }
-                return inside ? String(decoding: result, as: UTF8.self) : nil
             }
         }
     }
 
     private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-
-    private static func append(_ component: UnsafeBufferPointer<UInt8>, to path: inout [UInt8]) {
-        if !path.isEmpty { path.append(slash) }
-        path.append(contentsOf: component)
-    }
 
     /// Calls `body` with each `/`-separated component, empty ones included, until it returns false.
     @discardableResult
