@@ -5,7 +5,8 @@ extension String {
             $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
                 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'")
         }
-        guard utf8.contains(where: special) else { return self }  // ids, slugs, most titles
+        var bytes = self
+        guard bytes.withUTF8({ $0.contains(where: special) }) else { return self }  // ids, slugs, most titles
         var escaped: [UInt8] = []
         escaped.reserveCapacity(utf8.count + 16)
         for byte in utf8 {

@@ -100,7 +100,9 @@ public struct MarkdownRenderer: Sendable {
                       (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[at + 2]) else { continue }
                 guard next < headings.count, Int(bytes[at + 2] - UInt8(ascii: "0")) == headings[next].level else { return nil }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<(at + 3)]))
-                output.append(contentsOf: " id=\"\(headings[next].id.htmlEscaped)\"".utf8)
+                output.append(contentsOf: " id=\"".utf8)
+                output.append(contentsOf: headings[next].id.htmlEscaped.utf8)
+                output.append(UInt8(ascii: "\""))
                 copied = at + 3
                 next += 1
             }
@@ -148,6 +150,7 @@ private struct DocumentWalk {
         self.lineOffset = lineOffset
         self.keepsRawHTML = keepsRawHTML
         self.rewriteLink = rewriteLink
+        links.reserveCapacity(16)  // a typical page's: growing an array copies it
     }
 
     mutating func visit(_ document: OpaquePointer) {

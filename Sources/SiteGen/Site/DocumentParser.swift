@@ -57,6 +57,7 @@ public struct DocumentParser: Sendable {
         let holderURL = kind == .event ? SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md") : SitePath.pageURL(forSource: source.path)
         // Each destination is resolved once, here; the resolve phase checks the same targets.
         var targets: [LinkTarget] = []
+        targets.reserveCapacity(16)
         var body = renderer.render(split.body, lineOffset: split.bodyLineOffset) { link in
             let target = links.target(of: link.destination, from: source.path)
             targets.append(target)
