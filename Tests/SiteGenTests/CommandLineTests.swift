@@ -47,6 +47,28 @@ struct CommandLineTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    func manyWarningsAndWindowsLineEndingsAreShownWithTheirLines() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        for index in 0..<300 {
+            try site.write("content/page-\(index).md", "---\r\ntitle: P\(index)\r\ndate: 2021-03-04\r\ntags: [a, b]\r\n---\r\nBody.\r\n")
+        }
+        let result = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(result.status == 0)
+        #expect(result.errors.hasPrefix("""
+            content/page-0.md:3:1: warning: unknown front matter key `date`; it is ignored; did you mean `path`?
+            date: 2021-03-04
+            ^
+            content/page-0.md:4:1: warning: unknown front matter key `tags`; it is ignored
+            tags: [a, b]
+            ^
+            content/page-1.md:3:1:
+            """))
+        #expect(result.errors.hasSuffix("0 errors, 600 warnings\n"))
+        #expect(result.errors.components(separatedBy: "\n^\n").count == 601)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
     func successExitsZeroAndStrictFailsOnWarnings() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -25,6 +25,11 @@ struct FlatYAMLTests {
         "empty_quotes: \"\"\nnull_word: null\ntilde: ~\nyes_word: yes\nnumber: 12\n",
         "",
         "# only a comment\n",
+        "tags: [relations, embassy]\ndate: 2021-03-04\n",
+        "ambassadors: [ambassadors/dean.md, \"ambassadors/x y.md\", 'z.md']\n",
+        "empty: []\nsingle: [one]\ntight: [a,b]\n",
+        "mixed: [12, yes, null, ~, Café, naïve words, \"\", '']\n",
+        "after: [Zoë, Chloë]\nnext: [x]\n",
     ]
 
     static let refused = [
@@ -46,6 +51,20 @@ struct FlatYAMLTests {
         "title: line\u{2028}separator\n",
         "{title: flow}\n",
         "? complex key\n: value\n",
+        "tags: [a,, b]\n",
+        "tags: [a, [b]]\n",
+        "tags: [ a]\n",
+        "tags: [a ]\n",
+        "tags: [a,  b]\n",
+        "tags: [a, b,]\n",
+        "tags: [a: b]\n",
+        "tags: [\"a, b\"]\n",
+        "tags: [a, b] # comment\n",
+        "tags: [a,\n  b]\n",
+        "tags: [-a]\n",
+        "tags: [it's]\n",
+        "tags: [a#b]\n",
+        "tags: [{a: b}]\n",
     ]
 
     @Test func readsWhatItAcceptsExactlyAsYams() throws {
@@ -62,14 +81,24 @@ struct FlatYAMLTests {
             try #require(mapping.count == pairs.count, "\(yaml)")
             for (pair, (key, value)) in zip(pairs, mapping) {
                 let keyMark = try #require(key.mark), valueMark = try #require(value.mark)
-                let yamsValue = try #require(value.scalar), fastValue = try #require(pair.value.scalar)
                 #expect(pair.key == key.scalar?.string)
                 #expect(pair.keyLocation == SiteGen.SourceLocation(line: keyMark.line + 1, column: keyMark.column))
                 #expect(pair.valueLocation == SiteGen.SourceLocation(line: valueMark.line + 1, column: valueMark.column), "\(yaml)")
-                #expect(fastValue.string == yamsValue.string)
-                #expect(fastValue.style == yamsValue.style)
-                #expect(pair.value.bool == value.bool && pair.value.int == value.int && pair.value.null == value.null, "\(yaml)")
                 #expect(pair.value.tag == value.tag)
+                // A list: the same items, read the same way, at the same places.
+                let yamsItems = value.sequence.map(Array.init) ?? [value], fastItems = pair.value.sequence.map(Array.init) ?? [pair.value]
+                #expect((value.sequence == nil) == (pair.value.sequence == nil), "\(yaml)")
+                try #require(fastItems.count == yamsItems.count, "\(yaml)")
+                for (index, (fast, yams)) in zip(fastItems, yamsItems).enumerated() {
+                    let yamsValue = try #require(yams.scalar), fastValue = try #require(fast.scalar)
+                    #expect(fastValue.string == yamsValue.string)
+                    #expect(fastValue.style == yamsValue.style)
+                    #expect(fast.bool == yams.bool && fast.int == yams.int && fast.null == yams.null, "\(yaml)")
+                    #expect(fast.tag == yams.tag)
+                    if value.sequence != nil, let mark = yams.mark {
+                        #expect(pair.itemLocations[index] == SiteGen.SourceLocation(line: mark.line + 1, column: mark.column), "\(yaml)")
+                    }
+                }
             }
             // What readers of the front matter get: values, types and problems.
             let source = SourceFile(path: "page.md", displayPath: "page.md", text: "---\n\(yaml)---\n")
@@ -80,6 +109,7 @@ struct FlatYAMLTests {
                 #expect(fast.string(key, required: "x") == yams.string(key, required: "x"), "\(key)")
                 #expect(fast.bool(key) == yams.bool(key), "\(key)")
                 #expect(fast.stringList(key).map(\.0) == yams.stringList(key).map(\.0))
+                #expect(fast.stringList(key).map(\.1) == yams.stringList(key).map(\.1), "\(key)")
                 #expect(fast.date(key) == yams.date(key))
                 #expect(fast.valueLocation(of: key) == yams.valueLocation(of: key))
             }

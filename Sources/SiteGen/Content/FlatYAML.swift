@@ -1,9 +1,10 @@
 import Yams
 
 /// A reader for the front matter nearly every page has: one `key: value` per line, values plain or
-/// quoted without escapes. It accepts only text whose meaning is beyond doubt and returns nil for
-/// anything else (lists, nesting, escapes, comments after values, anchors, odd characters), which then
-/// goes to Yams; what it accepts it reads exactly as Yams does (tested against Yams).
+/// quoted without escapes, or a one-line list of such values (`tags: [a, "b"]`). It accepts only text
+/// whose meaning is beyond doubt and returns nil for anything else (block lists, nesting, escapes, comments
+/// after values, anchors, odd characters), which then goes to Yams; what it accepts it reads exactly as
+/// Yams does (tested against Yams).
 /// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
 enum FlatYAML {
     typealias Pair = FrontMatter.Pair
@@ -39,11 +40,46 @@ enum FlatYAML {
         else { return nil }
         let key = String(decoding: UnsafeBufferPointer(rebasing: text[..<index]), as: UTF8.self)
         let valueStart = index + 2
-        guard let value = readScalar(UnsafeBufferPointer(rebasing: text[valueStart...])) else { return nil }
         // Everything before the value is ASCII, so bytes and libyaml's columns (in characters) agree.
-        return Pair(key: key, value: .scalar(value), keyLocation: SourceLocation(line: line, column: 1),
-                    valueLocation: SourceLocation(line: line, column: valueStart + 1))
+        let keyLocation = SourceLocation(line: line, column: 1), valueLocation = SourceLocation(line: line, column: valueStart + 1)
+        if text[valueStart] == UInt8(ascii: "[") {
+            guard let (items, locations) = readFlowList(text, from: valueStart, line: line) else { return nil }
+            return Pair(key: key, value: .sequence(Node.Sequence(items.map(Node.scalar), Tag(.implicit, .default, constructor), .flow)),
+                        keyLocation: keyLocation, valueLocation: valueLocation, itemLocations: locations)
+        }
+        guard let value = readScalar(UnsafeBufferPointer(rebasing: text[valueStart...])) else { return nil }
+        return Pair(key: key, value: .scalar(value), keyLocation: keyLocation, valueLocation: valueLocation)
     }
+
+    /// `[a, "b", 'c']` to the end of the line: items plain or quoted as above, no colons, hashes or quotes
+    /// inside plain items, no nesting, single spaces; nil for anything else. Items are placed by column in
+    /// Unicode scalars, as libyaml counts.
+    private static func readFlowList(_ text: UnsafeBufferPointer<UInt8>, from open: Int, line: Int) -> ([Node.Scalar], [SourceLocation])? {
+        guard text.last == UInt8(ascii: "]") else { return nil }
+        let inner = UnsafeBufferPointer(rebasing: text[(open + 1)..<(text.count - 1)])
+        var items: [Node.Scalar] = [], locations: [SourceLocation] = []
+        if inner.isEmpty { return (items, locations) }
+        var start = 0
+        while start <= inner.count {
+            let end = inner[start...].firstIndex(of: UInt8(ascii: ",")) ?? inner.count
+            // One optional space after a comma; nothing else around an item.
+            let itemStart = start > 0 && start < end && inner[start] == space ? start + 1 : start
+            let item = UnsafeBufferPointer(rebasing: inner[itemStart..<end])
+            guard !item.isEmpty, item.first != space, item.last != space, !item.contains(where: { flowIndicators.contains($0) }),
+                  let scalar = readScalar(item) else { return nil }
+            if scalar.style == .plain, item.contains(where: { $0 == colon || $0 == hash || $0 == doubleQuote || $0 == singleQuote }) {
+                return nil
+            }
+            let offset = open + 1 + itemStart
+            let column = text[..<offset].count { $0 & 0xC0 != 0x80 } + 1
+            items.append(scalar)
+            locations.append(SourceLocation(line: line, column: column))
+            start = end + 1
+        }
+        return (items, locations)
+    }
+
+    private static let flowIndicators: Set<UInt8> = Set("[]{}".utf8)
 
     private static func readScalar(_ value: UnsafeBufferPointer<UInt8>) -> Node.Scalar? {
         guard let first = value.first, let last = value.last, allPrintable(value) else { return nil }

@@ -48,6 +48,8 @@ public struct FrontMatter {
         var value: Node
         var keyLocation: SourceLocation
         var valueLocation: SourceLocation
+        /// Where each item of a list value starts, when its nodes carry no marks (FlatYAML's cannot).
+        var itemLocations: [SourceLocation] = []
     }
 
     public let source: SourceFile
@@ -217,12 +219,13 @@ public struct FrontMatter {
             return [(scalar.string, location)]
         case .sequence(let sequence):
             var items: [(String, SourceLocation)] = []
-            for item in sequence {
+            for (index, item) in sequence.enumerated() {
                 guard case .scalar(let scalar) = item else {
                     fail(key, "`\(key)` must be a list of texts")
                     return []
                 }
-                let itemLocation = item.mark.map { SourceLocation(line: $0.line + lineOffset, column: $0.column) } ?? location
+                let itemLocation = item.mark.map { SourceLocation(line: $0.line + lineOffset, column: $0.column) }
+                    ?? (index < found.itemLocations.count ? found.itemLocations[index] : location)
                 items.append((scalar.string, itemLocation))
             }
             return items
@@ -237,24 +240,27 @@ public struct FrontMatter {
         for pair in pairs where !used.contains(pair.key) {
             let (key, location) = (pair.key, pair.keyLocation)
             var message = "unknown front matter key `\(key)`; it is ignored"
-            if let near = used.min(by: { editDistance($0, key) < editDistance($1, key) }), editDistance(near, key) <= 2 {
-                message += "; did you mean `\(near)`?"
+            if let near = used.map({ ($0, editDistance($0, key)) }).min(by: { $0.1 < $1.1 }), near.1 <= 2 {
+                message += "; did you mean `\(near.0)`?"
             }
             diagnostics.append(.warning(source.displayPath, line: location.line, column: location.column, message))
         }
     }
 }
 
-/// Levenshtein distance, for "did you mean" suggestions.
+/// Levenshtein distance in Characters, for "did you mean" suggestions; 3 stands for anything farther than 2.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
+    // Suggestions look at names at most 2 edits apart: a pair whose lengths differ more is farther.
+    if abs(a.count - b.count) > 2 { return 3 }
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
         }
-        previous = current
+        swap(&previous, &current)
     }
-    return a.isEmpty ? b.count : previous[b.count]
+    return min(previous[b.count], 3)
 }

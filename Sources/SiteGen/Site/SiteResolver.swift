@@ -188,15 +188,13 @@ public struct SiteResolver: Sendable {
     }
 
     private func suggestion(_ fragment: String, in ids: Set<String>?) -> String {
-        guard let near = ids?.min(by: { (editDistance($0, fragment), $0) < (editDistance($1, fragment), $1) }),
-              editDistance(near, fragment) <= 2 else { return "" }
-        return "; did you mean #\(near)?"
+        guard let near = ids?.map({ (editDistance($0, fragment), $0) }).min(by: <), near.0 <= 2 else { return "" }
+        return "; did you mean #\(near.1)?"
     }
 
     private func pathSuggestion(_ path: String, in paths: some Sequence<String>) -> String {
-        guard let near = paths.min(by: { (editDistance($0, path), $0) < (editDistance($1, path), $1) }),
-              editDistance(near, path) <= 2 else { return "" }
-        return "; did you mean \(near)?"
+        guard let near = paths.map({ (editDistance($0, path), $0) }).min(by: <), near.0 <= 2 else { return "" }
+        return "; did you mean \(near.1)?"
     }
 }
 
