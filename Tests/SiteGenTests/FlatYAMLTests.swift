@@ -30,12 +30,15 @@ struct FlatYAMLTests {
         "empty: []\nsingle: [one]\ntight: [a,b]\n",
         "mixed: [12, yes, null, ~, Café, naïve words, \"\", '']\n",
         "after: [Zoë, Chloë]\nnext: [x]\n",
+        "tags:\n  - relations\n  - \"embassy\"\ndate: 2021-03-04\n",
+        "tags:\n- a\n- b\n",
+        "tags:\n  - a\n  - b\n",
+        "title: T\naliases:\n    - 'x y'\n    - Café naïve\n    - 12\nlast: z\n",
     ]
 
     static let refused = [
         "title: Two\ntitle: Keys\n",                // duplicate: Yams reports it
         "title:\n",                                 // no value
-        "tags:\n  - a\n  - b\n",                    // a list
         "title: \"Escaped \\\" quote\"\n",          // escapes
         "title: 'It''s'\n",                         // doubled quote
         "title: Words # and a comment\n",           // comment after a value
@@ -65,6 +68,16 @@ struct FlatYAMLTests {
         "tags: [it's]\n",
         "tags: [a#b]\n",
         "tags: [{a: b}]\n",
+        "tags:\n  - a\n\n  - b\n",
+        "tags:\n  - a\n   - b\n",
+        "tags:\n  - a\n    b\n",
+        "tags:\n  - a\n# c\n  - b\n",
+        "tags:\n  - - a\n",
+        "tags:\n  - k: v\n",
+        "tags:\n  -a\n",
+        "tags:\n  - a\n  b\n",
+        "tags:\n  - a # comment\n",
+        "tags: \n  - a\n",
     ]
 
     @Test func readsWhatItAcceptsExactlyAsYams() throws {

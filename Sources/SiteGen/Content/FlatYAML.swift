@@ -1,10 +1,10 @@
 import Yams
 
 /// A reader for the front matter nearly every page has: one `key: value` per line, values plain or
-/// quoted without escapes, or a one-line list of such values (`tags: [a, "b"]`). It accepts only text
-/// whose meaning is beyond doubt and returns nil for anything else (block lists, nesting, escapes, comments
-/// after values, anchors, odd characters), which then goes to Yams; what it accepts it reads exactly as
-/// Yams does (tested against Yams).
+/// quoted without escapes, or a list of such values (`tags: [a, "b"]`, or `tags:` then `- a` lines). It
+/// accepts only text whose meaning is beyond doubt and returns nil for anything else (nesting, escapes,
+/// comments after values, anchors, odd characters), which then goes to Yams; what it accepts it reads
+/// exactly as Yams does (tested against Yams).
 /// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
 enum FlatYAML {
     typealias Pair = FrontMatter.Pair
@@ -17,12 +17,20 @@ enum FlatYAML {
             var lineStart = 0
             var line = firstLine
             while lineStart < bytes.count {
-                let lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+                var lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
                 defer { lineStart = lineEnd + 1; line += 1 }
                 let text = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
                 if text.isEmpty || text[0] == hash { continue }  // a blank or comment line
+                var pair = readPair(text, line: line)
+                if pair == nil, let key = readListKey(text) {
+                    // `key:` alone, then `- item` lines: a block list.
+                    guard let (list, lines, end) = readBlockList(bytes, from: lineEnd + 1, key: key, line: line) else { return nil }
+                    pair = list
+                    line += lines
+                    lineEnd = end
+                }
                 // A repeated key goes to Yams, which reports it; front matter has few keys.
-                guard let pair = readPair(text, line: line), !pairs.contains(where: { $0.key == pair.key }) else { return nil }
+                guard let pair, !pairs.contains(where: { $0.key == pair.key }) else { return nil }
                 pairs.append(pair)
             }
             return pairs
@@ -49,6 +57,42 @@ enum FlatYAML {
         }
         guard let value = readScalar(UnsafeBufferPointer(rebasing: text[valueStart...])) else { return nil }
         return Pair(key: key, value: .scalar(value), keyLocation: keyLocation, valueLocation: valueLocation)
+    }
+
+    /// The key of a line that is only `key:`.
+    private static func readListKey(_ text: UnsafeBufferPointer<UInt8>) -> String? {
+        guard text.count >= 2, text.last == colon, isLetter(text[0]), text.dropLast().allSatisfy(isKeyByte) else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: text.dropLast()), as: UTF8.self)
+    }
+
+    /// The `- item` lines that start at `start`, all at one indentation, each item as `readScalar` reads it,
+    /// up to a line that starts a key at the left margin or the end; nil for anything else (blank or comment
+    /// lines among the items, nested or continued items). Returns the pair, the number of item lines and
+    /// where the last one ends.
+    private static func readBlockList(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, key: String, line keyLine: Int)
+        -> (Pair, Int, Int)? {
+        var items: [Node.Scalar] = [], locations: [SourceLocation] = []
+        var lineStart = start, lineEnd = start - 1, indent: Int?
+        while lineStart < bytes.count {
+            let end = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+            let text = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
+            var spaces = 0
+            while spaces < text.count, text[spaces] == space { spaces += 1 }
+            if spaces == 0, !text.isEmpty, isLetter(text[0]) { break }  // the next key
+            guard indent == nil || spaces == indent, spaces + 2 < text.count, text[spaces] == UInt8(ascii: "-"), text[spaces + 1] == space,
+                  let scalar = readScalar(UnsafeBufferPointer(rebasing: text[(spaces + 2)...])) else { return nil }
+            indent = spaces
+            items.append(scalar)
+            // Everything before the item is ASCII: bytes and columns agree.
+            locations.append(SourceLocation(line: keyLine + items.count, column: spaces + 3))
+            lineEnd = end
+            lineStart = end + 1
+        }
+        guard let indent, !items.isEmpty else { return nil }
+        let pair = Pair(key: key, value: .sequence(Node.Sequence(items.map(Node.scalar), Tag(.implicit, .default, constructor), .block)),
+                        keyLocation: SourceLocation(line: keyLine, column: 1),
+                        valueLocation: SourceLocation(line: keyLine + 1, column: indent + 1), itemLocations: locations)
+        return (pair, items.count, lineEnd)
     }
 
     /// `[a, "b", 'c']` to the end of the line: items plain or quoted as above, no colons, hashes or quotes
