@@ -56,7 +56,7 @@ struct CommandLineTests {
         let result = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
         #expect(result.status == 0)
         #expect(result.errors.hasPrefix("""
-            content/page-0.md:3:1: warning: unknown front matter key `date`; it is ignored; did you mean `path`?
+            content/page-0.md:3:1: warning: unknown front matter key `date`; it is ignored
             date: 2021-03-04
             ^
             content/page-0.md:4:1: warning: unknown front matter key `tags`; it is ignored

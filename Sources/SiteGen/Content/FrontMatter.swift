@@ -58,6 +58,8 @@ public struct FrontMatter {
     private var lineOffset = 0
     /// Keys asked for, present or not; an array: a page asks for a handful.
     private var used: [String] = []
+    /// Keys read only to be refused (`slug`, `url`…): known, but never suggested for a misspelt key.
+    private var refused: [String] = []
     public private(set) var diagnostics: [Diagnostic] = []
 
     /// Parses the YAML; on a syntax error the diagnostic points into the content file.
@@ -235,9 +237,17 @@ public struct FrontMatter {
         }
     }
 
-    /// Warns about keys no reader asked for, suggesting the nearest known key.
+    /// Marks `key` as one sitegen knows but refuses; nil when it is absent, else its text (empty for a
+    /// list or mapping), for the caller's error.
+    public mutating func refusedString(_ key: String) -> String? {
+        if !refused.contains(key) { refused.append(key) }
+        guard let value = pair(key)?.value else { return nil }
+        return value.scalar?.string ?? ""
+    }
+
+    /// Warns about keys no reader asked for, suggesting the nearest key a page may use.
     public mutating func reportUnknownKeys() {
-        for pair in pairs where !used.contains(pair.key) {
+        for pair in pairs where !used.contains(pair.key) && !refused.contains(pair.key) {
             let (key, location) = (pair.key, pair.keyLocation)
             var message = "unknown front matter key `\(key)`; it is ignored"
             if let near = used.map({ ($0, editDistance($0, key)) }).min(by: { $0.1 < $1.1 }), near.1 <= 2 {

@@ -46,7 +46,7 @@ public struct DocumentParser: Sendable {
         let draft = fields.bool("draft") ?? false
         let toc = fields.bool("toc")
         for key in ["slug", "url", "permalink", "path"] {
-            guard let value = fields.string(key) else { continue }
+            guard let value = fields.refusedString(key) else { continue }
             let location = fields.valueLocation(of: key)
             let reason = PathSafety.problem(in: value).map { "; this one would also leave the output folder: \($0)" } ?? ""
             fields.reportError(at: location, "`\(key)` is not supported: a page's URL comes from its file name, so rename \(source.path) instead\(reason)")
