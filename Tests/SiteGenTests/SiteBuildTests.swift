@@ -55,6 +55,22 @@ struct SiteBuildTests {
         #expect(!page.contains("<script>"))
     }
 
+    /// swift-mustache's escaper compares Characters: a quote followed by a combining mark is one Character
+    /// it does not list, and was written as it is, ending the attribute it stood in.
+    @Test func quotesAndBracketsWithCombiningMarksAreEscapedToo() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let mark = "\u{301}"  // a combining acute accent, which joins the character before it
+        try site.write("templates/page.mustache", "<a title=\"{{page.title}}\">{{title}}</a>\n")
+        try site.write("content/about.md", "---\ntitle: \"x\\\"" + mark + " onmouseover=alert(1) <" + mark + "b '" + mark + "\"\n---\nBody.\n")
+        #expect(site.build().succeeded)
+        let page = String(decoding: try #require(site.snapshot()["about/index.html"]).0, as: UTF8.self)
+        let expected = "<a title=\"x&quot;" + mark + " onmouseover=alert(1) &lt;" + mark + "b &#39;" + mark + "\">"
+        #expect(page.contains(expected))
+        let unescapedQuote = "\"" + mark
+        #expect(!page.contains(unescapedQuote))
+    }
+
     @Test func templatesSeePageValuesAsMustacheSeesStrings() throws {
         let site = try TemporarySite()
         defer { site.remove() }
