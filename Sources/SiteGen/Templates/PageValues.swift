@@ -43,15 +43,22 @@ final class PageValues: MustacheParent {
         case "hasBreadcrumbs": return page == nil ? nil : !breadcrumbs.isEmpty
         case "toc": return tableOfContents
         case "hasToc": return tableOfContents == nil ? nil : true
-        case "timeline": return page?.kind == .timeline ? renderer.timelineContext(url: url) : nil
-        case "index": return page?.kind == .ambassadorIndex ? renderer.indexContext(url: url) : nil
-        case "chief":
-            guard let page, page.kind == .ambassador, let chief = renderer.site.chiefsByPath[page.path] else { return nil }
-            return renderer.chiefContext(chief, url: url)
-        case "infobox": return page?.path == "index.md" ? renderer.infoboxContext(url: url) : nil
+        case "timeline": return timeline
+        case "index": return ambassadorIndex
+        case "chief": return chief
+        case "infobox": return infobox
         default: return nil
         }
     }
+
+    // The pages that list others: made once, however often their templates ask.
+    private lazy var timeline: [String: Any]? = page?.kind == .timeline ? renderer.timelineContext(url: url) : nil
+    private lazy var ambassadorIndex: [String: Any]? = page?.kind == .ambassadorIndex ? renderer.indexContext(url: url) : nil
+    private lazy var infobox: [String: Any]? = page?.path == "index.md" ? renderer.infoboxContext(url: url) : nil
+    private lazy var chief: [String: Any]? = {
+        guard let page, page.kind == .ambassador, let chief = renderer.site.chiefsByPath[page.path] else { return nil }
+        return renderer.chiefContext(chief, url: url)
+    }()
 
     private lazy var navigation: [NavigationItem] = renderer.site.config.navigation.compactMap { item in
         guard let target = renderer.site.page(at: item.path) else { return nil }
