@@ -48,34 +48,31 @@ public struct FrontMatter {
         var value: Node
         var keyLocation: SourceLocation
         var valueLocation: SourceLocation
-        /// Where each item of a list value starts, when its nodes carry no marks (FlatYAML's cannot).
+        /// Where each item of a list value starts (FlatYAML's nodes carry no marks, so both readers say here).
         var itemLocations: [SourceLocation] = []
     }
 
     public let source: SourceFile
     private let pairs: [Pair]
-    /// Added to YAML line numbers to give lines of the content file.
-    private var lineOffset = 0
     /// Keys asked for, present or not; an array: a page asks for a handful.
     private var used: [String] = []
     /// Keys read only to be refused (`slug`, `url`…): known, but never suggested for a misspelt key.
     private var refused: [String] = []
     public private(set) var diagnostics: [Diagnostic] = []
 
-    /// Parses the YAML; on a syntax error the diagnostic points into the content file.
-    private init(source: SourceFile, pairs: [Pair], lineOffset: Int) {
+    private init(source: SourceFile, pairs: [Pair]) {
         self.source = source
         self.pairs = pairs
-        self.lineOffset = lineOffset
     }
 
+    /// Parses the YAML; on a syntax error the diagnostic points into the content file.
     public static func parse(_ split: FrontMatterSplit, of source: SourceFile) -> Result<FrontMatter, Diagnostic> {
         parse(split, of: source, flatReader: true)
     }
 
     static func parse(_ split: FrontMatterSplit, of source: SourceFile, flatReader: Bool) -> Result<FrontMatter, Diagnostic> {
         if flatReader, let pairs = FlatYAML.pairs(split.yaml, firstLine: split.yamlFirstLine) {
-            return .success(FrontMatter(source: source, pairs: pairs, lineOffset: split.yamlFirstLine - 1))
+            return .success(FrontMatter(source: source, pairs: pairs))
         }
         let root: Node?
         do {
@@ -86,7 +83,7 @@ public struct FrontMatter {
         } catch {
             return .failure(.error(source.displayPath, line: split.yamlFirstLine, "front matter cannot be read: \(error)"))
         }
-        guard let root else { return .success(FrontMatter(source: source, pairs: [], lineOffset: split.yamlFirstLine - 1)) }
+        guard let root else { return .success(FrontMatter(source: source, pairs: [])) }
         guard case .mapping(let mapping) = root else {
             let mark = root.mark
             return .failure(.error(source.displayPath, line: (mark?.line ?? 1) + split.yamlFirstLine - 1, column: mark?.column ?? 1,
@@ -101,11 +98,14 @@ public struct FrontMatter {
             if !seen.insert(name).inserted, duplicate == nil {
                 duplicate = .error(source.displayPath, line: location.line, column: location.column, "key `\(name)` appears twice")
             }
-            let valueLocation = value.mark.map { SourceLocation(line: $0.line + split.yamlFirstLine - 1, column: $0.column) } ?? location
-            pairs.append(Pair(key: name, value: value, keyLocation: location, valueLocation: valueLocation))
+            func place(_ node: Node) -> SourceLocation {
+                node.mark.map { SourceLocation(line: $0.line + split.yamlFirstLine - 1, column: $0.column) } ?? location
+            }
+            pairs.append(Pair(key: name, value: value, keyLocation: location, valueLocation: place(value),
+                              itemLocations: value.sequence?.map(place) ?? []))
         }
         if let duplicate { return .failure(duplicate) }
-        return .success(FrontMatter(source: source, pairs: pairs, lineOffset: split.yamlFirstLine - 1))
+        return .success(FrontMatter(source: source, pairs: pairs))
     }
 
     private static func yamlDiagnostic(_ error: YamlError, split: FrontMatterSplit, source: SourceFile) -> Diagnostic {
@@ -226,8 +226,7 @@ public struct FrontMatter {
                     fail(key, "`\(key)` must be a list of texts")
                     return []
                 }
-                let itemLocation = item.mark.map { SourceLocation(line: $0.line + lineOffset, column: $0.column) }
-                    ?? (index < found.itemLocations.count ? found.itemLocations[index] : location)
+                let itemLocation = index < found.itemLocations.count ? found.itemLocations[index] : location
                 items.append((scalar.string, itemLocation))
             }
             return items

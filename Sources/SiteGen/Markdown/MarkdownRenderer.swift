@@ -87,29 +87,27 @@ public struct MarkdownRenderer: Sendable {
 
     /// Puts ` id="…"` into each `<hN>` opening tag, in order; nil unless the tags and headings match exactly.
     static func insertingIDs(_ headings: [Heading], into bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        do {
-            guard let base = bytes.baseAddress else { return nil }
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count + headings.count * 32)
-            var copied = 0, next = 0, index = 0
-            while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "<")), bytes.count - index) {
-                let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-                index = at + 1
-                // `<h1>` … `<h6>`; `<hr />` and `<html>` do not match.
-                guard at + 3 < bytes.count, bytes[at + 1] == UInt8(ascii: "h"), bytes[at + 3] == UInt8(ascii: ">"),
-                      (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[at + 2]) else { continue }
-                guard next < headings.count, Int(bytes[at + 2] - UInt8(ascii: "0")) == headings[next].level else { return nil }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<(at + 3)]))
-                output.append(contentsOf: " id=\"".utf8)
-                output.append(contentsOf: headings[next].id.htmlEscaped.utf8)
-                output.append(UInt8(ascii: "\""))
-                copied = at + 3
-                next += 1
-            }
-            guard next == headings.count else { return nil }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return output.withUnsafeBufferPointer(String.init(decodingMostlyASCII:))
+        guard let base = bytes.baseAddress else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + headings.count * 32)
+        var copied = 0, next = 0, index = 0
+        while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "<")), bytes.count - index) {
+            let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+            index = at + 1
+            // `<h1>` … `<h6>`; `<hr />` and `<html>` do not match.
+            guard at + 3 < bytes.count, bytes[at + 1] == UInt8(ascii: "h"), bytes[at + 3] == UInt8(ascii: ">"),
+                  (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[at + 2]) else { continue }
+            guard next < headings.count, Int(bytes[at + 2] - UInt8(ascii: "0")) == headings[next].level else { return nil }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<(at + 3)]))
+            output.append(contentsOf: " id=\"".utf8)
+            output.append(contentsOf: headings[next].id.htmlEscaped.utf8)
+            output.append(UInt8(ascii: "\""))
+            copied = at + 3
+            next += 1
         }
+        guard next == headings.count else { return nil }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+        return output.withUnsafeBufferPointer(String.init(decodingMostlyASCII:))
     }
 
     /// The general way: replaces each heading by a custom block holding the same HTML plus an `id`.

@@ -46,24 +46,22 @@ enum LinkAudit {
     private static func attributeValues(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var values: [Range<Int>] = []
         let quote = UInt8(ascii: "\"")
-        do {
-            guard let base = bytes.baseAddress else { return [] }
-            var index = 0
-            // `=` is rare in HTML text, so jump from one to the next and look at the name before it.
-            while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), bytes.count - index) {
-                let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-                index = at + 1
-                guard at + 1 < bytes.count, bytes[at + 1] == quote else { continue }
-                let isHref = at >= 5 && bytes[at - 4] == UInt8(ascii: "h") && bytes[at - 3] == UInt8(ascii: "r")
-                    && bytes[at - 2] == UInt8(ascii: "e") && bytes[at - 1] == UInt8(ascii: "f") && bytes[at - 5] == UInt8(ascii: " ")
-                let isSrc = at >= 4 && bytes[at - 3] == UInt8(ascii: "s") && bytes[at - 2] == UInt8(ascii: "r")
-                    && bytes[at - 1] == UInt8(ascii: "c") && bytes[at - 4] == UInt8(ascii: " ")
-                guard isHref || isSrc else { continue }
-                let start = at + 2
-                guard let end = bytes[start...].firstIndex(of: quote) else { break }
-                values.append(start..<end)
-                index = end + 1
-            }
+        guard let base = bytes.baseAddress else { return [] }
+        var index = 0
+        // `=` is rare in HTML text, so jump from one to the next and look at the name before it.
+        while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "=")), bytes.count - index) {
+            let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
+            index = at + 1
+            guard at + 1 < bytes.count, bytes[at + 1] == quote else { continue }
+            let isHref = at >= 5 && bytes[at - 4] == UInt8(ascii: "h") && bytes[at - 3] == UInt8(ascii: "r")
+                && bytes[at - 2] == UInt8(ascii: "e") && bytes[at - 1] == UInt8(ascii: "f") && bytes[at - 5] == UInt8(ascii: " ")
+            let isSrc = at >= 4 && bytes[at - 3] == UInt8(ascii: "s") && bytes[at - 2] == UInt8(ascii: "r")
+                && bytes[at - 1] == UInt8(ascii: "c") && bytes[at - 4] == UInt8(ascii: " ")
+            guard isHref || isSrc else { continue }
+            let start = at + 2
+            guard let end = bytes[start...].firstIndex(of: quote) else { break }
+            values.append(start..<end)
+            index = end + 1
         }
         return values
     }

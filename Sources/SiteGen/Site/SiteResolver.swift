@@ -11,9 +11,6 @@ public struct SiteResolver: Sendable {
         self.links = links
     }
 
-    /// Ids that templates give every page of a kind, so links may point at them.
-    public static func templateAnchors(for kind: PageKind) -> Set<String> { kind.templateAnchors }
-
     /// - Parameter jobs: threads for the checks of each page's links.
     public func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)],
                         jobs: Int = 1, diagnostics: inout DiagnosticList) -> Site {
@@ -122,10 +119,11 @@ public struct SiteResolver: Sendable {
         let listed: [String: Set<String>]
 
         func contains(_ id: String, at url: String) -> Bool {
-            pagesByURL[url]?.anchors.contains(id) == true || listed[url]?.contains(id) == true
+            guard let page = pagesByURL[url] else { return listed[url]?.contains(id) == true }
+            return contains(id, on: page)
         }
 
-        /// The same for a page already at hand (not an event).
+        /// The same for a page already at hand (not an event: its holder's URL is its own).
         func contains(_ id: String, on page: Document) -> Bool {
             page.anchors.contains(id) || listed[page.holderURL]?.contains(id) == true
         }

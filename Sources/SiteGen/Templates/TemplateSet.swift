@@ -36,13 +36,12 @@ public struct TemplateSet: Sendable {
                 continue
             }
             do {
-                // Parsed as written, for errors at the editor's lines and columns; registered with a first
-                // line that selects sitegen's escaping (a standalone tag: it renders nothing).
-                _ = try MustacheTemplate(string: text)
+                // With a first line that selects sitegen's escaping: a standalone tag, which renders
+                // nothing and moves every line of the editor's text down by one.
                 library.register(try MustacheTemplate(string: SiteHTML.pragma + text), named: name)
                 texts[name] = text
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(.error(shown, line: error.context.lineNumber, column: error.context.columnNumber + 1,
+                diagnostics.append(.error(shown, line: error.context.lineNumber - 1, column: error.context.columnNumber + 1,
                                           "template syntax error: \(describe(error.error))"))
                 failed = true
             } catch {
@@ -88,38 +87,19 @@ public struct TemplateSet: Sendable {
         return nil
     }
 
-    /// `{{> name}}` tags with where they stand (column in characters). A scan, not a regular expression:
-    /// compiling one took a few milliseconds per template, every build.
+    /// `{{> name}}` tags with where they stand (column in characters).
     static func partialReferences(in text: String) -> [(String, SourceLocation)] {
-        let bytes = Array(text.utf8)
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-        var references: [(String, SourceLocation)] = []
-        var line = 1, lineStart = 0, index = 0
-        while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "\n") { line += 1; lineStart = index + 1 }
-            guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else { index += 1; continue }
-            var end = index + 2
-            while end < bytes.count, isSpace(bytes[end]) { end += 1 }
-            guard end < bytes.count, bytes[end] == UInt8(ascii: ">") else { index += 1; continue }
-            end += 1
-            while end < bytes.count, isSpace(bytes[end]) { end += 1 }
-            let nameStart = end
-            while end < bytes.count, !isSpace(bytes[end]), bytes[end] != UInt8(ascii: "}") { end += 1 }
-            let nameEnd = end
-            while end < bytes.count, isSpace(bytes[end]) { end += 1 }
-            guard nameEnd > nameStart, end + 1 < bytes.count, bytes[end] == UInt8(ascii: "}"), bytes[end + 1] == UInt8(ascii: "}") else {
-                index += 1
-                continue
-            }
-            let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).count + 1
-            references.append((String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self), SourceLocation(line: line, column: column)))
-            // Past the tag, counting the lines it spans.
-            for byte in bytes[index..<(end + 2)] where byte == UInt8(ascii: "\n") { line += 1 }
-            if let lastNewline = bytes[index..<(end + 2)].lastIndex(of: UInt8(ascii: "\n")) { lineStart = lastNewline + 1 }
-            index = end + 2
+        let ns = text as NSString
+        return partialTag.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { match in
+            let before = ns.substring(to: match.range.location)
+            let line = before.count(where: { $0 == "\n" }) + 1
+            let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+            return (ns.substring(with: match.range(at: 1)), SourceLocation(line: line, column: column))
         }
-        return references
     }
+
+    /// Compiled once: compiling took a few milliseconds, and every template is looked at more than once.
+    private static let partialTag = try! NSRegularExpression(pattern: #"\{\{\s*>\s*([^\s}]+)\s*\}\}"#)
 
     private static func describe(_ error: Error) -> String {
         guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
