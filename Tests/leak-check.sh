@@ -4,7 +4,7 @@
 # heading in the raw-HTML fixture), and nothing may be read after a rewind or lost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product sitegen >/dev/null
+swift build -c release --static-swift-stdlib --product sitegen >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # valgrind cannot read the debug info Swift writes, so it runs a stripped copy.

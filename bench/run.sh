@@ -18,7 +18,7 @@ trap 'rm -rf "$WORK"' EXIT
 for tool in hugo cmark-gfm /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hugo cmark-gfm time"; exit 1; }
 done
-swift build -c release --product sitegen >/dev/null
+swift build -c release --static-swift-stdlib --product sitegen >/dev/null
 SITEGEN=$PWD/.build/release/sitegen
 EXTENSIONS=(-e table -e strikethrough -e autolink -e tagfilter -e tasklist -e footnotes)
 
