@@ -6,7 +6,7 @@ public enum LinkTarget: Sendable, Equatable {
     case external
     /// A heading or note of the page holding the link (`#term`).
     case sameDocument(fragment: String)
-    /// A content file by source path (`history.md#cold-war`, `../ambassadors/dean.md`).
+    /// A content file by source path (`history.md#cold-war`, `../ambassadors/dean.md`, `/ambassadors/dean.md`).
     case content(path: String, fragment: String?)
     /// A destination sitegen cannot use, with what to write instead.
     case invalid(String)
@@ -33,32 +33,34 @@ public struct LinkResolver: Sendable {
 
     public func target(of destination: String, from sourcePath: String) -> LinkTarget {
         // Looked at as bytes once: this runs for every link of every page.
-        enum Shape { case empty, fragment, external, rooted, relative(path: String, fragment: String?, percent: Bool) }
+        enum Shape { case empty, fragment, external, path(String, fragment: String?, percent: Bool, rooted: Bool) }
         var bytesOf = destination
         let shape = bytesOf.withUTF8 { bytes -> Shape in
             guard let first = bytes.first else { return .empty }
             if first == UInt8(ascii: "#") { return .fragment }
-            if first == UInt8(ascii: "/") { return bytes.count > 1 && bytes[1] == UInt8(ascii: "/") ? .external : .rooted }
-            if Self.hasScheme(bytes) { return .external }
-            guard let hash = bytes.firstIndex(of: UInt8(ascii: "#")) else {
-                return .relative(path: destination, fragment: nil, percent: bytes.contains(UInt8(ascii: "%")))
+            if bytes.starts(with: "//".utf8) || Self.hasScheme(bytes) { return .external }
+            // `/a/b.md` is a source path from the content folder (like Zola's `@/a/b.md`); it is written
+            // out relative like any other, so the site still works under a subpath.
+            let rooted = first == UInt8(ascii: "/")
+            let path = UnsafeBufferPointer(rebasing: bytes[(rooted ? 1 : 0)...])
+            guard let hash = path.firstIndex(of: UInt8(ascii: "#")) else {
+                return .path(String(decoding: path, as: UTF8.self), fragment: nil, percent: path.contains(UInt8(ascii: "%")), rooted: rooted)
             }
-            return .relative(path: String(decoding: bytes[..<hash], as: UTF8.self),
-                             fragment: String(decoding: bytes[(hash + 1)...], as: UTF8.self),
-                             percent: bytes[..<hash].contains(UInt8(ascii: "%")))
+            return .path(String(decoding: path[..<hash], as: UTF8.self),
+                         fragment: String(decoding: path[(hash + 1)...], as: UTF8.self),
+                         percent: path[..<hash].contains(UInt8(ascii: "%")), rooted: rooted)
         }
-        let fragment: String?, decoded: String
+        let fragment: String?, decoded: String, rooted: Bool
         switch shape {
         case .empty: return .invalid("link has no destination")
         case .fragment: return .sameDocument(fragment: String(destination.dropFirst()))
         case .external: return .external
-        case .rooted:
-            return .invalid("link \(destination) starts with /, which breaks when the site is served under a subpath; link by source path instead, e.g. history.md")
-        case .relative(let path, let hashFragment, let percent):
+        case .path(let path, let hashFragment, let percent, let isRooted):
             fragment = hashFragment
             decoded = percent ? (path.removingPercentEncoding ?? path) : path
+            rooted = isRooted
         }
-        guard let joined = SitePath.join(sourcePath: sourcePath, decoded) else {
+        guard let joined = SitePath.join(sourcePath: rooted ? "" : sourcePath, decoded) else {
             return .invalid("link \(destination) leads outside the content folder")
         }
         if decoded.utf8.suffix(3).elementsEqual(".md".utf8) || staticFiles.contains(joined) {
@@ -68,12 +70,11 @@ public struct LinkResolver: Sendable {
         if name.contains("."), !decoded.hasSuffix("/") {
             return .invalid("link to \(joined), which does not exist in the content folder")
         }
-        let hint: String
+        let hint: String, written = (rooted ? "/" : "") + decoded
         if decoded.hasSuffix("/") || decoded.isEmpty {
-            let folder = decoded.isEmpty ? "" : decoded
-            hint = "link to a page by its source file, e.g. \(folder)index.md"
+            hint = "link to a page by its source file, e.g. \(written)index.md"
         } else {
-            hint = "link to a page by its source file, e.g. \(decoded).md"
+            hint = "link to a page by its source file, e.g. \(written).md"
         }
         return .invalid("link \(destination) is not a content file; \(hint)")
     }
