@@ -43,8 +43,7 @@ public struct Site: Sendable {
         var byPath = [String: Document](minimumCapacity: pages.count), byURL = [String: Document](minimumCapacity: pages.count)
         for page in pages {
             if byPath[page.path] == nil { byPath[page.path] = page }
-            let url = SitePath.pageURL(forSource: page.path)
-            if byURL[url] == nil { byURL[url] = page }
+            if byURL[page.holderURL] == nil { byURL[page.holderURL] = page }
         }
         pagesByPath = byPath
         pagesByURL = byURL

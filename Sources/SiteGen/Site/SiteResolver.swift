@@ -50,7 +50,7 @@ public struct SiteResolver: Sendable {
     private func checkCollisions(_ pages: [Document], staticFiles: [String], diagnostics: inout DiagnosticList) {
         var owners = [String: String](minimumCapacity: pages.count + staticFiles.count)
         for page in pages {
-            let output = SitePath.pageURL(forSource: page.path) + "index.html"
+            let output = page.holderURL + "index.html"
             if let first = owners[output] {
                 diagnostics.append(.error(page.source.displayPath, "\(page.path) and \(first) would both be written to \(output); rename one"))
             } else {

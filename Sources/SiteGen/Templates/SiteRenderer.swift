@@ -61,14 +61,13 @@ public struct SiteRenderer: Sendable {
     /// One page's output file, rendered when the writer asks for its bytes: the site's HTML is never
     /// all in memory at once, and rendering overlaps writing.
     public func outputFile(for page: Document) -> OutputFile {
-        OutputFile(path: SitePath.pageURL(forSource: page.path) + "index.html", contents: .rendered { render(page) },
+        OutputFile(path: page.holderURL + "index.html", contents: .rendered { render(page) },
                    origin: page.source.displayPath)
     }
 
     /// The HTML of one page: its layout, then the base layout around it.
     public func render(_ page: Document) -> String {
-        let url = SitePath.pageURL(forSource: page.path)
-        let values = PageValues(renderer: self, page: page, url: url, title: page.title)
+        let values = PageValues(renderer: self, page: page, url: page.holderURL, title: page.title)
         values.main = templates.render(values, template: page.layout ?? page.kind.defaultLayout) ?? ""
         return templates.render(values, template: TemplateSet.baseLayout) ?? ""
     }
@@ -91,7 +90,7 @@ public struct SiteRenderer: Sendable {
         guard let baseURL else { return nil }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for page in site.pages {
-            xml += "  <url><loc>\((baseURL + SitePath.pageURL(forSource: page.path)).htmlEscaped)</loc></url>\n"
+            xml += "  <url><loc>\((baseURL + page.holderURL).htmlEscaped)</loc></url>\n"
         }
         xml += "</urlset>\n"
         return OutputFile(path: "sitemap.xml", contents: .text(xml))
@@ -128,7 +127,7 @@ public struct SiteRenderer: Sendable {
             context["body"] = event.body.html
             let related = Self.markingLast((event.event?.related ?? []).compactMap { item -> [String: Any]? in
                 guard let page = site.page(at: item.path) else { return nil }
-                return ["title": page.title, "href": SitePath.relative(from: url, to: SitePath.pageURL(forSource: page.path))]
+                return ["title": page.title, "href": SitePath.relative(from: url, to: page.holderURL)]
             })
             context["related"] = related
             context["hasRelated"] = !related.isEmpty
