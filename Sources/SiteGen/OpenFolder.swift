@@ -7,10 +7,14 @@ final class OpenFolder: Sendable {
     let descriptor: Int32
     let path: String
 
-    init?(_ path: String) {
+    /// nil, with `errno` set, if `path` is not a folder that can be opened; with `followingLink` false,
+    /// also if it is a symbolic link.
+    init?(_ path: String, followingLink: Bool = true) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followingLink ? 0 : O_NOFOLLOW))
+        // Before any property is set, so that no deinit runs and `errno` still says why.
+        guard descriptor >= 0 else { return nil }
+        self.descriptor = descriptor
         self.path = path
-        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if descriptor < 0 { return nil }
     }
 
     deinit { close(descriptor) }

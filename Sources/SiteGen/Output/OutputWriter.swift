@@ -63,11 +63,11 @@ public struct OutputWriter: Sendable {
     /// Writes `files` and swaps them in. Files whose bytes did not change keep their modification
     /// time, so deploy tools that compare times send only what changed.
     public func write(_ files: [OutputFile], jobs: Int) throws {
-        let fileManager = FileManager.default
-        try? fileManager.removeItem(at: staging)
-        try? fileManager.removeItem(at: retired)
+        // Left by a build that was interrupted.
+        try FolderRemoval.remove(staging.path, jobs: jobs)
+        try FolderRemoval.remove(retired.path, jobs: jobs)
         do {
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
             // Files and folders are made relative to the open staging folder: no walk of its whole path.
             guard let stagingFolder = OpenFolder(staging.path) else {
                 throw OutputError("cannot open \(staging.path): \(String(cString: strerror(errno)))")
@@ -87,14 +87,14 @@ public struct OutputWriter: Sendable {
             let madeFirst = parents
             let failure = FirstError()
             // Only a published site has times worth carrying over; a first build skips the comparison.
-            let hasPrevious = access(output.path, F_OK) == 0
+            let published = OpenFolder(output.path)
             // Each page's links are checked by the thread that wrote it; only broken ones come back.
             let written = Set(files.map(\.path))
             let brokenLinks = Parallel.map(files, jobs: jobs) { file -> [String] in
                 do {
                     let folder = Self.folder(of: file.path)
                     if !folder.isEmpty, !madeFirst.contains(folder) { try Self.makeFolder(folder, in: stagingFolder) }
-                    let targets = try writeFile(file, into: stagingFolder, comparingWithPrevious: hasPrevious)
+                    let targets = try writeFile(file, into: stagingFolder, published: published)
                     return targets.filter { !written.contains($0.hasSuffix("/") || $0.isEmpty ? $0 + "index.html" : $0) }
                 } catch {
                     failure.record(error)
@@ -104,9 +104,9 @@ public struct OutputWriter: Sendable {
             if let error = failure.error { throw error }
             try reportBrokenLinks(files: files, brokenLinks: brokenLinks)
             try Data().write(to: staging.appendingPathComponent(Self.markerName))
-            try swapIn()
+            try swapIn(jobs: jobs)
         } catch {
-            try? fileManager.removeItem(at: staging)
+            try? FolderRemoval.remove(staging.path, jobs: jobs)
             throw error
         }
     }
@@ -144,34 +144,50 @@ public struct OutputWriter: Sendable {
     }
 
     /// Writes one file; for an HTML page, returns the site paths its relative links lead to.
-    private func writeFile(_ file: OutputFile, into folder: OpenFolder, comparingWithPrevious: Bool) throws -> [String] {
-        // Paths as strings: appending to a file URL asks the file system whether the result is a folder.
-        let previous = comparingWithPrevious ? output.path + "/" + file.path : nil
+    private func writeFile(_ file: OutputFile, into folder: OpenFolder, published: OpenFolder?) throws -> [String] {
         switch file.contents {
         case .text(var text):
-            return try text.withUTF8 { try place($0, of: file, in: folder, previous: previous) }
+            return try text.withUTF8 { try place($0, of: file, in: folder, published: published) }
         case .rendered(let render):
             var text = render()
-            return try text.withUTF8 { try place($0, of: file, in: folder, previous: previous) }
+            return try text.withUTF8 { try place($0, of: file, in: folder, published: published) }
         case .copy(let source):
             guard let bytes = ContentLoader.readBytes(source) else { throw OutputError("cannot read \(source)") }
-            return try bytes.withUnsafeBufferPointer { try place($0, of: file, in: folder, previous: previous) }
+            return try bytes.withUnsafeBufferPointer { try place($0, of: file, in: folder, published: published) }
         }
     }
 
-    private func place(_ bytes: UnsafeBufferPointer<UInt8>, of file: OutputFile, in folder: OpenFolder, previous: String?) throws -> [String] {
+    private func place(_ bytes: UnsafeBufferPointer<UInt8>, of file: OutputFile, in folder: OpenFolder, published: OpenFolder?) throws -> [String] {
         try Self.writeBytes(UnsafeRawBufferPointer(bytes), to: file.path, in: folder)
         // Same bytes as the published file: carry its time over, to the nanosecond.
-        var previousStatus = stat()
-        if let previous, stat(previous, &previousStatus) == 0, Int(previousStatus.st_size) == bytes.count,
-           let published = ContentLoader.readBytes(previous), published.elementsEqual(bytes) {
-            var times = [previousStatus.st_atim, previousStatus.st_mtim]
-            if utimensat(folder.descriptor, file.path, &times, 0) != 0 {
-                throw OutputError("cannot set the time of \(folder.path)/\(file.path): \(String(cString: strerror(errno)))")
-            }
+        if let published, var times = Self.times(of: file.path, in: published, ifItHolds: bytes),
+           utimensat(folder.descriptor, file.path, &times, 0) != 0 {
+            throw OutputError("cannot set the time of \(folder.path)/\(file.path): \(String(cString: strerror(errno)))")
         }
         guard file.path.hasSuffix(".html") else { return [] }
         return LinkAudit.relativeTargets(in: bytes, pagePath: file.path)
+    }
+
+    /// The access and modification times of the file at `path` in `folder` if it holds exactly `bytes`.
+    private static func times(of path: String, in folder: OpenFolder, ifItHolds bytes: UnsafeBufferPointer<UInt8>) -> [timespec]? {
+        let descriptor = openat(folder.descriptor, path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        // A file of another size differs: it is not read.
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == bytes.count else { return nil }
+        guard let expected = bytes.baseAddress else { return [status.st_atim, status.st_mtim] }  // both empty
+        let same = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer -> Bool in
+            var filled = 0
+            while filled < bytes.count {
+                let read = Glibc.read(descriptor, buffer.baseAddress! + filled, bytes.count - filled)
+                if read < 0, errno == EINTR { continue }
+                guard read > 0 else { return false }
+                filled += read
+            }
+            return memcmp(buffer.baseAddress!, expected, bytes.count) == 0
+        }
+        return same ? [status.st_atim, status.st_mtim] : nil
     }
 
     /// A plain write: Foundation's `Data.write` syncs each file to disk, which made writing the
@@ -192,7 +208,7 @@ public struct OutputWriter: Sendable {
         }
     }
 
-    private func swapIn() throws {
+    private func swapIn(jobs: Int) throws {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: output.path) {
             try fileManager.moveItem(at: output, to: retired)
@@ -202,7 +218,7 @@ public struct OutputWriter: Sendable {
                 try? fileManager.moveItem(at: retired, to: output)
                 throw error
             }
-            try? fileManager.removeItem(at: retired)
+            try? FolderRemoval.remove(retired.path, jobs: jobs)
         } else {
             try fileManager.moveItem(at: staging, to: output)
         }
