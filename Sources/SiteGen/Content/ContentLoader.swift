@@ -154,20 +154,24 @@ public struct ContentLoader: Sendable {
         let size = Int(status.st_size)
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var filled = 0
-            while filled < size, let base = buffer.baseAddress {
-                let read = Glibc.read(descriptor, base + filled, size - filled)
-                if read < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    break
-                }
-                if read == 0 { break }  // shrank meanwhile
-                filled += read
-            }
-            count = filled
+            if let filled = read(descriptor, into: UnsafeMutableRawBufferPointer(buffer)) { count = filled } else { failed = true }
         }
         return failed ? nil : bytes
+    }
+
+    /// Reads from `descriptor` until `buffer` is full or the file ends; how many bytes came, nil on an error.
+    static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        var filled = 0
+        while filled < buffer.count, let base = buffer.baseAddress {
+            let read = Glibc.read(descriptor, base + filled, buffer.count - filled)
+            if read < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if read == 0 { break }  // shrank meanwhile
+            filled += read
+        }
+        return filled
     }
 
     private func decode(_ bytes: [UInt8], path: String, shown: String, diagnostics: inout DiagnosticList) -> SourceFile? {

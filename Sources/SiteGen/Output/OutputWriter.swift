@@ -177,15 +177,8 @@ public struct OutputWriter: Sendable {
         // A file of another size differs: it is not read.
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == bytes.count else { return nil }
         guard let expected = bytes.baseAddress else { return [status.st_atim, status.st_mtim] }  // both empty
-        let same = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer -> Bool in
-            var filled = 0
-            while filled < bytes.count {
-                let read = Glibc.read(descriptor, buffer.baseAddress! + filled, bytes.count - filled)
-                if read < 0, errno == EINTR { continue }
-                guard read > 0 else { return false }
-                filled += read
-            }
-            return memcmp(buffer.baseAddress!, expected, bytes.count) == 0
+        let same = withUnsafeTemporaryAllocation(byteCount: bytes.count, alignment: 1) { buffer in
+            ContentLoader.read(descriptor, into: buffer) == bytes.count && memcmp(buffer.baseAddress!, expected, bytes.count) == 0
         }
         return same ? [status.st_atim, status.st_mtim] : nil
     }

@@ -62,7 +62,7 @@ final class PageValues: MustacheParent {
 
     private lazy var navigation: [NavigationItem] = renderer.site.config.navigation.compactMap { item in
         guard let target = renderer.site.page(at: item.path) else { return nil }
-        let targetURL = SitePath.pageURL(forSource: target.path)
+        let targetURL = target.holderURL
         return NavigationItem(title: target.navigationTitle ?? target.title,
                               href: absoluteRoot.map { $0 + targetURL } ?? SitePath.relative(from: url, to: targetURL),
                               current: targetURL == url,

@@ -104,7 +104,7 @@ public struct SiteRenderer: Sendable {
     }
 
     private func chiefLink(_ chief: ChiefOfMission, from url: String) -> [String: Any] {
-        ["name": chief.fields.name, "href": SitePath.relative(from: url, to: SitePath.pageURL(forSource: chief.path)), "title": chief.fields.title]
+        ["name": chief.fields.name, "href": SitePath.relative(from: url, to: chief.document.holderURL), "title": chief.fields.title]
     }
 
     func timelineContext(url: String) -> [String: Any] {
