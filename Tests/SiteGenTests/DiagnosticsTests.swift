@@ -148,6 +148,27 @@ struct DiagnosticsTests {
         #expect(report.errors.map { "\($0.path):\($0.line):\($0.column)" } == ["content/a.md:2:8", "content/b.md:5:1", "content/b.md:5:18"])
     }
 
+    @Test func suggestionsComeFromNamesAtMostTwoEditsAway() {
+        #expect(editDistance("titel", "title") == 2)
+        #expect(editDistance("title", "title") == 0)
+        #expect(editDistance("nav_titl", "nav_title") == 1)
+        #expect(editDistance("flaw", "lawn") == 2)
+        #expect(editDistance("kitten", "sitting") == 3)  // 3: farther than 2
+        #expect(editDistance("ab", "abcdef") == 3)       // lengths alone say it
+        #expect(editDistance("", "ab") == 2)
+        #expect(editDistance("d\u{E9}but", "debut") == 1) // one scalar, not one byte
+        #expect(editDistance("e\u{301}", "e") == 1)       // a combining mark is a scalar of its own
+    }
+
+    @Test func aDiagnosticFoundTwiceIsReportedOnce() {
+        var list = DiagnosticList()
+        let warning = Diagnostic.warning("content/a.md", line: 2, column: 1, "same")
+        list.append(contentsOf: [.error("content/b.md", "x"), warning, .error("content/a.md", line: 2, column: 1, "same"), warning])
+        #expect(list.sorted.map(\.description) == [
+            "content/a.md:2:1: error: same", "content/a.md:2:1: warning: same", "content/b.md:1:1: error: x",
+        ])
+    }
+
     @Test func invalidUTF8IsReportedAtItsLineAndColumn() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -257,19 +257,35 @@ public struct FrontMatter {
     }
 }
 
-/// Levenshtein distance in Characters, for "did you mean" suggestions; 3 stands for anything farther than 2.
+/// Levenshtein distance in Unicode scalars, for "did you mean" suggestions; 3 stands for anything farther
+/// than 2. A build that warns about a key on every page compares it with every known key of every page:
+/// names are compared in place as bytes when both are ASCII (nearly always), else as scalars, never as
+/// Characters, whose grapheme breaking was most of the cost of such a build's warnings.
 func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let inPlace = a.utf8.withContiguousStorageIfAvailable { a in
+        b.utf8.withContiguousStorageIfAvailable { b in
+            a.allSatisfy { $0 < 0x80 } && b.allSatisfy { $0 < 0x80 } ? levenshtein(a, b) : nil
+        } ?? nil
+    }
+    return (inPlace ?? nil) ?? levenshtein(Array(a.unicodeScalars), Array(b.unicodeScalars))
+}
+
+private func levenshtein<Name: RandomAccessCollection>(_ a: Name, _ b: Name) -> Int where Name.Element: Equatable {
     // Suggestions look at names at most 2 edits apart: a pair whose lengths differ more is farther.
     if abs(a.count - b.count) > 2 { return 3 }
     if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (b.count + 1)) { rows in
+        var previous = rows.baseAddress!, current = previous + (b.count + 1)
+        for j in 0...b.count { previous[j] = j }
+        for x in a {
+            current[0] = previous[0] + 1
+            var j = 1
+            for y in b {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x == y ? 0 : 1))
+                j += 1
+            }
+            swap(&previous, &current)
         }
-        swap(&previous, &current)
+        return min(previous[b.count], 3)
     }
-    return min(previous[b.count], 3)
 }

@@ -32,7 +32,7 @@ public struct Diagnostic: Sendable, Hashable, Comparable, Error, CustomStringCon
 
     /// Sorted by path, then line and column, so reports read top to bottom like the files.
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
-        (a.path, a.line, a.column, a.message) < (b.path, b.line, b.column, b.message)
+        (a.path, a.line, a.column, a.message, a.severity.rawValue) < (b.path, b.line, b.column, b.message, b.severity.rawValue)
     }
 }
 
@@ -52,5 +52,12 @@ public struct DiagnosticList: Sendable {
     }
 
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
-    public var sorted: [Diagnostic] { Array(Set(items)).sorted() }
+    /// In file order, each once (phases on several threads may find the same problem). Sorting first puts
+    /// equal diagnostics side by side, cheaper than hashing every message when a build has thousands.
+    public var sorted: [Diagnostic] {
+        var unique: [Diagnostic] = []
+        unique.reserveCapacity(items.count)
+        for diagnostic in items.sorted() where diagnostic != unique.last { unique.append(diagnostic) }
+        return unique
+    }
 }
