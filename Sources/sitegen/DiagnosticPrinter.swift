@@ -7,9 +7,9 @@ import SiteGen
 /// is read once for all its diagnostics, which come sorted by path, and the text goes out in large writes.
 final class DiagnosticPrinter {
     let colour: Bool
-    private var output = Data()
+    private var output: [UInt8] = []
     /// The text of the file the last diagnostic was in; nil when it cannot be shown.
-    private var cached: (path: String, text: String?)?
+    private var cached: (path: String, text: [UInt8]?)?
 
     init(colour: Bool) { self.colour = colour }
 
@@ -19,52 +19,67 @@ final class DiagnosticPrinter {
         ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDERR_FILENO) == 1
     }
 
-    private func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    private func append(_ text: String, painted code: String? = nil) {
+        if colour, let code { output.append(contentsOf: "\u{1B}[\(code)m".utf8) }
+        output.append(contentsOf: text.utf8)
+        if colour, code != nil { output.append(contentsOf: "\u{1B}[0m".utf8) }
+    }
 
     func print(_ diagnostic: Diagnostic) {
-        let severity = diagnostic.severity == .error ? paint("error:", "1;31") : paint("warning:", "1;35")
-        var text = paint("\(diagnostic.path):\(diagnostic.line):\(diagnostic.column):", "1") + " \(severity) \(diagnostic.message)\n"
+        // Appended piece by piece: interpolating the whole text cost more than finding the line.
+        append("\(diagnostic.path):\(diagnostic.line):\(diagnostic.column):", painted: "1")
+        append(diagnostic.severity == .error ? " error:" : " warning:", painted: diagnostic.severity == .error ? "1;31" : "1;35")
+        output.append(UInt8(ascii: " "))
+        append(diagnostic.message)
+        output.append(UInt8(ascii: "\n"))
         if let line = sourceLine(diagnostic.path, diagnostic.line) {
-            text += line + "\n"
-            let prefix = line.prefix(max(0, diagnostic.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-            text += prefix + paint("^", "1;32") + "\n"
+            output.append(contentsOf: line)
+            output.append(UInt8(ascii: "\n"))
+            // The caret under the column (a column counts characters); tabs kept so it lines up.
+            var characters = 0
+            for character in String(decoding: line, as: UTF8.self) {
+                guard characters < diagnostic.column - 1 else { break }
+                output.append(character == "\t" ? UInt8(ascii: "\t") : UInt8(ascii: " "))
+                characters += 1
+            }
+            append("^", painted: "1;32")
+            output.append(UInt8(ascii: "\n"))
         }
-        output.append(contentsOf: text.utf8)
         if output.count >= 1 << 16 { flush() }
     }
 
     func printSummary(errors: Int, warnings: Int) {
         func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        output.append(contentsOf: "\(count(errors, "error")), \(count(warnings, "warning"))\n".utf8)
+        append("\(count(errors, "error")), \(count(warnings, "warning"))\n")
         flush()
     }
 
     /// Writes what is waiting; before anything goes to standard output.
     func flush() {
         guard !output.isEmpty else { return }
-        FileHandle.standardError.write(output)
+        FileHandle.standardError.write(Data(output))
         output.removeAll(keepingCapacity: true)
     }
 
-    /// The line from the file on disk, when it is a readable text file (without a line end's `\r`).
-    private func sourceLine(_ path: String, _ number: Int) -> String? {
+    /// The line from the file on disk, when it is a readable UTF-8 text file (without a line end's `\r`).
+    private func sourceLine(_ path: String, _ number: Int) -> ArraySlice<UInt8>? {
         if cached?.path != path {
-            var text: String?
-            if let data = FileManager.default.contents(atPath: path), data.count < 50_000_000 {
-                text = String(data: data, encoding: .utf8)
+            var text: [UInt8]?
+            if let data = FileManager.default.contents(atPath: path), data.count < 50_000_000,
+               String(validating: data, as: UTF8.self) != nil {
+                text = Array(data)
             }
             cached = (path, text)
         }
         guard let text = cached?.text, number >= 1 else { return nil }
         // Only the lines up to the one asked for are looked at; the file is read once for all its diagnostics.
-        let bytes = text.utf8
-        var start = bytes.startIndex
+        var start = text.startIndex
         for _ in 1..<number {
-            guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-            start = bytes.index(after: newline)
+            guard let newline = text[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            start = newline + 1
         }
-        var line = bytes[start...].prefix { $0 != UInt8(ascii: "\n") }
+        var line = text[start...].prefix { $0 != UInt8(ascii: "\n") }
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-        return String(Substring(line))
+        return line
     }
 }
