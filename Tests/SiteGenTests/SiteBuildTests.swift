@@ -99,6 +99,22 @@ struct SiteBuildTests {
         #expect(!notFound.contains("href=\"timeline/\""))
     }
 
+    @Test func withoutA404TemplateTheNotFoundPageIsBuiltIn() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.delete("templates/404.mustache")
+        let report = site.build(baseURL: "https://example.org/mali")
+        #expect(report.diagnostics.isEmpty)
+        let notFound = String(decoding: try #require(site.snapshot()["404.html"]).0, as: UTF8.self)
+        // The base layout around the built-in body, whose link home is absolute like the rest of the page.
+        #expect(notFound.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\"><head><title>Page not found</title>"))
+        #expect(notFound.contains("""
+            <h1>Page not found</h1>
+            <p>There is no page at this address. Start again from the <a href="https://example.org/mali/">home page</a>.</p>
+            </body></html>
+            """))
+    }
+
     @Test func sitemapAndRobotsUseTheBaseURL() throws {
         let site = try TemporarySite()
         defer { site.remove() }

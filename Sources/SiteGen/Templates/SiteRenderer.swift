@@ -52,10 +52,6 @@ public struct SiteRenderer: Sendable {
                 diagnostics.append(.error(page.source.displayPath, "layout `\(layout)` does not exist: create templates/\(layout).\(TemplateSet.fileExtension) or name one of \(templates.names.sorted().joined(separator: ", "))"))
             }
         }
-        for name in ["404"] where !templates.names.contains(name) {
-            diagnostics.append(.error(templates.displayPaths[TemplateSet.baseLayout]?.replacingLastComponent(with: "\(name).mustache") ?? "templates",
-                                      "missing template \(name).mustache"))
-        }
     }
 
     /// One page's output file, rendered when the writer asks for its bytes: the site's HTML is never
@@ -76,7 +72,7 @@ public struct SiteRenderer: Sendable {
     public func renderNotFound() -> OutputFile {
         // Served for missing paths at any depth, so only absolute URLs are sure to work.
         let values = PageValues(renderer: self, page: nil, url: "", title: "Page not found", absoluteRoot: baseURL)
-        values.main = templates.render(values, template: "404") ?? ""
+        values.main = templates.render(values, template: TemplateSet.notFoundLayout) ?? ""
         return OutputFile(path: "404.html", contents: .text(templates.render(values, template: TemplateSet.baseLayout) ?? ""))
     }
 

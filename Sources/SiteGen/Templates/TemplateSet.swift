@@ -11,6 +11,14 @@ public struct TemplateSet: Sendable {
     public static let fileExtension = "mustache"
     /// The layout every page is wrapped in.
     public static let baseLayout = "base"
+    /// The not-found page's layout, inside the base layout.
+    public static let notFoundLayout = "404"
+    /// The not-found layout when `templates/` has none (a site needs a 404 page; Zola also ships one).
+    static let builtInNotFound = """
+        <h1>Page not found</h1>
+        <p>There is no page at this address. Start again from the <a href="{{root}}">home page</a>.</p>
+
+        """
 
     /// Loads every `*.mustache` file; a syntax error or a partial that does not exist is reported
     /// with the template's file, line and column.
@@ -73,7 +81,12 @@ public struct TemplateSet: Sendable {
             diagnostics.append(.error(displayRoot, "missing template \(baseLayout).\(fileExtension), the layout every page is rendered in"))
             failed = true
         }
-        return failed ? nil : TemplateSet(library: library, names: Set(paths.keys), displayPaths: paths)
+        var layouts = Set(paths.keys)
+        if paths[notFoundLayout] == nil {
+            library.register(try! MustacheTemplate(string: SiteHTML.pragma + builtInNotFound), named: notFoundLayout)
+            layouts.insert(notFoundLayout)
+        }
+        return failed ? nil : TemplateSet(library: library, names: layouts, displayPaths: paths)
     }
 
     /// A chain of partials from `name` back to a template already on `path`, if any.
