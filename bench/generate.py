@@ -2,13 +2,20 @@
 """Writes a synthetic site of N pages, the same Markdown for sitegen, Hugo and the cmark-gfm command.
 
     python3 bench/generate.py 10000 /tmp/bench-10000
+    python3 bench/generate.py --from CORPUS /tmp/bench-corpus
 
 Deterministic: the same N gives the same bytes. Each page is about 3 KB of GitHub Flavored Markdown with
 YAML front matter, headings, lists, a table, strikethrough, bare www. autolinks, footnotes and links to
 other pages by source path.
+
+With --from, the pages are your own: every .md file below CORPUS (YAML front matter with a title, folders
+kept) goes to both sites, other files are copied beside them, and the Markdown after the front matter goes
+to the cmark-gfm command. A folder's index.md becomes _index.md for Hugo, for which an index.md would make
+the folder one page and hide its other files.
 """
 import os
 import random
+import shutil
 import sys
 
 WORDS = ("relations embassy treaty agreement visit minister delegation trade aid program coup election "
@@ -60,23 +67,65 @@ def write(path, text):
         f.write(text)
 
 
-def main():
-    count, root = int(sys.argv[1]), sys.argv[2]
-    rng = random.Random(count)
-    write(f"{root}/sitegen/content/site.yaml", "title: Benchmark\nlanguage: en\n")
-    write(f"{root}/sitegen/content/index.md", "---\ntitle: Benchmark\n---\n\nA synthetic site.\n")
+def skeleton(root, title):
+    """Settings, the home page and minimal templates for both generators, equivalent to each other."""
+    write(f"{root}/sitegen/content/site.yaml", f"title: {title}\nlanguage: en\n")
+    write(f"{root}/sitegen/content/index.md", f"---\ntitle: {title}\n---\n\nA synthetic site.\n")
     write(f"{root}/sitegen/templates/base.mustache",
           "<!DOCTYPE html>\n<html lang=\"{{language}}\"><head><meta charset=\"utf-8\"><title>{{title}}</title></head>\n<body>\n{{{main}}}\n</body></html>\n")
     write(f"{root}/sitegen/templates/page.mustache", "<h1>{{page.title}}</h1>\n{{{page.body}}}\n")
     write(f"{root}/sitegen/templates/404.mustache", "<h1>Not found</h1>\n")
     write(f"{root}/hugo/config.toml",
-          'baseURL = "http://localhost/"\ntitle = "Benchmark"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
+          f'baseURL = "http://localhost/"\ntitle = "{title}"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
           '[markup.goldmark.renderer]\nunsafe = false\n')
     write(f"{root}/hugo/layouts/_default/single.html",
           "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body>\n<h1>{{ .Title }}</h1>\n{{ .Content }}\n</body></html>\n")
     write(f"{root}/hugo/layouts/_default/list.html",
           "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body>\n{{ .Content }}\n</body></html>\n")
-    write(f"{root}/hugo/content/_index.md", "---\ntitle: Benchmark\n---\n\nA synthetic site.\n")
+    write(f"{root}/hugo/content/_index.md", f"---\ntitle: {title}\n---\n\nA synthetic site.\n")
+
+
+def body_of(text):
+    """The Markdown after the front matter (the whole text when there is none)."""
+    if not text.startswith("---\n"):
+        return text
+    end = text.find("\n---\n", 3)
+    return text if end < 0 else text[end + 5:]
+
+
+def from_corpus(corpus, root):
+    skeleton(root, "Benchmark")
+    sizes = []
+    for folder, folders, files in os.walk(corpus):
+        folders.sort()
+        for name in sorted(files):
+            source = os.path.join(folder, name)
+            relative = os.path.relpath(source, corpus)
+            if name.startswith("."):
+                continue
+            hugo_relative = os.path.join(os.path.dirname(relative), "_index.md") if name == "index.md" else relative
+            for target in (f"{root}/sitegen/content/{relative}", f"{root}/hugo/content/{hugo_relative}"):
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copyfile(source, target)
+            if name.endswith(".md"):
+                with open(source, encoding="utf-8") as f:
+                    body = body_of(f.read())
+                write(f"{root}/markdown/{relative[:-3].replace(os.sep, '__')}.md", body)
+                sizes.append(len(body))
+    if os.path.exists(f"{corpus}/site.yaml"):
+        os.remove(f"{root}/hugo/content/site.yaml")
+    if not sizes:
+        sys.exit(f"no .md files below {corpus}")
+    print(f"{len(sizes)} pages, {sum(sizes) / len(sizes):.0f} bytes of Markdown each on average")
+
+
+def main():
+    if sys.argv[1] == "--from":
+        from_corpus(sys.argv[2], sys.argv[3])
+        return
+    count, root = int(sys.argv[1]), sys.argv[2]
+    rng = random.Random(count)
+    skeleton(root, "Benchmark")
     bodies = []
     for index in range(count):
         body = page(rng, index, count)

@@ -3,6 +3,7 @@
 #
 #   bash bench/run.sh            # 1,000 and 10,000 pages, 5 runs each, alternating
 #   RUNS=3 SIZES="10000" bash bench/run.sh
+#   CORPUS=~/pages bash bench/run.sh   # your own Markdown pages instead (see bench/generate.py --from)
 #
 # Needs: hugo, cmark-gfm, /usr/bin/time (Debian packages hugo, cmark-gfm, time). Prints one table of
 # medians (wall time, peak memory) and the ratios sitegen/Hugo and sitegen/cmark-gfm.
@@ -10,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SIZES=${SIZES:-"1000 10000"}
+CORPUS=${CORPUS:-}
+[ -n "$CORPUS" ] && SIZES=corpus
 # On tmpfs by default: on this machine's ext4 disk, creating files right after deleting thousands
 # is slower each run, which measures the disk rather than the generators.
 WORK=${WORK:-$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo /tmp )/sitegen-bench.XXXXXX")}
@@ -38,8 +41,13 @@ printf "| pages | tool | wall s | peak MB | sitegen/tool wall | sitegen/tool mem
 
 for size in $SIZES; do
   site=$WORK/site-$size
-  python3 bench/generate.py "$size" "$site" >/dev/null
+  if [ "$size" = corpus ]; then
+    python3 bench/generate.py --from "$CORPUS" "$site" >/dev/null
+  else
+    python3 bench/generate.py "$size" "$site" >/dev/null
+  fi
   files=("$site"/markdown/*.md)
+  pages=${#files[@]}
   rm -f "$WORK"/*.times
   for run in $(seq "$RUNS"); do
     rm -rf "$site/out-sitegen" "$site/out-sitegen-1" "$site/out-hugo"
@@ -55,7 +63,7 @@ for size in $SIZES; do
   done
   for name in sitegen sitegen-jobs1 hugo cmark; do
     label=$name; [ "$name" = cmark ] && label="cmark-gfm command (one process)"; [ "$name" = sitegen-jobs1 ] && label="sitegen --jobs 1"
-    awk -v p="$size" -v l="$label" -v w="${wall[$name]}" -v m="${memory[$name]}" -v sw="${wall[sitegen]}" -v sm="${memory[sitegen]}" \
+    awk -v p="$pages" -v l="$label" -v w="${wall[$name]}" -v m="${memory[$name]}" -v sw="${wall[sitegen]}" -v sm="${memory[sitegen]}" \
       'BEGIN { printf "| %d | %s | %.2f | %.0f | %.2f | %.2f |\n", p, l, w, m / 1024, sw / w, sm / m }'
   done
   cp "$WORK/sitegen.times" "$WORK/keep-sitegen-$size"
