@@ -20,6 +20,21 @@ struct SitePathTests {
         #expect(SitePath.relative(from: "history/", to: "assets/style.css") == "../assets/style.css")
     }
 
+    @Test func relativeURLsCarryTheirFragment() {
+        #expect(SitePath.relative(from: "", to: "history/", fragment: "coup") == "history/#coup")
+        #expect(SitePath.relative(from: "", to: "", fragment: "top") == "./#top")
+        #expect(SitePath.relative(from: "a/", to: "a/", fragment: "t") == "./#t")
+        #expect(SitePath.relative(from: "a/b/", to: "c/", fragment: "x") == "../../c/#x")
+        #expect(SitePath.relative(from: "a/", to: "a/b.png", fragment: "") == "b.png#")
+        #expect(SitePath.relative(from: "a/b/", to: "a/c/", fragment: "d\u{E9}j\u{E0}") == "../c/#d\u{E9}j\u{E0}")
+    }
+
+    @Test func theLinkAuditResolvesFromTheRootPage() {
+        let html = ##"<a href="a/">1</a><a href=".">2</a><a href="x.css">3</a><a href="..">4</a><a href="b/c/../d">5</a>"##
+        let targets = Array(html.utf8).withUnsafeBufferPointer { LinkAudit.relativeTargets(in: $0, pagePath: "index.html") }
+        #expect(targets == ["a/", "", "x.css", "../", "b/d"])
+    }
+
     @Test func linksBySourcePathAreResolvedAgainstTheLinkingFile() {
         let links = LinkResolver(markdownPaths: ["index.md", "history.md", "ambassadors/index.md", "ambassadors/dean.md", "timeline/index.md", "timeline/1960-x.md"], staticFiles: ["images/map.png"])
         #expect(links.rewrite("history.md#coup", from: "index.md", holderURL: "") == "history/#coup")

@@ -192,7 +192,9 @@ private struct DocumentWalk {
         let reference = LinkReference(destination: destination, location: location, isImage: isImage)
         links.append(reference)
         if let rewritten = rewriteLink?(reference), rewritten != destination {
-            cmark_node_set_url(node, rewritten)
+            // withCString reads a native String's own NUL-terminated bytes; passing the String as the
+            // argument made an array copy of it for every link.
+            rewritten.withCString { cmark_node_set_url(node, $0) }
         }
     }
 }

@@ -10,18 +10,18 @@ enum LinkAudit {
     /// a link that climbs above the site's root becomes `../`, which no file has.
     static func relativeTargets(in html: UnsafeBufferPointer<UInt8>, pagePath: String) -> [String] {
         var targets: [String] = []
-        for range in attributeValues(in: html) {
-            let value = html[range]
-            guard let first = value.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "/"),
-                  !LinkResolver.hasScheme(value) else { continue }
-            let end = value.firstIndex { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") } ?? value.endIndex
-            let bytes = value[..<end]
-            if bytes.isEmpty { continue }
-            guard let path = SitePath.join(sourcePath: pagePath, String(decoding: bytes, as: UTF8.self)) else {
-                targets.append("../")
-                continue
+        var pagePath = pagePath
+        pagePath.withUTF8 { page in
+            for range in attributeValues(in: html) {
+                let value = html[range]
+                guard let first = value.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "/"),
+                      !LinkResolver.hasScheme(value) else { continue }
+                let end = value.firstIndex { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") } ?? value.endIndex
+                let bytes = value[..<end]
+                if bytes.isEmpty { continue }
+                // Straight from the HTML's bytes to the site path, a folder with its `/`, in one new String.
+                targets.append(SitePath.join(page, UnsafeBufferPointer(rebasing: bytes), asFolder: namesFolder(bytes)) ?? "../")
             }
-            targets.append(namesFolder(bytes) ? (path.isEmpty ? "" : path + "/") : path)
         }
         return targets
     }

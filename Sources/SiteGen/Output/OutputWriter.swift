@@ -88,14 +88,18 @@ public struct OutputWriter: Sendable {
             let failure = FirstError()
             // Only a published site has times worth carrying over; a first build skips the comparison.
             let published = OpenFolder(output.path)
-            // Each page's links are checked by the thread that wrote it; only broken ones come back.
-            let written = Set(files.map(\.path))
-            let brokenLinks = Parallel.map(files, jobs: jobs) { file -> [String] in
+            // Each page's links are checked by the thread that wrote it; only broken ones come back. A link
+            // may name a page's folder (`history/`, `` for the root) or its file.
+            var linkable = Set(files.map(\.path))
+            for file in files where file.path == "index.html" || file.path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
+                linkable.insert(String(file.path.utf8.dropLast(10))!)
+            }
+            let brokenLinks = Parallel.map(files, jobs: jobs) { [linkable] file -> [String] in
                 do {
                     let folder = Self.folder(of: file.path)
                     if !folder.isEmpty, !madeFirst.contains(folder) { try Self.makeFolder(folder, in: stagingFolder) }
                     let targets = try writeFile(file, into: stagingFolder, published: published)
-                    return targets.filter { !written.contains($0.hasSuffix("/") || $0.isEmpty ? $0 + "index.html" : $0) }
+                    return targets.filter { !linkable.contains($0) }
                 } catch {
                     failure.record(error)
                     return []

@@ -33,7 +33,7 @@ public struct LinkResolver: Sendable {
 
     public func target(of destination: String, from sourcePath: String) -> LinkTarget {
         // Looked at as bytes once: this runs for every link of every page.
-        enum Shape { case empty, fragment, external, path(String, fragment: String?, percent: Bool, rooted: Bool) }
+        enum Shape { case empty, fragment, external, path(String, fragment: String?, percent: Bool, rooted: Bool, markdown: Bool) }
         var bytesOf = destination
         let shape = bytesOf.withUTF8 { bytes -> Shape in
             guard let first = bytes.first else { return .empty }
@@ -43,27 +43,27 @@ public struct LinkResolver: Sendable {
             // out relative like any other, so the site still works under a subpath.
             let rooted = first == UInt8(ascii: "/")
             let path = UnsafeBufferPointer(rebasing: bytes[(rooted ? 1 : 0)...])
-            guard let hash = path.firstIndex(of: UInt8(ascii: "#")) else {
-                return .path(String(decoding: path, as: UTF8.self), fragment: nil, percent: path.contains(UInt8(ascii: "%")), rooted: rooted)
-            }
-            return .path(String(decoding: path[..<hash], as: UTF8.self),
-                         fragment: String(decoding: path[(hash + 1)...], as: UTF8.self),
-                         percent: path[..<hash].contains(UInt8(ascii: "%")), rooted: rooted)
+            let hash = path.firstIndex(of: UInt8(ascii: "#"))
+            let file = UnsafeBufferPointer(rebasing: path[..<(hash ?? path.endIndex)])
+            return .path(String(decoding: file, as: UTF8.self),
+                         fragment: hash.map { String(decoding: path[($0 + 1)...], as: UTF8.self) },
+                         percent: file.contains(UInt8(ascii: "%")), rooted: rooted, markdown: Self.endsInMarkdownExtension(file))
         }
-        let fragment: String?, decoded: String, rooted: Bool
+        let fragment: String?, decoded: String, rooted: Bool, markdown: Bool
         switch shape {
         case .empty: return .invalid("link has no destination")
         case .fragment: return .sameDocument(fragment: String(destination.dropFirst()))
         case .external: return .external
-        case .path(let path, let hashFragment, let percent, let isRooted):
+        case .path(let path, let hashFragment, let percent, let isRooted, let isMarkdown):
             fragment = hashFragment
             decoded = percent ? (path.removingPercentEncoding ?? path) : path
             rooted = isRooted
+            markdown = percent ? decoded.utf8.suffix(3).elementsEqual(".md".utf8) : isMarkdown
         }
         guard let joined = SitePath.join(sourcePath: rooted ? "" : sourcePath, decoded) else {
             return .invalid("link \(destination) leads outside the content folder")
         }
-        if decoded.utf8.suffix(3).elementsEqual(".md".utf8) || staticFiles.contains(joined) {
+        if markdown || staticFiles.contains(joined) {
             return .content(path: joined, fragment: fragment)
         }
         let name = decoded.split(separator: "/").last.map(String.init) ?? ""
@@ -77,6 +77,12 @@ public struct LinkResolver: Sendable {
             hint = "link to a page by its source file, e.g. \(written).md"
         }
         return .invalid("link \(destination) is not a content file; \(hint)")
+    }
+
+    /// `….md`, compared byte by byte (a generic comparison with `".md".utf8` cost hundreds of instructions).
+    static func endsInMarkdownExtension(_ file: UnsafeBufferPointer<UInt8>) -> Bool {
+        file.count >= 3 && file[file.count - 3] == UInt8(ascii: ".") && file[file.count - 2] == UInt8(ascii: "m")
+            && file[file.count - 1] == UInt8(ascii: "d")
     }
 
     /// `https:`, `mailto:`…: a letter, then letters, digits, `+`, `.` or `-`, then a colon (RFC 3986).
@@ -111,16 +117,12 @@ public struct LinkResolver: Sendable {
                 let page = String(url[..<hashIndex])
                 relative = (page == holderURL ? "" : SitePath.relative(from: holderURL, to: page)) + url[hashIndex...]
             } else {
-                relative = SitePath.relative(from: holderURL, to: url)
-                if let fragment {
-                    relative.append("#")
-                    relative.append(fragment)
-                }
+                relative = SitePath.relative(from: holderURL, to: url, fragment: fragment)
             }
             return relative
         }
         if staticFiles.contains(path) {
-            return SitePath.relative(from: holderURL, to: path) + (fragment.map { "#" + $0 } ?? "")
+            return SitePath.relative(from: holderURL, to: path, fragment: fragment)
         }
         return nil
     }

@@ -16,33 +16,44 @@ public enum SitePath {
         String(path.split(separator: "/").last!.dropLast(3))
     }
 
-    /// A URL for `target` (a path from the root) that works from a page at `holder`, under any subpath.
+    /// A URL for `target` (a path from the root) that works from a page at `holder`, under any subpath,
+    /// with `#fragment` when one is given.
     ///
     /// Both are paths from the site root; a page URL ends in `/` and names a folder. The result climbs
     /// out of the holder's folders below the common prefix, then goes down to the target.
-    public static func relative(from holder: String, to target: String) -> String {
-        if holder.isEmpty { return target.isEmpty ? "./" : target }  // the root: the common case
-        // On bytes: this runs for every link of every page.
-        var holder = holder, target = target
+    public static func relative(from holder: String, to target: String, fragment: String? = nil) -> String {
+        if holder.isEmpty, fragment == nil { return target.isEmpty ? "./" : target }  // the root: the common case
+        // On bytes, into one new String: this runs for every link of every page.
+        var holder = holder, target = target, fragmentText = fragment ?? ""
         return holder.withUTF8 { holderBytes in
             target.withUTF8 { targetBytes in
-                var common = 0  // bytes of the shared folders, up to and including a `/`
-                var index = 0
-                while index < holderBytes.count, index < targetBytes.count, holderBytes[index] == targetBytes[index] {
-                    if holderBytes[index] == slash { common = index + 1 }
-                    index += 1
-                }
-                let ups = holderBytes[common...].count { $0 == slash }
-                let down = UnsafeBufferPointer(rebasing: targetBytes[common...])
-                if ups == 0 { return down.isEmpty ? "./" : String(decoding: down, as: UTF8.self) }
-                return String(unsafeUninitializedCapacity: ups * 3 + down.count) { buffer in
-                    for up in 0..<ups {
-                        buffer[up * 3] = dot
-                        buffer[up * 3 + 1] = dot
-                        buffer[up * 3 + 2] = slash
+                fragmentText.withUTF8 { fragmentBytes in
+                    var common = 0  // bytes of the shared folders, up to and including a `/`
+                    var index = 0
+                    while index < holderBytes.count, index < targetBytes.count, holderBytes[index] == targetBytes[index] {
+                        if holderBytes[index] == slash { common = index + 1 }
+                        index += 1
                     }
-                    _ = UnsafeMutableBufferPointer(rebasing: buffer[(ups * 3)...]).initialize(from: down)
-                    return ups * 3 + down.count
+                    let ups = holderBytes[common...].count { $0 == slash }
+                    let down = UnsafeBufferPointer(rebasing: targetBytes[common...])
+                    let here = ups == 0 && down.isEmpty  // the holder itself: `./`
+                    let count = (here ? 2 : ups * 3) + down.count + (fragment == nil ? 0 : 1 + fragmentBytes.count)
+                    return String(unsafeUninitializedCapacity: count) { buffer in
+                        var length = 0
+                        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                            _ = UnsafeMutableBufferPointer(rebasing: buffer[length...]).initialize(from: bytes)
+                            length += bytes.count
+                        }
+                        func put(_ byte: UInt8) {
+                            buffer[length] = byte
+                            length += 1
+                        }
+                        if here { put(dot); put(slash) }
+                        for _ in 0..<ups { put(dot); put(dot); put(slash) }
+                        put(down)
+                        if fragment != nil { put(hash); put(fragmentBytes) }
+                        return length
+                    }
                 }
             }
         }
@@ -50,43 +61,50 @@ public enum SitePath {
 
     /// Resolves `relative` against the folder of `sourcePath`, both inside `content/`; nil if it climbs out.
     public static func join(sourcePath: String, _ relative: String) -> String? {
-        // On bytes, without splitting into Strings: this runs for every link of every page, twice.
         var source = sourcePath, target = relative
         return source.withUTF8 { sourceBytes in
             target.withUTF8 { targetBytes -> String? in
                 // A file at the root linking to a file name: nothing to resolve.
                 let isDotOrDotDot = (1...2).contains(targetBytes.count) && targetBytes.allSatisfy { $0 == dot }
                 if !sourceBytes.contains(slash), !targetBytes.contains(slash), !isDotOrDotDot { return relative }
-                // Built in place: the joined path is never longer than the source's folder, a `/` and the target.
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceBytes.count + targetBytes.count + 1) { buffer -> String? in
-                    var length = 0
-                    func append(_ component: UnsafeBufferPointer<UInt8>) {
-                        if length > 0 { buffer[length] = slash; length += 1 }
-                        _ = UnsafeMutableBufferPointer(rebasing: buffer[length...]).initialize(from: component)
-                        length += component.count
-                    }
-                    // The folders of the source: every component before the last `/`, taken as they are.
-                    forEachComponent(of: UnsafeBufferPointer(rebasing: sourceBytes[..<(sourceBytes.lastIndex(of: slash) ?? 0)])) { component in
-                        if !component.isEmpty { append(component) }
-                        return true
-                    }
-                    let inside = forEachComponent(of: targetBytes) { component in
-                        if component.isEmpty || (component.count == 1 && component[0] == dot) { return true }
-                        if component.count == 2, component[0] == dot, component[1] == dot {
-                            guard length > 0 else { return false }
-                            length = buffer[..<length].lastIndex(of: slash) ?? 0
-                            return true
-                        }
-                        append(component)
-                        return true
-                    }
-                    return inside ? String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self) : nil
-                }
+                return join(sourceBytes, targetBytes, asFolder: false)
             }
         }
     }
 
-    private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+    /// The same for a relative URL's bytes; a folder (`asFolder`) comes back with its `/` (the root as ``).
+    static func join(_ sourceBytes: UnsafeBufferPointer<UInt8>, _ targetBytes: UnsafeBufferPointer<UInt8>, asFolder: Bool) -> String? {
+        // On bytes, without splitting into Strings: this runs for every link of every page, twice.
+        // Built in place: the joined path is never longer than the source's folder, a `/`, the target and a `/`.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceBytes.count + targetBytes.count + 2) { buffer -> String? in
+            var length = 0
+            func append(_ component: UnsafeBufferPointer<UInt8>) {
+                if length > 0 { buffer[length] = slash; length += 1 }
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[length...]).initialize(from: component)
+                length += component.count
+            }
+            // The folders of the source: every component before the last `/`, taken as they are.
+            forEachComponent(of: UnsafeBufferPointer(rebasing: sourceBytes[..<(sourceBytes.lastIndex(of: slash) ?? 0)])) { component in
+                if !component.isEmpty { append(component) }
+                return true
+            }
+            let inside = forEachComponent(of: targetBytes) { component in
+                if component.isEmpty || (component.count == 1 && component[0] == dot) { return true }
+                if component.count == 2, component[0] == dot, component[1] == dot {
+                    guard length > 0 else { return false }
+                    length = buffer[..<length].lastIndex(of: slash) ?? 0
+                    return true
+                }
+                append(component)
+                return true
+            }
+            guard inside else { return nil }
+            if asFolder, length > 0 { buffer[length] = slash; length += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+        }
+    }
+
+    private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: "."), hash = UInt8(ascii: "#")
 
     /// Calls `body` with each `/`-separated component, empty ones included, until it returns false.
     @discardableResult
