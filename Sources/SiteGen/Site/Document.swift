@@ -16,9 +16,10 @@ public final class Document: Sendable {
     public let ambassador: AmbassadorFields?
     public let event: EventFields?
     public let body: RenderedMarkdown
-    /// Links that point into the site (or are malformed), with what they point at, for the resolve
-    /// phase's checks; links to other sites are not kept (`body.links` is emptied to save memory).
-    public let internalLinks: [(reference: LinkReference, target: LinkTarget)]
+    /// Links that point into the site (or are malformed): where each is written and what it points at,
+    /// for the resolve phase's checks. Links to other sites and the destinations as written are not kept
+    /// (`body.links` is emptied): a page can have hundreds of links, and the site holds every page.
+    public let internalLinks: [(location: SourceLocation, target: LinkTarget)]
     /// URL of the output page that shows this document (for events, the timeline page).
     public let holderURL: String
     /// Ids of this document's own output page: its headings' and its template's. Made on the parsing
@@ -29,7 +30,7 @@ public final class Document: Sendable {
 
     public init(source: SourceFile, kind: PageKind, title: String, navigationTitle: String?, description: String?,
                 layout: String?, draft: Bool, tableOfContents: Bool?, ambassador: AmbassadorFields?, event: EventFields?,
-                body: RenderedMarkdown, internalLinks: [(reference: LinkReference, target: LinkTarget)], holderURL: String) {
+                body: RenderedMarkdown, internalLinks: [(location: SourceLocation, target: LinkTarget)], holderURL: String) {
         self.source = source
         self.kind = kind
         self.title = title

@@ -63,7 +63,11 @@ public struct DocumentParser: Sendable {
             targets.append(target)
             return links.rewrite(target, holderURL: holderURL)
         }
-        let internalLinks = zip(body.links, targets).filter { $0.1 != .external }.map { (reference: $0.0, target: $0.1) }
+        var internalLinks: [(location: SourceLocation, target: LinkTarget)] = []
+        internalLinks.reserveCapacity(targets.count)
+        for (link, target) in zip(body.links, targets) where target != .external {
+            internalLinks.append((link.location, target))
+        }
         body.links = []
         if kind == .event {
             body.html = Self.prefixFootnoteIDs(body.html, with: SitePath.eventAnchor(forSource: source.path))

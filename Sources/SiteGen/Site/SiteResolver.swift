@@ -138,32 +138,32 @@ public struct SiteResolver: Sendable {
 
     private func checkLinks(of document: Document, anchors: AnchorIndex,
                             byPath: [String: Document], diagnostics: inout DiagnosticList) {
-        for (link, target) in document.internalLinks {
-            let shown = document.source.displayPath
+        let shown = document.source.displayPath
+        for (location, target) in document.internalLinks {
             switch target {
             case .external:
                 break
             case .invalid(let message):
-                diagnostics.error(shown, link.location, message)
+                diagnostics.error(shown, location, message)
             case .sameDocument(let fragment):
                 if !anchors.contains(fragment, at: document.holderURL) {
-                    diagnostics.error(shown, link.location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors.all(at: document.holderURL)))")
+                    diagnostics.error(shown, location, "no heading or anchor #\(fragment) on this page\(suggestion(fragment, in: anchors.all(at: document.holderURL)))")
                 }
             case .content(let path, let fragment):
                 guard let page = byPath[path] else {
                     if links.staticFiles.contains(path) { break }
-                    diagnostics.error(shown, link.location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
+                    diagnostics.error(shown, location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
                     continue
                 }
                 if page.draft {
-                    diagnostics.error(shown, link.location, "link to \(path), which is a draft and will not be published")
+                    diagnostics.error(shown, location, "link to \(path), which is a draft and will not be published")
                     continue
                 }
                 // An event's fragment is not checked (its anchor is its file name).
                 guard let fragment, page.kind != .event else { continue }
                 if !anchors.contains(fragment, on: page) {
                     let url = page.holderURL
-                    diagnostics.error(shown, link.location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors.all(at: url)))")
+                    diagnostics.error(shown, location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors.all(at: url)))")
                 }
             }
         }
