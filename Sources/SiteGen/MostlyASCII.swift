@@ -1,10 +1,14 @@
 extension String {
     /// Text from UTF-8 that is mostly ASCII (pages, cmark's HTML); nil if it is not valid UTF-8.
     ///
-    /// Swift checks runs of ASCII eight bytes at a time but any other text a byte at a time, so a single
-    /// `↩` (cmark's footnote arrow) or `é` made it check a whole page the slow way. Runs of ASCII and runs
-    /// of other bytes are converted separately and joined: every run starts and ends beside ASCII bytes,
-    /// so it holds whole characters, and the text is valid exactly when every run is.
+    /// Swift checks text eight bytes at a time while it is all ASCII, and otherwise the whole text a byte
+    /// at a time: a single `↩` (cmark's footnote arrow) or `é` made it check a whole page the slow way.
+    /// Here long stretches of ASCII are copied after the fast check, and what lies between them (other
+    /// characters with any short ASCII stretches among them) goes to Swift's check in one piece. An
+    /// English page is a few long stretches and a few tiny pieces; a French or Japanese page is a few
+    /// large pieces, never thousands of tiny ones (a String made and appended for each accented word cost
+    /// forty times the check). Every piece starts and ends beside ASCII bytes, so it holds whole
+    /// characters, and the text is valid exactly when every piece is.
     init?(validatingMostlyASCII bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else {
             self = ""
@@ -16,18 +20,28 @@ extension String {
             _ = storage.initialize(from: UnsafeBufferPointer(start: base, count: asciiStart))
             return asciiStart
         }
-        var start = asciiStart
+        var start = asciiStart  // at a byte that is not ASCII, or at the end
         while start < bytes.count {
-            var end = start + Self.asciiPrefixCount(UnsafeBufferPointer(rebasing: bytes[start...]))
-            if end == start {
+            var end = start, ascii = 0
+            while end < bytes.count {
                 while end < bytes.count, base[end] >= 0x80 { end += 1 }
+                ascii = Self.asciiPrefixCount(UnsafeBufferPointer(rebasing: bytes[end...]))
+                if ascii >= Self.longASCIIStretch || end + ascii == bytes.count { break }
+                end += ascii
             }
-            guard let run = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else { return nil }
-            text += run
-            start = end
+            guard let piece = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else { return nil }
+            text += piece
+            if ascii > 0 {
+                text += String(decoding: UnsafeBufferPointer(rebasing: bytes[end..<(end + ascii)]), as: UTF8.self)
+            }
+            start = end + ascii
         }
         self = text
     }
+
+    /// ASCII stretches at least this long are copied after the fast check; shorter ones are checked with
+    /// the text around them (making and appending a String costs about as much as checking 64 bytes).
+    static let longASCIIStretch = 64
 
     /// How many bytes at the start are ASCII, looked at eight at a time.
     private static func asciiPrefixCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

@@ -21,6 +21,35 @@ struct MarkdownRendererTests {
             """)
     }
 
+    /// GitHub's rules as first written here: lower the whole text, then keep scalars by their properties.
+    static func referenceSlug(_ text: String) -> String {
+        var slug = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar == " " {
+                slug.append("-")
+            } else if scalar == "-" || scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || scalar.properties.generalCategory == .nonspacingMark {
+                slug.unicodeScalars.append(scalar)
+            }
+        }
+        return slug
+    }
+
+    @Test func slugsOfEveryScriptMatchTheReferenceRules() {
+        // Letters that change or grow when lowered (İ, the Kelvin sign, Σ, Ǆ, Ａ), marks, digits of other
+        // scripts and numerals (٣, Ⅻ, ½), and what is dropped (punctuation, symbols, emoji).
+        let pieces = ["A", "z", "7", " ", "-", "_", ".", "'", "(", "É", "é", "ß", "İ", "\u{212A}", "Σ", "ς", "Ǆ", "Ａ", "ı",
+                      "e\u{301}", "\u{301}", "日本", "한", "٣", "Ⅻ", "½", "—", "“", "☆", "🇲🇱", "👩‍👩‍👧", "\u{200D}", "\t", "ǅ", "ﬁ"]
+        var random = RobustnessTests.SplitMix64(state: 7)
+        var texts = ["Modibo Keïta's visit (1961)", "U.S.–Africa Leaders Summit", "Économie été — “quoted” it's 3", "İSTANBUL Kelvin \u{212A}"]
+        for _ in 0..<2_000 {
+            texts.append((0..<Int.random(in: 1...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
+        }
+        for text in texts {
+            #expect(HeadingSlugger.slug(text) == Self.referenceSlug(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test func slugKeepsLettersOfAnyScriptAndDropsPunctuation() {
         #expect(HeadingSlugger.slug("Modibo Keïta's visit (1961)") == "modibo-keïtas-visit-1961")
         #expect(HeadingSlugger.slug("U.S.–Africa Leaders Summit") == "usafrica-leaders-summit")

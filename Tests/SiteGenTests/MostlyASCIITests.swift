@@ -18,10 +18,21 @@ struct MostlyASCIITests {
         Array("valid é then".utf8) + [0xFF] + Array("invalid".utf8),
     ]
 
-    @Test(arguments: samples) func agreesWithSwift(bytes: [UInt8]) {
+    /// Text that is not mostly ASCII, with stretches of ASCII of every length around the long-stretch limit.
+    static let mixed: [[UInt8]] = (0..<6).map { seed in
+        var generator = RobustnessTests.SplitMix64(state: UInt64(seed))
+        let pieces = ["é", "日本語", "🇲🇱", "↩", "—", " ", "a", String(repeating: "x", count: String.longASCIIStretch - 1),
+                      String(repeating: "y", count: String.longASCIIStretch), String(repeating: "z", count: 200)]
+        var bytes = (0..<400).flatMap { _ in Array(pieces.randomElement(using: &generator)!.utf8) }
+        if seed >= 3 { bytes.insert([0x80, 0xC3, 0xFF][seed - 3], at: Int.random(in: 0..<bytes.count, using: &generator)) }
+        return bytes
+    }
+
+    @Test(arguments: samples + mixed) func agreesWithSwift(bytes: [UInt8]) {
         let fast = bytes.withUnsafeBufferPointer(String.init(validatingMostlyASCII:))
         let swift = String(validating: bytes, as: UTF8.self)
         #expect(fast == swift)
         if let fast { #expect(Array(fast.utf8) == bytes) }
     }
 }
+
