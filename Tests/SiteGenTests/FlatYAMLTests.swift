@@ -34,13 +34,21 @@ struct FlatYAMLTests {
         "tags:\n- a\n- b\n",
         "tags:\n  - a\n  - b\n",
         "title: T\naliases:\n    - 'x y'\n    - Café naïve\n    - 12\nlast: z\n",
+        "title: \"Escaped \\\" quote\"\n",
+        "title: \"Back\\\\slash \\\\\\\" and \\\"\\\"\"\nnext: 'It''s ''quoted'''\n",
+        "title: \"\\\\\"\nother: \"\\\"\"\nlast: ''''\n",
+        "tags: [\"a \\\"b\\\"\", 'it''s']\n",
     ]
 
     static let refused = [
         "title: Two\ntitle: Keys\n",                // duplicate: Yams reports it
         "title:\n",                                 // no value
-        "title: \"Escaped \\\" quote\"\n",          // escapes
-        "title: 'It''s'\n",                         // doubled quote
+        "title: \"New\\nline\"\n",                  // an escape other than \" and \\
+        "title: \"Tab\\t and \\u00e9\"\n",
+        "title: \"Ends in an escaped quote\\\"\n",  // never closed
+        "title: \"Inner \" quote\"\n",              // ends before the line does
+        "title: 'Inner ' quote'\n",
+        "title: 'Odd ''' quote'\n",
         "title: Words # and a comment\n",           // comment after a value
         "title: a: b\n",                            // invalid YAML
         "title: &anchor value\n",                   // anchor

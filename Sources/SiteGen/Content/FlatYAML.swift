@@ -1,10 +1,10 @@
 import Yams
 
-/// A reader for the front matter nearly every page has: one `key: value` per line, values plain or
-/// quoted without escapes, or a list of such values (`tags: [a, "b"]`, or `tags:` then `- a` lines). It
-/// accepts only text whose meaning is beyond doubt and returns nil for anything else (nesting, escapes,
-/// comments after values, anchors, odd characters), which then goes to Yams; what it accepts it reads
-/// exactly as Yams does (tested against Yams).
+/// A reader for the front matter nearly every page has: one `key: value` per line, values plain or quoted
+/// (escaping at most a quote or a backslash), or a list of such values (`tags: [a, "b"]`, or `tags:` then
+/// `- a` lines). It accepts only text whose meaning is beyond doubt and returns nil for anything else
+/// (nesting, other escapes, comments after values, anchors, odd characters), which then goes to Yams; what
+/// it accepts it reads exactly as Yams does (tested against Yams).
 /// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
 enum FlatYAML {
     typealias Pair = FrontMatter.Pair
@@ -128,12 +128,12 @@ enum FlatYAML {
     private static func readScalar(_ value: UnsafeBufferPointer<UInt8>) -> Node.Scalar? {
         guard let first = value.first, let last = value.last, allPrintable(value) else { return nil }
         if first == doubleQuote || first == singleQuote {
-            // Quoted, closed at the end of the line, with no escapes or doubled quotes inside.
-            let inner = UnsafeBufferPointer(rebasing: value.dropFirst().dropLast())
-            guard value.count >= 2, last == first, !inner.contains(first), first == singleQuote || !inner.contains(UInt8(ascii: "\\"))
+            // Quoted and closed at the end of the line. Inside, only what titles need: `\"` and `\\` in
+            // double quotes, `''` in single quotes; any other escape goes to Yams.
+            guard value.count >= 2, last == first, let text = unquote(UnsafeBufferPointer(rebasing: value.dropFirst().dropLast()), quote: first)
             else { return nil }
             // libyaml marks a quoted scalar non-specific ("!"): always text, never a number or null.
-            return Node.Scalar(String(decoding: inner, as: UTF8.self), Tag(.nonSpecific, .default, constructor), first == doubleQuote ? .doubleQuoted : .singleQuoted)
+            return Node.Scalar(text, Tag(.nonSpecific, .default, constructor), first == doubleQuote ? .doubleQuoted : .singleQuoted)
         }
         // Plain: no indicator first, no `: ` or ` #` inside, nothing to trim at the end.
         guard !indicators.contains(first), last != space, last != colon else { return nil }
@@ -142,6 +142,30 @@ enum FlatYAML {
             if value[index] == space && value[index + 1] == hash { return nil }
         }
         return Node.Scalar(String(decoding: value, as: UTF8.self), Tag(.implicit, .default, constructor), .plain)
+    }
+
+    /// The text between the quotes, or nil if it holds anything but the escapes this reader knows, or the
+    /// quote itself unescaped (a scalar that ends before the line does).
+    private static func unquote(_ inner: UnsafeBufferPointer<UInt8>, quote: UInt8) -> String? {
+        let escape = quote == doubleQuote ? UInt8(ascii: "\\") : singleQuote
+        guard inner.contains(escape) || inner.contains(quote) else { return String(decoding: inner, as: UTF8.self) }
+        var text: [UInt8] = []
+        text.reserveCapacity(inner.count)
+        var index = 0
+        while index < inner.count {
+            let byte = inner[index]
+            if byte == escape {
+                // `\"` or `\\` in double quotes, `''` in single quotes.
+                guard index + 1 < inner.count, inner[index + 1] == quote || inner[index + 1] == escape else { return nil }
+                text.append(inner[index + 1])
+                index += 2
+                continue
+            }
+            if byte == quote { return nil }
+            text.append(byte)
+            index += 1
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     // Made once: `Constructor.default` builds new tables on every use. It is only read. Each node
