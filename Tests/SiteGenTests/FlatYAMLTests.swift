@@ -38,6 +38,11 @@ struct FlatYAMLTests {
         "title: \"Back\\\\slash \\\\\\\" and \\\"\\\"\"\nnext: 'It''s ''quoted'''\n",
         "title: \"\\\\\"\nother: \"\\\"\"\nlast: ''''\n",
         "tags: [\"a \\\"b\\\"\", 'it''s']\n",
+        "description: >-\n  A folded description\n  over two lines: with a colon # and a hash.\ntitle: T\n",
+        "summary: |\n    Line one\n    Line two \"quoted\"\nnext: x\n",
+        "a: >\n  folded, clipped\n  end\nb: |-\n  literal\n  stripped\n",
+        "only: |\n  é and 日本語\n",
+        "notes: |\n  # not a comment\n  - not a list\n  key: not a key\n",
     ]
 
     static let refused = [
@@ -49,6 +54,15 @@ struct FlatYAMLTests {
         "title: \"Inner \" quote\"\n",              // ends before the line does
         "title: 'Inner ' quote'\n",
         "title: 'Odd ''' quote'\n",
+        "text: |+\n  kept\n",                       // keeping the final line breaks
+        "text: |2\n    indented\n",                 // an indentation digit
+        "text: >\n  a\n\n  b\n",                    // a blank line inside
+        "text: >\n  a\n    b\n",                    // a more indented line
+        "text: |\n  a\n b\n",                       // less indented
+        "text: |\n  trailing \n",
+        "text: | # comment\n  a\n",
+        "text: |\n",                                // no lines
+        "text: |\n\ta\n",
         "title: Words # and a comment\n",           // comment after a value
         "title: a: b\n",                            // invalid YAML
         "title: &anchor value\n",                   // anchor

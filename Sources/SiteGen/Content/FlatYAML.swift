@@ -1,8 +1,8 @@
 import Yams
 
 /// A reader for the front matter nearly every page has: one `key: value` per line, values plain or quoted
-/// (escaping at most a quote or a backslash), or a list of such values (`tags: [a, "b"]`, or `tags:` then
-/// `- a` lines). It accepts only text whose meaning is beyond doubt and returns nil for anything else
+/// (escaping at most a quote or a backslash), a list of such values (`tags: [a, "b"]`, or `tags:` then
+/// `- a` lines), or a block of text (`description: >-` then indented lines). It accepts only text whose meaning is beyond doubt and returns nil for anything else
 /// (nesting, other escapes, comments after values, anchors, odd characters), which then goes to Yams; what
 /// it accepts it reads exactly as Yams does (tested against Yams).
 /// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
@@ -22,7 +22,14 @@ enum FlatYAML {
                 let text = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
                 if text.isEmpty || text[0] == hash { continue }  // a blank or comment line
                 var pair = readPair(text, line: line)
-                if pair == nil, let key = readListKey(text) {
+                if pair == nil, let (key, folded, strip) = readBlockScalarHeader(text) {
+                    // `key: |` or `key: >`, then indented lines: a block of text.
+                    guard let (value, lines, end) = readBlockScalar(bytes, from: lineEnd + 1, folded: folded, strip: strip) else { return nil }
+                    pair = Pair(key: key, value: .scalar(Node.Scalar(value, Tag(.nonSpecific, .default, constructor), folded ? .folded : .literal)),
+                                keyLocation: SourceLocation(line: line, column: 1), valueLocation: SourceLocation(line: line, column: key.utf8.count + 3))
+                    line += lines
+                    lineEnd = end
+                } else if pair == nil, let key = readListKey(text) {
                     // `key:` alone, then `- item` lines: a block list.
                     guard let (list, lines, end) = readBlockList(bytes, from: lineEnd + 1, key: key, line: line) else { return nil }
                     pair = list
@@ -57,6 +64,47 @@ enum FlatYAML {
         }
         guard let value = readScalar(UnsafeBufferPointer(rebasing: text[valueStart...])) else { return nil }
         return Pair(key: key, value: .scalar(value), keyLocation: keyLocation, valueLocation: valueLocation)
+    }
+
+    /// `key: |`, `key: |-`, `key: >` or `key: >-` alone on a line: the key, whether the text is folded, and
+    /// whether its final line break is stripped. Other headers (`+`, an indentation digit, a comment) go to Yams.
+    private static func readBlockScalarHeader(_ text: UnsafeBufferPointer<UInt8>) -> (String, folded: Bool, strip: Bool)? {
+        var index = 0
+        while index < text.count, isKeyByte(text[index]) { index += 1 }
+        guard index > 0, isLetter(text[0]), index + 2 < text.count, text[index] == colon, text[index + 1] == space else { return nil }
+        let header = UnsafeBufferPointer(rebasing: text[(index + 2)...])
+        guard let indicator = header.first, indicator == UInt8(ascii: "|") || indicator == UInt8(ascii: ">"),
+              header.count == 1 || (header.count == 2 && header[1] == UInt8(ascii: "-")) else { return nil }
+        return (String(decoding: UnsafeBufferPointer(rebasing: text[..<index]), as: UTF8.self), indicator == UInt8(ascii: ">"), header.count == 2)
+    }
+
+    /// The lines of a block scalar that start at `start`, all at one indentation of at least one space, up
+    /// to a line that starts a key at the left margin or the end; nil for anything else (blank, less or
+    /// more indented lines, tabs, trailing spaces, odd characters), whose meaning takes more of YAML's rules.
+    /// Returns the text (lines joined by spaces when folded, by line breaks otherwise, with a final line
+    /// break unless stripped), the number of lines and where the last one ends.
+    private static func readBlockScalar(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, folded: Bool, strip: Bool)
+        -> (String, Int, Int)? {
+        var text: [UInt8] = []
+        var lines = 0, lineStart = start, lineEnd = start - 1, indent: Int?
+        while lineStart < bytes.count {
+            let end = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
+            var spaces = 0
+            while spaces < line.count, line[spaces] == space { spaces += 1 }
+            if spaces == 0, !line.isEmpty, isLetter(line[0]) { break }  // the next key
+            guard spaces > 0, spaces < line.count, indent == nil || spaces == indent, line.last != space,
+                  allPrintable(UnsafeBufferPointer(rebasing: line[spaces...])) else { return nil }
+            indent = spaces
+            if lines > 0 { text.append(folded ? space : newline) }
+            text.append(contentsOf: line[spaces...])
+            lines += 1
+            lineEnd = end
+            lineStart = end + 1
+        }
+        guard lines > 0 else { return nil }
+        if !strip { text.append(newline) }
+        return (String(decoding: text, as: UTF8.self), lines, lineEnd)
     }
 
     /// The key of a line that is only `key:`.
