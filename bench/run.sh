@@ -8,10 +8,14 @@
 # Needs: hugo, cmark-gfm, /usr/bin/time (Debian packages hugo, cmark-gfm, time). Prints one table of
 # medians (wall time, peak memory) and the ratios sitegen/Hugo and sitegen/cmark-gfm.
 set -euo pipefail
+CORPUS=${CORPUS:-}
+if [ -n "$CORPUS" ]; then
+  # Named from where the script was started, before it moves to the project.
+  CORPUS=$(cd "$CORPUS" 2>/dev/null && pwd) || { echo "CORPUS is not a folder"; exit 1; }
+fi
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SIZES=${SIZES:-"1000 10000"}
-CORPUS=${CORPUS:-}
 [ -n "$CORPUS" ] && SIZES=corpus
 # On tmpfs by default: on this machine's ext4 disk, creating files right after deleting thousands
 # is slower each run, which measures the disk rather than the generators.
