@@ -2,9 +2,10 @@ import Yams
 
 /// A reader for the front matter nearly every page has: one `key: value` per line, values plain or quoted
 /// (escaping at most a quote or a backslash), a list of such values (`tags: [a, "b"]`, or `tags:` then
-/// `- a` lines), or a block of text (`description: >-` then indented lines). It accepts only text whose meaning is beyond doubt and returns nil for anything else
-/// (nesting, other escapes, comments after values, anchors, odd characters), which then goes to Yams; what
-/// it accepts it reads exactly as Yams does (tested against Yams).
+/// `- a` lines), or a block of text (`description: >-` then indented lines). It accepts only text whose
+/// meaning is beyond doubt and returns nil for anything else (nesting, other escapes, comments after
+/// values, anchors, odd characters), which then goes to Yams; what it accepts it reads exactly as Yams
+/// does (tested against Yams).
 /// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
 enum FlatYAML {
     typealias Pair = FrontMatter.Pair

@@ -16,7 +16,7 @@ public struct HeadingSlugger: Sendable {
         // properties, into UTF-8 bytes made a String once. Lowering the whole text first, asking every
         // scalar's properties and appending to a String's scalars cost about 1,500 instructions a character.
         var slug: [UInt8] = []
-        slug.reserveCapacity(text.utf8.count * 3)  // lowering can triple a character's bytes (`ΐ`)
+        slug.reserveCapacity(text.utf8.count + 8)  // lowering seldom lengthens a character (`İ` → `i̇`)
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
                 let byte = UInt8(scalar.value)
