@@ -194,7 +194,7 @@ private struct DocumentWalk {
         if let rewritten = rewriteLink?(reference), rewritten != destination {
             // withCString reads a native String's own NUL-terminated bytes; passing the String as the
             // argument made an array copy of it for every link.
-            rewritten.withCString { cmark_node_set_url(node, $0) }
+            _ = rewritten.withCString { cmark_node_set_url(node, $0) }
         }
     }
 }
