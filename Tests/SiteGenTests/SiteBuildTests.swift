@@ -115,6 +115,51 @@ struct SiteBuildTests {
             """))
     }
 
+    @Test func aFoldersPageMayBeNamedUnderscoreIndexAsInHugoAndZola() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/posts/_index.md", "---\ntitle: Posts\n---\nAll posts: [the first](first.md).\n")
+        try site.write("content/posts/first.md", "---\ntitle: First\n---\nBack to [the posts](_index.md) or [home](../index.md).\n")
+        #expect(site.build().diagnostics.isEmpty)
+        let files = site.snapshot().mapValues { String(decoding: $0.0, as: UTF8.self) }
+        #expect(files["posts/_index/index.html"] == nil)
+        #expect(files["posts/index.html"]?.contains("<a href=\"first/\">the first</a>") == true)
+        let first = try #require(files["posts/first/index.html"])
+        #expect(first.contains("<a href=\"../\">the posts</a> or <a href=\"../../\">home</a>"))
+        // The section is in the breadcrumbs, found by its URL.
+        #expect(first.contains("<a href=\"../\">Posts</a> / "))
+    }
+
+    @Test func aFolderWithBothIndexAndUnderscoreIndexIsAnError() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/posts/_index.md", "---\ntitle: Posts\n---\nA.\n")
+        try site.write("content/posts/index.md", "---\ntitle: Posts too\n---\nB.\n")
+        let report = site.build()
+        #expect(report.errors.map(\.description) == [
+            "content/posts/index.md:1:1: error: posts/index.md and posts/_index.md would both be written to posts/index.html; rename one",
+        ])
+    }
+
+    @Test func theHomePageMayBeUnderscoreIndex() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        func edit(_ path: String, _ old: String, _ new: String) throws {
+            let text = try String(contentsOf: site.root.appendingPathComponent(path), encoding: .utf8)
+            #expect(text.contains(old))
+            try site.write(path, text.replacingOccurrences(of: old, with: new))
+        }
+        try site.write("content/_index.md", try String(contentsOf: site.root.appendingPathComponent("content/index.md"), encoding: .utf8))
+        try site.delete("content/index.md")
+        // Links and settings name the file that is there, as for any page.
+        try edit("content/ambassadors/wright.md", "(../index.md#notes)", "(../_index.md#notes)")
+        try edit("content/site.yaml", "navigation: [index.md,", "navigation: [_index.md,")
+        try edit("content/timeline/1960-09-24-relations.md", "pages: [index.md]", "pages: [_index.md]")
+        #expect(site.build().diagnostics.isEmpty)
+        let home = String(decoding: try #require(site.snapshot()["index.html"]).0, as: UTF8.self)
+        #expect(home.contains("aria-current=\"page\">"))
+    }
+
     @Test func sitemapAndRobotsUseTheBaseURL() throws {
         let site = try TemporarySite()
         defer { site.remove() }

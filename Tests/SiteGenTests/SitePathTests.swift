@@ -7,6 +7,12 @@ struct SitePathTests {
         #expect(SitePath.pageURL(forSource: "history.md") == "history/")
         #expect(SitePath.pageURL(forSource: "ambassadors/index.md") == "ambassadors/")
         #expect(SitePath.pageURL(forSource: "ambassadors/vicki-huddleston.md") == "ambassadors/vicki-huddleston/")
+        // A folder's page under Hugo's and Zola's name.
+        #expect(SitePath.pageURL(forSource: "_index.md") == "")
+        #expect(SitePath.pageURL(forSource: "posts/_index.md") == "posts/")
+        #expect(SitePath.pageURL(forSource: "posts/my_index.md") == "posts/my_index/")
+        #expect(PageKind(path: "timeline/_index.md") == .timeline)
+        #expect(PageKind(path: "ambassadors/_index.md") == .ambassadorIndex)
     }
 
     @Test func relativeURLsWorkFromAnyDepth() {

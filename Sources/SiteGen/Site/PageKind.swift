@@ -23,10 +23,11 @@ public enum PageKind: String, Sendable {
             return
         }
         let folder = path[..<slash], file = path[path.index(after: slash)...]
+        let isFolderPage = file == "index.md" || file == "_index.md"
         if folder == Self.ambassadorsFolder {
-            self = file == "index.md" ? .ambassadorIndex : .ambassador
+            self = isFolderPage ? .ambassadorIndex : .ambassador
         } else if folder == Self.timelineFolder {
-            self = file == "index.md" ? .timeline : .event
+            self = isFolderPage ? .timeline : .event
         } else {
             self = .page
         }

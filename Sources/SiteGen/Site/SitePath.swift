@@ -1,11 +1,13 @@
 /// Output URLs, as paths from the site root with a trailing `/` for pages (`history/`, root is ``).
 public enum SitePath {
-    /// The URL of the page a Markdown file becomes: `history.md` → `history/`, `index.md` → ``.
+    /// The URL of the page a Markdown file becomes: `history.md` → `history/`, `index.md` → ``. A folder's
+    /// page may also be `_index.md`, as Hugo and Zola name a section's page: `posts/_index.md` → `posts/`.
     public static func pageURL(forSource path: String) -> String {
         // On bytes: every page's URL is asked for several times in each phase.
         let utf8 = path.utf8
-        if utf8.elementsEqual("index.md".utf8) { return "" }
+        if utf8.elementsEqual("index.md".utf8) || utf8.elementsEqual("_index.md".utf8) { return "" }
         if utf8.count > 9, utf8.suffix(9).elementsEqual("/index.md".utf8) { return String(Substring(utf8.dropLast(8))) }
+        if utf8.count > 10, utf8.suffix(10).elementsEqual("/_index.md".utf8) { return String(Substring(utf8.dropLast(9))) }
         var url = String(Substring(utf8.dropLast(3)))  // ".md"
         url.append("/")
         return url

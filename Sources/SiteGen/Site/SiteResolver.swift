@@ -25,7 +25,7 @@ public struct SiteResolver: Sendable {
         let site = Site(config: config, pages: pages, chiefs: chiefs, events: events,
                         staticFiles: staticFiles,
                         recordEnd: chiefs.flatMap { [$0.fields.appointed, $0.fields.credentials, $0.fields.left] }.compactMap { $0 }.max())
-        if !pages.contains(where: { $0.path == "index.md" }) {
+        if site.pagesByURL[""] == nil {
             diagnostics.append(.error(configSource.displayPath.replacingLastComponent(with: "index.md"),
                                       "the site has no home page: create index.md with a title"))
         }

@@ -54,7 +54,7 @@ final class PageValues: MustacheParent {
     // The pages that list others: made once, however often their templates ask.
     private lazy var timeline: [String: Any]? = page?.kind == .timeline ? renderer.timelineContext(url: url) : nil
     private lazy var ambassadorIndex: [String: Any]? = page?.kind == .ambassadorIndex ? renderer.indexContext(url: url) : nil
-    private lazy var infobox: [String: Any]? = page?.path == "index.md" ? renderer.infoboxContext(url: url) : nil
+    private lazy var infobox: [String: Any]? = page != nil && url.isEmpty ? renderer.infoboxContext(url: url) : nil
     private lazy var chief: [String: Any]? = {
         guard let page, page.kind == .ambassador, let chief = renderer.site.chiefsByPath[page.path] else { return nil }
         return renderer.chiefContext(chief, url: url)
@@ -72,7 +72,7 @@ final class PageValues: MustacheParent {
     private lazy var breadcrumbs: [Link] = {
         guard !url.isEmpty else { return [] }
         var crumbs: [Link] = []
-        if let home = renderer.site.page(at: "index.md") { crumbs.append(Link(title: home.title, href: root)) }
+        if let home = renderer.site.pagesByURL[""] { crumbs.append(Link(title: home.title, href: root)) }
         let parts = url.split(separator: "/")
         for depth in 1..<max(parts.count, 1) {
             let sectionURL = parts.prefix(depth).joined(separator: "/") + "/"
