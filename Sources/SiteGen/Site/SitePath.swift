@@ -4,13 +4,25 @@ public enum SitePath {
     /// page may also be `_index.md`, as Hugo and Zola name a section's page: `posts/_index.md` → `posts/`.
     public static func pageURL(forSource path: String) -> String {
         // On bytes: every page's URL is asked for several times in each phase.
-        let utf8 = path.utf8
-        if utf8.elementsEqual("index.md".utf8) || utf8.elementsEqual("_index.md".utf8) { return "" }
-        if utf8.count > 9, utf8.suffix(9).elementsEqual("/index.md".utf8) { return String(Substring(utf8.dropLast(8))) }
-        if utf8.count > 10, utf8.suffix(10).elementsEqual("/_index.md".utf8) { return String(Substring(utf8.dropLast(9))) }
-        var url = String(Substring(utf8.dropLast(3)))  // ".md"
-        url.append("/")
-        return url
+        var path = path
+        return path.withUTF8 { bytes in
+            // The folder (with its `/`) of `…/index.md` or `…/_index.md`; nil for any other file.
+            var folderEnd: Int?
+            for name in ["index.md", "_index.md"] as [StaticString] where bytes.count >= name.utf8CodeUnitCount {
+                let start = bytes.count - name.utf8CodeUnitCount
+                if start == 0 || bytes[start - 1] == slash,
+                   bytes[start...].elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) {
+                    folderEnd = start
+                }
+            }
+            if let folderEnd { return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<folderEnd]), as: UTF8.self) }
+            let kept = max(bytes.count - 3, 0)  // `.md` becomes `/`
+            return String(unsafeUninitializedCapacity: kept + 1) { url in
+                _ = url.initialize(from: UnsafeBufferPointer(rebasing: bytes[..<kept]))
+                url[kept] = slash
+                return kept + 1
+            }
+        }
     }
 
     /// The timeline anchor of an event file: `timeline/1960-09-24-relations.md` → `1960-09-24-relations`.
