@@ -87,25 +87,14 @@ enum FlatYAML {
     private static func readBlockScalar(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, folded: Bool, strip: Bool)
         -> (String, Int, Int)? {
         var text: [UInt8] = []
-        var lines = 0, lineStart = start, lineEnd = start - 1, indent: Int?
-        while lineStart < bytes.count {
-            let end = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
-            var spaces = 0
-            while spaces < line.count, line[spaces] == space { spaces += 1 }
-            if spaces == 0, !line.isEmpty, isLetter(line[0]) { break }  // the next key
-            guard spaces > 0, spaces < line.count, indent == nil || spaces == indent, line.last != space,
-                  allPrintable(UnsafeBufferPointer(rebasing: line[spaces...])) else { return nil }
-            indent = spaces
-            if lines > 0 { text.append(folded ? space : newline) }
+        guard let (lines, _, end) = readIndentedLines(bytes, from: start, { line, spaces in
+            guard spaces > 0, spaces < line.count, line.last != space, allPrintable(UnsafeBufferPointer(rebasing: line[spaces...])) else { return false }
+            if !text.isEmpty { text.append(folded ? space : newline) }
             text.append(contentsOf: line[spaces...])
-            lines += 1
-            lineEnd = end
-            lineStart = end + 1
-        }
-        guard lines > 0 else { return nil }
+            return true
+        }) else { return nil }
         if !strip { text.append(newline) }
-        return (String(decoding: text, as: UTF8.self), lines, lineEnd)
+        return (String(decoding: text, as: UTF8.self), lines, end)
     }
 
     /// The key of a line that is only `key:`.
@@ -121,27 +110,41 @@ enum FlatYAML {
     private static func readBlockList(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, key: String, line keyLine: Int)
         -> (Pair, Int, Int)? {
         var items: [Node.Scalar] = [], locations: [SourceLocation] = []
-        var lineStart = start, lineEnd = start - 1, indent: Int?
-        while lineStart < bytes.count {
-            let end = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
-            let text = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
-            var spaces = 0
-            while spaces < text.count, text[spaces] == space { spaces += 1 }
-            if spaces == 0, !text.isEmpty, isLetter(text[0]) { break }  // the next key
-            guard indent == nil || spaces == indent, spaces + 2 < text.count, text[spaces] == UInt8(ascii: "-"), text[spaces + 1] == space,
-                  let scalar = readScalar(UnsafeBufferPointer(rebasing: text[(spaces + 2)...])) else { return nil }
-            indent = spaces
+        guard let (lines, indent, end) = readIndentedLines(bytes, from: start, { text, spaces in
+            guard spaces + 2 < text.count, text[spaces] == UInt8(ascii: "-"), text[spaces + 1] == space,
+                  let scalar = readScalar(UnsafeBufferPointer(rebasing: text[(spaces + 2)...])) else { return false }
             items.append(scalar)
             // Everything before the item is ASCII: bytes and columns agree.
             locations.append(SourceLocation(line: keyLine + items.count, column: spaces + 3))
-            lineEnd = end
-            lineStart = end + 1
-        }
-        guard let indent, !items.isEmpty else { return nil }
+            return true
+        }) else { return nil }
         let pair = Pair(key: key, value: .sequence(Node.Sequence(items.map(Node.scalar), Tag(.implicit, .default, constructor), .block)),
                         keyLocation: SourceLocation(line: keyLine, column: 1),
                         valueLocation: SourceLocation(line: keyLine + 1, column: indent + 1), itemLocations: locations)
-        return (pair, items.count, lineEnd)
+        return (pair, lines, end)
+    }
+
+    /// The lines under a key, from `start` up to a line that starts the next key at the left margin or the
+    /// end, all at the indentation of the first: `body` gets each line and its indentation and returns
+    /// false to refuse it. Returns how many lines were read, their indentation and where the last one
+    /// ends; nil if a line was refused or indented differently, or if there were none.
+    private static func readIndentedLines(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                          _ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> (lines: Int, indent: Int, end: Int)? {
+        var lines = 0, lineStart = start, lineEnd = start - 1, indent: Int?
+        while lineStart < bytes.count {
+            let end = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
+            var spaces = 0
+            while spaces < line.count, line[spaces] == space { spaces += 1 }
+            if spaces == 0, !line.isEmpty, isLetter(line[0]) { break }  // the next key
+            guard indent == nil || spaces == indent, body(line, spaces) else { return nil }
+            indent = spaces
+            lines += 1
+            lineEnd = end
+            lineStart = end + 1
+        }
+        guard let indent, lines > 0 else { return nil }
+        return (lines, indent, lineEnd)
     }
 
     /// `[a, "b", 'c']` to the end of the line: items plain or quoted as above, no colons, hashes or quotes
