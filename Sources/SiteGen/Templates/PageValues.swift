@@ -92,6 +92,13 @@ final class PageValues: MustacheParent {
     }()
 }
 
+/// How a page's `PageValues` reach the templates (see `SiteRenderer.render(_:with:)`).
+struct PageScope: MustacheParent {
+    let values: PageValues
+
+    func child(named name: String) -> Any? { values.child(named: name) }
+}
+
 /// `page.title`, `page.body`, `page.description`.
 struct PageFields: MustacheParent {
     let document: Document
