@@ -96,4 +96,39 @@ struct CmarkDifferentialTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) of \(examples.count) differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
     }
+    /// Heading ids only add ` id="…"` to the headings' opening tags, in the headings' order, whichever way
+    /// they go in (straight into cmark's HTML, or the general way through custom blocks): removing them
+    /// gives back cmark's own HTML, for every example, with raw HTML off and on.
+    @Test func headingIDsChangeNothingButTheHeadingTags() throws {
+        let examples = try Self.examples()
+        try #require(examples.count >= 700)
+        var mismatches: [String] = []
+        var withHeadings = 0
+        for example in examples {
+            for unsafe in [false, true] {
+                func renderer(ids: Bool) -> MarkdownRenderer {
+                    MarkdownRenderer(options: MarkdownOptions(
+                        extensions: example.extensions.filter { $0 != "footnotes" }, smartPunctuation: example.smart,
+                        footnotes: example.extensions.contains("footnotes"), unsafeHTML: unsafe, headingIDs: ids))
+                }
+                let plain = renderer(ids: false).render(example.markdown).html
+                let result = renderer(ids: true).render(example.markdown)
+                if !result.headings.isEmpty { withHeadings += 1 }
+                // `<hN id="…">` back to `<hN>`, collecting the ids in order.
+                var ids: [String] = [], stripped = ""
+                var rest = Substring(result.html)
+                while let range = rest.firstMatch(of: /<h([1-6]) id="([^"]*)">/) {
+                    stripped += rest[..<range.range.lowerBound] + "<h\(range.1)>"
+                    ids.append(String(range.2))
+                    rest = rest[range.range.upperBound...]
+                }
+                stripped += rest
+                if stripped != plain || ids != result.headings.map({ $0.id.htmlEscaped }) {
+                    mismatches.append("\(example) unsafe: \(unsafe)\n--- with ids\n\(result.html)--- without\n\(plain)")
+                }
+            }
+        }
+        #expect(withHeadings >= 80)  // 41 examples with headings, each in both modes
+        #expect(mismatches.count == 0, "\(mismatches.count) differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
+    }
 }

@@ -86,24 +86,30 @@ public struct MarkdownRenderer: Sendable {
     }
 
     /// Puts ` id="…"` into each `<hN>` opening tag, in order; nil unless the tags and headings match exactly.
+    ///
+    /// cmark starts every block on a line of its own, so only line starts are looked at: a page's HTML
+    /// has half as many lines as `<`s, and a search for the next newline skips the text between them.
     static func insertingIDs(_ headings: [Heading], into bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let base = bytes.baseAddress else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + headings.count * 32)
-        var copied = 0, next = 0, index = 0
-        while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "<")), bytes.count - index) {
-            let at = UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
-            index = at + 1
+        var copied = 0, next = 0, lineStart = 0
+        while true {
             // `<h1>` … `<h6>`; `<hr />` and `<html>` do not match.
-            guard at + 3 < bytes.count, bytes[at + 1] == UInt8(ascii: "h"), bytes[at + 3] == UInt8(ascii: ">"),
-                  (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[at + 2]) else { continue }
-            guard next < headings.count, Int(bytes[at + 2] - UInt8(ascii: "0")) == headings[next].level else { return nil }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<(at + 3)]))
-            output.append(contentsOf: " id=\"".utf8)
-            output.append(contentsOf: headings[next].id.htmlEscaped.utf8)
-            output.append(UInt8(ascii: "\""))
-            copied = at + 3
-            next += 1
+            if lineStart + 3 < bytes.count, base[lineStart] == UInt8(ascii: "<"), base[lineStart + 1] == UInt8(ascii: "h"),
+               base[lineStart + 3] == UInt8(ascii: ">"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(base[lineStart + 2]) {
+                guard next < headings.count, Int(base[lineStart + 2] - UInt8(ascii: "0")) == headings[next].level else { return nil }
+                let tagEnd = lineStart + 3
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<tagEnd]))
+                for byte in " id=\"".utf8 { output.append(byte) }
+                output.append(contentsOf: headings[next].id.htmlEscaped.utf8)
+                output.append(UInt8(ascii: "\""))
+                copied = tagEnd
+                next += 1
+            }
+            guard lineStart < bytes.count,
+                  let newline = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), bytes.count - lineStart) else { break }
+            lineStart = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - base + 1
         }
         guard next == headings.count else { return nil }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
