@@ -60,6 +60,9 @@ public struct SiteBuilder: Sendable {
         defer { _ = report }
         var clock = PhaseClock()
         let files = makeSite(&diagnostics, clock: &clock)
+        // 10,000 pages' deferred renders, each holding its page: released one by one on this thread
+        // after the last file is written (about 10 ms) unless the process is about to end anyway.
+        if let files, !options.releasesMemory { KeptUntilExit.keep(files) }
         if let files, !diagnostics.hasErrors {
             let writer = OutputWriter(output: url(options.outputDirectory), displayPath: options.outputDirectory)
             if let refusal = writer.refusal(protecting: [url(options.contentDirectory), url(options.templatesDirectory)]) {
@@ -173,10 +176,10 @@ public struct SiteBuilder: Sendable {
 
 /// What builds that leave their memory to the operating system keep reachable until the process ends.
 private enum KeptUntilExit {
-    nonisolated(unsafe) private static var kept: [Site] = []
+    nonisolated(unsafe) private static var kept: [Any] = []
     private static let lock = NSLock()
 
-    static func keep(_ site: Site) { lock.withLock { kept.append(site) } }
+    static func keep(_ value: Any) { lock.withLock { kept.append(value) } }
 }
 
 /// Wall time between phase ends.
