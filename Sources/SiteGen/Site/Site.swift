@@ -41,9 +41,11 @@ public struct Site: Sendable {
 
     private mutating func index() {
         var byPath = [String: Document](minimumCapacity: pages.count), byURL = [String: Document](minimumCapacity: pages.count)
-        for page in pages {
-            if byPath[page.path] == nil { byPath[page.path] = page }
-            if byURL[page.holderURL] == nil { byURL[page.holderURL] = page }
+        // Last to first, so that the first of pages sharing a URL (an error reported by resolve) is kept,
+        // with one hash of each key instead of a lookup and then an insertion.
+        for page in pages.reversed() {
+            byPath[page.path] = page
+            byURL[page.holderURL] = page
         }
         pagesByPath = byPath
         pagesByURL = byURL

@@ -48,17 +48,17 @@ public struct SiteResolver: Sendable {
     }
 
     private func checkCollisions(_ pages: [Document], staticFiles: [String], diagnostics: inout DiagnosticList) {
-        var owners = [String: String](minimumCapacity: pages.count + staticFiles.count)
+        // A page is written to its URL's index.html, so pages collide when their URLs do: keyed by URL,
+        // no output path is made for each of 10,000 pages.
+        var owners = [String: String](minimumCapacity: pages.count)
         for page in pages {
-            let output = page.holderURL + "index.html"
-            if let first = owners[output] {
-                diagnostics.append(.error(page.source.displayPath, "\(page.path) and \(first) would both be written to \(output); rename one"))
-            } else {
-                owners[output] = page.path
+            if let first = owners.updateValue(page.path, forKey: page.holderURL) {
+                owners[page.holderURL] = first
+                diagnostics.append(.error(page.source.displayPath, "\(page.path) and \(first) would both be written to \(page.holderURL)index.html; rename one"))
             }
         }
-        for path in staticFiles {
-            if let first = owners[path] {
+        for path in staticFiles where path == "index.html" || path.hasSuffix("/index.html") {
+            if let first = owners[String(path.dropLast("index.html".count))] {
                 diagnostics.append(.error(path, "this file and \(first) would both be written to \(path)"))
             }
         }
