@@ -46,6 +46,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The least a generator has to do for the benchmark's pages, as a yardstick (bench/run.sh).
+        .executableTarget(
+            name: "bench-floor",
+            dependencies: ["CCmarkGFM", "CmarkConcurrency", "SiteGen", .product(name: "Mustache", package: "swift-mustache")],
+            path: "Sources/BenchFloor"
+        ),
         // A libFuzzer target (Tests/fuzz.sh); not part of the normal build.
         .executableTarget(
             name: "FuzzParse",

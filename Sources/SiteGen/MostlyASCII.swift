@@ -56,7 +56,7 @@ extension String {
 
     /// Text from UTF-8 that is mostly ASCII and valid by construction (cmark's HTML); invalid bytes,
     /// which cmark does not write, would be replaced as `String(decoding:as:)` does.
-    init(decodingMostlyASCII bytes: UnsafeBufferPointer<UInt8>) {
+    package init(decodingMostlyASCII bytes: UnsafeBufferPointer<UInt8>) {
         self = String(validatingMostlyASCII: bytes) ?? String(decoding: bytes, as: UTF8.self)
     }
 }
