@@ -20,7 +20,8 @@ public struct LinkResolver: Sendable {
     public let staticFiles: Set<String>
 
     public init(markdownPaths: [String], staticFiles: [String]) {
-        var urls: [String: String] = [:]
+        // Sized up front: grown from empty, it moved every key to a new table at each of a dozen resizes.
+        var urls = [String: String](minimumCapacity: markdownPaths.count)
         for path in markdownPaths {
             switch PageKind(path: path) {
             case .event: urls[path] = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md") + "#" + SitePath.eventAnchor(forSource: path)
