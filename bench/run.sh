@@ -63,22 +63,25 @@ for size in $SIZES; do
     (cd "$site/sitegen" && measure sitegen "$SITEGEN" build --output "$site/out-sitegen")
     (cd "$site/hugo" && measure hugo hugo --quiet --destination "$site/out-hugo")
     measure floor "$FLOOR" "$site/sitegen/content" "$site/sitegen/templates" "$site/out-floor"
+    rm -rf "$site/out-floor"
+    measure floor-bare "$FLOOR" --no-templates "$site/sitegen/content" "$site/sitegen/templates" "$site/out-floor"
     measure cmark cmark-gfm "${EXTENSIONS[@]}" "${files[@]}"
     (cd "$site/sitegen" && measure sitegen-jobs1 "$SITEGEN" build --jobs 1 --output "$site/out-sitegen-1")
   done
   declare -A wall memory
-  for name in sitegen sitegen-jobs1 hugo cmark floor; do
+  for name in sitegen sitegen-jobs1 hugo cmark floor floor-bare; do
     wall[$name]=$(cut -d' ' -f1 "$WORK/$name.times" | median)
     memory[$name]=$(cut -d' ' -f2 "$WORK/$name.times" | median)
   done
-  for name in sitegen sitegen-jobs1 hugo cmark floor; do
+  for name in sitegen sitegen-jobs1 hugo cmark floor floor-bare; do
     label=$name; [ "$name" = cmark ] && label="cmark-gfm command (one process)"; [ "$name" = sitegen-jobs1 ] && label="sitegen --jobs 1"
     [ "$name" = floor ] && label="floor: cmark-gfm, swift-mustache and the files only (bench-floor)"
+    [ "$name" = floor-bare ] && label="floor without templates: cmark-gfm and the files"
     awk -v p="$pages" -v l="$label" -v w="${wall[$name]}" -v m="${memory[$name]}" -v sw="${wall[sitegen]}" -v sm="${memory[sitegen]}" \
       'BEGIN { printf "| %d | %s | %.2f | %.0f | %.2f | %.2f |\n", p, l, w, m / 1024, sw / w, sm / m }'
   done
-  floor_notes+=$(awk -v f="${wall[floor]}" -v h="${wall[hugo]}" -v p="$pages" \
-    'BEGIN { printf "%d pages: the floor takes %.2f of Hugo'"'"'s time\n", p, f / h }')$'\n'
+  floor_notes+=$(awk -v f="${wall[floor]}" -v b="${wall[floor-bare]}" -v h="${wall[hugo]}" -v p="$pages" \
+    'BEGIN { printf "%d pages: the floor takes %.2f of Hugo'"'"'s time, %.2f without templates\n", p, f / h, b / h }')$'\n'
   cp "$WORK/sitegen.times" "$WORK/keep-sitegen-$size"
 done
 if [[ " $SIZES " == *" 1000 "* && " $SIZES " == *" 10000 "* ]]; then

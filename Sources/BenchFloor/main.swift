@@ -3,9 +3,10 @@
 // the Markdown with cmark-gfm exactly as sitegen does (its options, the per-thread arena, concurrent
 // finishing), fill the site's base and page templates with swift-mustache, make the page's folder and
 // write its index.html, on every core. No checks, no links rewritten, no heading ids, no staging
-// folder: what is left of sitegen's time above this is what its own work costs.
+// folder: what is left of sitegen's time above this is what its own work costs. With --no-templates
+// each page's HTML is cmark's alone, which shows what swift-mustache adds.
 //
-//   bench-floor CONTENT TEMPLATES OUTPUT
+//   bench-floor [--no-templates] CONTENT TEMPLATES OUTPUT
 import CCmarkGFM
 import CmarkConcurrency
 import Foundation
@@ -63,12 +64,14 @@ func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (title: String, bodyStart: In
     return (title, 0)
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count == 4 else {
-    FileHandle.standardError.write(Data("usage: bench-floor CONTENT TEMPLATES OUTPUT\n".utf8))
+var arguments = Array(CommandLine.arguments.dropFirst())
+let noTemplates = arguments.first == "--no-templates"
+if noTemplates { arguments.removeFirst() }
+guard arguments.count == 3 else {
+    FileHandle.standardError.write(Data("usage: bench-floor [--no-templates] CONTENT TEMPLATES OUTPUT\n".utf8))
     exit(2)
 }
-let (content, templateFolder, output) = (arguments[1], arguments[2], arguments[3])
+let (content, templateFolder, output) = (arguments[0], arguments[1], arguments[2])
 let sources = (FileManager.default.enumerator(atPath: content)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".md") }.sorted()
 var library = MustacheLibrary()
 for name in ["base", "page"] {
@@ -114,8 +117,11 @@ DispatchQueue.concurrentPerform(iterations: ProcessInfo.processInfo.activeProces
                 String(decodingMostlyASCII: UnsafeBufferPointer(start: $0, count: strlen(rendered)))
             })
         }
-        let main = templates.render(Values(title: html.0, body: html.1, main: ""), withTemplate: "page") ?? ""
-        var page = templates.render(Values(title: html.0, body: html.1, main: main), withTemplate: "base") ?? ""
+        var page = html.1
+        if !noTemplates {
+            let main = templates.render(Values(title: html.0, body: html.1, main: ""), withTemplate: "page") ?? ""
+            page = templates.render(Values(title: html.0, body: html.1, main: main), withTemplate: "base") ?? ""
+        }
         // `a/b.md` → a/b/index.html, `index.md` → index.html, as sitegen publishes them.
         var folder = output
         for part in source.dropLast(3).split(separator: "/") where part != "index" {
