@@ -39,7 +39,7 @@ struct MarkdownRendererTests {
         // Letters that change or grow when lowered (İ, the Kelvin sign, Σ, Ǆ, Ａ), marks, digits of other
         // scripts and numerals (٣, Ⅻ, ½), and what is dropped (punctuation, symbols, emoji).
         let pieces = ["A", "z", "7", " ", "-", "_", ".", "'", "(", "É", "é", "ß", "İ", "\u{212A}", "Σ", "ς", "Ǆ", "Ａ", "ı",
-                      "e\u{301}", "\u{301}", "日本", "한", "٣", "Ⅻ", "½", "—", "“", "☆", "🇲🇱", "👩‍👩‍👧", "\u{200D}", "\t", "ǅ", "ﬁ"]
+                      "e\u{301}", "\u{301}", "日本", "한", "٣", "Ⅻ", "½", "—", "“", "☆", "🇲🇱", "👩‍👩‍👧", "\u{200D}", "\t", "ǅ", "ﬁ", "Ĕ"]
         var random = RobustnessTests.SplitMix64(state: 7)
         var texts = ["Modibo Keïta's visit (1961)", "U.S.–Africa Leaders Summit", "Économie été — “quoted” it's 3", "İSTANBUL Kelvin \u{212A}"]
         for _ in 0..<2_000 {
@@ -48,6 +48,24 @@ struct MarkdownRendererTests {
         for text in texts {
             #expect(HeadingSlugger.slug(text) == Self.referenceSlug(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
+        // One slugger for all of them, as for the headings of one page: its remembered verdicts are reused,
+        // and pushed out by scalars that share their slot: — U+2014 (dropped) and Ĕ U+0114 (lowered) share one.
+        var slugger = HeadingSlugger()
+        for text in texts + texts.reversed() {
+            #expect(slugger.slug(text) == Self.referenceSlug(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    @Test func idsAreUniqueByTheirBytes() {
+        var slugger = HeadingSlugger()
+        #expect(slugger.uniqueID(for: "Économie") == "économie")
+        #expect(slugger.uniqueID(for: "économie") == "économie-1")
+        // The same letters spelled with a combining accent are another id for a browser, and here.
+        #expect(slugger.uniqueID(for: "E\u{301}conomie") == "e\u{301}conomie")
+        #expect(slugger.uniqueID(for: "経済 3") == "経済-3")
+        #expect(slugger.uniqueID(for: "経済") == "経済")
+        #expect(slugger.uniqueID(for: "経済") == "経済-1")
+        #expect(slugger.uniqueID(for: "経済-1") == "経済-1-1")
     }
 
     @Test func slugKeepsLettersOfAnyScriptAndDropsPunctuation() {

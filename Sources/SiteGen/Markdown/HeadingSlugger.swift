@@ -1,15 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns heading text into GitHub-style anchor ids, unique within one page.
 ///
 /// GitHub lowercases the text, keeps letters, digits, `-` and `_`, turns spaces into `-` and drops
 /// everything else; a repeated id gets `-1`, `-2`, … in order of appearance.
 public struct HeadingSlugger: Sendable {
-    private var used: [String: Int] = [:]
+    /// Ids given so far, each with the last number added to it. Keyed by their bytes: a String key is
+    /// hashed in Unicode normal form, about 1,700 instructions for an id that is not all ASCII.
+    private var used: [IDKey: Int] = [:]
+    /// What the rules said of the non-ASCII scalars this slugger has met.
+    private var verdicts = ScalarVerdicts()
 
     public init(reserved: some Sequence<String> = []) {
-        for id in reserved { used[id] = 0 }
+        for id in reserved { used[IDKey(id)] = 0 }
     }
 
     public static func slug(_ text: String) -> String {
+        var verdicts = ScalarVerdicts()
+        return slug(text, verdicts: &verdicts)
+    }
+
+    /// The slug of `text`, remembering the verdicts on its scalars for the page's next headings.
+    public mutating func slug(_ text: String) -> String { Self.slug(text, verdicts: &verdicts) }
+
+    private static func slug(_ text: String, verdicts: inout ScalarVerdicts) -> String {
         var ascii = text
         if let slug = ascii.withUTF8(asciiSlug) { return slug }
         // Scalar by scalar, as `lowercased()` maps them; ASCII by the byte rules, the rest by their Unicode
@@ -29,12 +45,15 @@ public struct HeadingSlugger: Sendable {
                 }
                 continue
             }
-            if scalar.properties.changesWhenLowercased {
+            switch verdicts.verdict(on: scalar) {
+            case .lowers:
                 for lowered in scalar.properties.lowercaseMapping.unicodeScalars where lowered.isASCII ? keepsASCII(lowered) : keeps(lowered) {
                     UTF8.encode(lowered) { slug.append($0) }
                 }
-            } else if keeps(scalar) {
+            case .keeps:
                 UTF8.encode(scalar) { slug.append($0) }
+            case .drops:
+                break
             }
         }
         return String(decoding: slug, as: UTF8.self)
@@ -49,7 +68,7 @@ public struct HeadingSlugger: Sendable {
     }
 
     /// GitHub keeps letters, digits and combining marks of every script.
-    private static func keeps(_ scalar: Unicode.Scalar) -> Bool {
+    fileprivate static func keeps(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar.properties.generalCategory == .nonspacingMark
     }
 
@@ -74,16 +93,60 @@ public struct HeadingSlugger: Sendable {
 
     /// The id for the next heading with this text.
     public mutating func uniqueID(for text: String) -> String {
-        let base = Self.slug(text)
+        let base = slug(text)
         var candidate = base
-        if var count = used[base] {
+        if var count = used[IDKey(base)] {
             repeat {
                 count += 1
                 candidate = "\(base)-\(count)"
-            } while used[candidate] != nil
-            used[base] = count
+            } while used[IDKey(candidate)] != nil
+            used[IDKey(base)] = count
         }
-        used[candidate] = 0
+        used[IDKey(candidate)] = 0
         return candidate
+    }
+}
+
+/// An id compared and hashed by its UTF-8 bytes, as browsers match ids: two spellings of `é` (one scalar,
+/// or `e` and a combining accent) are two ids.
+private struct IDKey: Hashable {
+    let id: String
+    init(_ id: String) { self.id = id }
+
+    static func == (a: IDKey, b: IDKey) -> Bool {
+        // Ids are native Strings, whose bytes are at hand; the generic comparison of two UTF8Views is the fallback.
+        let same = a.id.utf8.withContiguousStorageIfAvailable { x in
+            b.id.utf8.withContiguousStorageIfAvailable { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
+        return (same ?? nil) ?? a.id.utf8.elementsEqual(b.id.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        if id.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in id.utf8 { hasher.combine(byte) }
+        }
+    }
+}
+
+/// The slug rules' verdicts on non-ASCII scalars, asked once a page per scalar instead of once per use:
+/// each verdict takes two to four Unicode property lookups of 100-250 instructions, and a page in
+/// Chinese or French repeats a few hundred scalars across its headings. Direct-mapped on the scalar's
+/// low bits, so a verdict can be pushed out by another scalar and is then worked out again.
+private struct ScalarVerdicts {
+    enum Verdict: UInt32 {
+        case keeps = 1, drops, lowers
+    }
+
+    /// scalar << 2 | verdict; 0 is empty (no ASCII scalar is asked about).
+    private var entries: [UInt32] = []
+
+    mutating func verdict(on scalar: Unicode.Scalar) -> Verdict {
+        if entries.isEmpty { entries = Array(repeating: 0, count: 256) }
+        let slot = Int(scalar.value & 0xFF)
+        let entry = entries[slot]
+        if entry >> 2 == scalar.value, let known = Verdict(rawValue: entry & 3) { return known }
+        let verdict: Verdict = scalar.properties.changesWhenLowercased ? .lowers : HeadingSlugger.keeps(scalar) ? .keeps : .drops
+        entries[slot] = scalar.value << 2 | verdict.rawValue
+        return verdict
     }
 }
