@@ -28,6 +28,13 @@ extension String {
                 ascii = Self.asciiPrefixCount(UnsafeBufferPointer(rebasing: bytes[end...]))
                 if ascii >= Self.longASCIIStretch || end + ascii == bytes.count { break }
                 end += ascii
+                if end - start > Self.denseText {
+                    // Text in another language: no long ASCII stretch in sight, so the rest goes to Swift's
+                    // check in one piece rather than being looked at twice.
+                    end = bytes.count
+                    ascii = 0
+                    break
+                }
             }
             guard let piece = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) else { return nil }
             text += piece
@@ -42,6 +49,11 @@ extension String {
     /// ASCII stretches at least this long are copied after the fast check; shorter ones are checked with
     /// the text around them (making and appending a String costs about as much as checking 64 bytes).
     static let longASCIIStretch = 64
+
+    /// A piece longer than this without a long ASCII stretch means text mostly in other scripts or full of
+    /// accents, where Swift's own check of everything left (about 5 instructions a byte) is cheaper than
+    /// finding the pieces first.
+    static let denseText = 1_024
 
     /// How many bytes at the start are ASCII, looked at eight at a time.
     private static func asciiPrefixCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

@@ -28,7 +28,21 @@ struct MostlyASCIITests {
         return bytes
     }
 
-    @Test(arguments: samples + mixed) func agreesWithSwift(bytes: [UInt8]) {
+    /// Text in other scripts or full of accents, with no long ASCII stretch for more than `denseText` bytes,
+    /// which is checked in one piece from there on; some with a bad byte early, some far past that point.
+    static let dense: [[UInt8]] = (0..<6).map { seed in
+        var generator = RobustnessTests.SplitMix64(state: UInt64(100 + seed))
+        let pieces = ["é", "日本語", "🇲🇱", "—", " ", "a", ". ", String(repeating: "x", count: 20)]
+        var bytes = (0..<800).flatMap { _ in Array(pieces.randomElement(using: &generator)!.utf8) }
+        precondition(bytes.count > 2 * String.denseText)
+        if seed >= 2 {
+            let at = seed % 2 == 0 ? Int.random(in: 0..<String.denseText, using: &generator) : bytes.count - Int.random(in: 1..<200, using: &generator)
+            bytes.insert([0x80, 0xC3, 0xFF, 0xED][seed - 2], at: at)
+        }
+        return bytes
+    }
+
+    @Test(arguments: samples + mixed + dense) func agreesWithSwift(bytes: [UInt8]) {
         let fast = bytes.withUnsafeBufferPointer(String.init(validatingMostlyASCII:))
         let swift = String(validating: bytes, as: UTF8.self)
         #expect(fast == swift)
