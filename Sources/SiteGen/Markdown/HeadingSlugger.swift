@@ -94,14 +94,14 @@ public struct HeadingSlugger: Sendable {
     /// The id for the next heading with this text.
     public mutating func uniqueID(for text: String) -> String {
         let base = slug(text)
+        // One hash for the usual heading, whose id is new.
+        guard var count = used.updateValue(0, forKey: IDKey(base)) else { return base }
         var candidate = base
-        if var count = used[IDKey(base)] {
-            repeat {
-                count += 1
-                candidate = "\(base)-\(count)"
-            } while used[IDKey(candidate)] != nil
-            used[IDKey(base)] = count
-        }
+        repeat {
+            count += 1
+            candidate = "\(base)-\(count)"
+        } while used[IDKey(candidate)] != nil
+        used[IDKey(base)] = count
         used[IDKey(candidate)] = 0
         return candidate
     }
