@@ -10,6 +10,8 @@ final class DiagnosticPrinter {
     private var output: [UInt8] = []
     /// The text of the file the last diagnostic was in; nil when it cannot be shown.
     private var cached: (path: String, text: [UInt8]?)?
+    /// Where files are read into, made once.
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
     init(colour: Bool) { self.colour = colour }
 
@@ -27,7 +29,14 @@ final class DiagnosticPrinter {
 
     func print(_ diagnostic: Diagnostic) {
         // Appended piece by piece: interpolating the whole text cost more than finding the line.
-        append("\(diagnostic.path):\(diagnostic.line):\(diagnostic.column):", painted: "1")
+        paint("1")
+        output.append(contentsOf: diagnostic.path.utf8)
+        output.append(UInt8(ascii: ":"))
+        appendNumber(diagnostic.line)
+        output.append(UInt8(ascii: ":"))
+        appendNumber(diagnostic.column)
+        output.append(UInt8(ascii: ":"))
+        endPaint()
         append(diagnostic.severity == .error ? " error:" : " warning:", painted: diagnostic.severity == .error ? "1;31" : "1;35")
         output.append(UInt8(ascii: " "))
         append(diagnostic.message)
@@ -35,17 +44,45 @@ final class DiagnosticPrinter {
         if let line = sourceLine(diagnostic.path, diagnostic.line) {
             output.append(contentsOf: line)
             output.append(UInt8(ascii: "\n"))
-            // The caret under the column (a column counts characters); tabs kept so it lines up.
-            var characters = 0
-            for character in String(decoding: line, as: UTF8.self) {
-                guard characters < diagnostic.column - 1 else { break }
-                output.append(character == "\t" ? UInt8(ascii: "\t") : UInt8(ascii: " "))
-                characters += 1
+            // The caret under the column (a column counts characters); tabs kept so it lines up. An ASCII
+            // line, nearly always, has a character a byte.
+            if line.allSatisfy({ $0 < 0x80 }) {
+                for byte in line.prefix(diagnostic.column - 1) {
+                    output.append(byte == UInt8(ascii: "\t") ? UInt8(ascii: "\t") : UInt8(ascii: " "))
+                }
+            } else {
+                var characters = 0
+                for character in String(decoding: line, as: UTF8.self) {
+                    guard characters < diagnostic.column - 1 else { break }
+                    output.append(character == "\t" ? UInt8(ascii: "\t") : UInt8(ascii: " "))
+                    characters += 1
+                }
             }
             append("^", painted: "1;32")
             output.append(UInt8(ascii: "\n"))
         }
         if output.count >= 1 << 16 { flush() }
+    }
+
+    private func paint(_ code: String) {
+        if colour { output.append(contentsOf: "\u{1B}[\(code)m".utf8) }
+    }
+
+    private func endPaint() {
+        if colour { output.append(contentsOf: "\u{1B}[0m".utf8) }
+    }
+
+    /// A positive number in decimal, without making a String.
+    private func appendNumber(_ number: Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = max(number, 0), start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     func printSummary(errors: Int, warnings: Int) {
@@ -61,15 +98,10 @@ final class DiagnosticPrinter {
         output.removeAll(keepingCapacity: true)
     }
 
-    /// The line from the file on disk, when it is a readable UTF-8 text file (without a line end's `\r`).
+    /// The line from the file on disk, when it is UTF-8 text (without a line end's `\r`).
     private func sourceLine(_ path: String, _ number: Int) -> ArraySlice<UInt8>? {
         if cached?.path != path {
-            var text: [UInt8]?
-            if let data = FileManager.default.contents(atPath: path), data.count < 50_000_000,
-               String(validating: data, as: UTF8.self) != nil {
-                text = Array(data)
-            }
-            cached = (path, text)
+            cached = (path, contents(of: path))
         }
         guard let text = cached?.text, number >= 1 else { return nil }
         // Only the lines up to the one asked for are looked at; the file is read once for all its diagnostics.
@@ -80,6 +112,22 @@ final class DiagnosticPrinter {
         }
         var line = text[start...].prefix { $0 != UInt8(ascii: "\n") }
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-        return line
+        return String(validating: line, as: UTF8.self) == nil ? nil : line
+    }
+
+    /// A file's bytes, read with plain system calls (a build may report on 10,000 files, read one after
+    /// another here); nil for what is not a readable regular file, or one too large to show lines from.
+    private func contents(of path: String) -> [UInt8]? {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var bytes: [UInt8] = []
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
+            if count < 0 { return nil }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<count])
+            if bytes.count > 50_000_000 { return nil }
+        }
     }
 }
