@@ -44,18 +44,19 @@ final class DiagnosticPrinter {
         if let line = sourceLine(diagnostic.path, diagnostic.line) {
             output.append(contentsOf: line)
             output.append(UInt8(ascii: "\n"))
-            // The caret under the column (a column counts characters); tabs kept so it lines up. An ASCII
-            // line, nearly always, has a character a byte.
+            // The caret under the column, which counts Unicode scalars: one space for each character
+            // (what a terminal shows: `e` and a combining accent are one) before it; tabs kept so it lines
+            // up. An ASCII line, nearly always, has a character a byte.
             if line.allSatisfy({ $0 < 0x80 }) {
                 for byte in line.prefix(diagnostic.column - 1) {
                     output.append(byte == UInt8(ascii: "\t") ? UInt8(ascii: "\t") : UInt8(ascii: " "))
                 }
             } else {
-                var characters = 0
-                for character in String(decoding: line, as: UTF8.self) {
-                    guard characters < diagnostic.column - 1 else { break }
+                let text = String(decoding: line, as: UTF8.self)
+                let scalars = text.unicodeScalars
+                let target = scalars.index(scalars.startIndex, offsetBy: diagnostic.column - 1, limitedBy: scalars.endIndex) ?? scalars.endIndex
+                for character in text[..<target] {
                     output.append(character == "\t" ? UInt8(ascii: "\t") : UInt8(ascii: " "))
-                    characters += 1
                 }
             }
             append("^", painted: "1;32")

@@ -46,6 +46,27 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("public").path))
     }
 
+    /// Columns count Unicode scalars, in front matter (as libyaml does) and in Markdown alike (cmark's are
+    /// bytes); the caret goes under the character the column names, `e` with a combining accent being one.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    func columnsCountCharactersInLinesThatAreNotASCII() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/history.md", "---\ntitle: Économie\n---\n\nÉconomie e\u{301}t 日本 [x](nope.md).\n- Touré: [y](gone.md)\n")
+        let result = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(result.status == 1)
+        #expect(result.errors == """
+            content/history.md:5:17: error: link to nope.md, which does not exist
+            Économie e\u{301}t 日本 [x](nope.md).
+                           ^
+            content/history.md:6:10: error: link to gone.md, which does not exist
+            - Touré: [y](gone.md)
+                     ^
+            2 errors, 0 warnings
+
+            """)
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
     func manyWarningsAndWindowsLineEndingsAreShownWithTheirLines() throws {
         let site = try TemporarySite()

@@ -40,16 +40,16 @@ public struct MarkdownRenderer: Sendable {
             cmark_parser_attach_syntax_extension(parser, CmarkRuntime.extensions[name])
         }
         var markdown = markdown
-        markdown.withUTF8 { bytes in
+        let (document, walk) = markdown.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
+            guard let document = sitegen_cmark_parser_finish(parser) else { preconditionFailure("cmark_parser_finish failed") }
+            var walk = DocumentWalk(lineOffset: lineOffset, keepsRawHTML: options.unsafeHTML, rewriteLink: rewriteLink,
+                                    columns: SourceColumns(text: bytes))
+            walk.visit(document)
+            return (document, walk)
         }
-        let finished = sitegen_cmark_parser_finish(parser)
-        guard let document = finished else { preconditionFailure("cmark_parser_finish failed") }
-
-        var walk = DocumentWalk(lineOffset: lineOffset, keepsRawHTML: options.unsafeHTML, rewriteLink: rewriteLink)
-        walk.visit(document)
         let extensions = cmark_parser_get_syntax_extensions(parser)
         guard options.headingIDs, !walk.headingNodes.isEmpty else {
             return RenderedMarkdown(html: renderHTML(document, extensions), headings: [], links: walk.links)
@@ -149,11 +149,14 @@ private struct DocumentWalk {
     var rawHTMLMayHoldHeading = false
 
     let keepsRawHTML: Bool
+    /// For links' columns, which cmark counts in bytes.
+    var columns: SourceColumns
 
-    init(lineOffset: Int, keepsRawHTML: Bool, rewriteLink: ((LinkReference) -> String?)?) {
+    init(lineOffset: Int, keepsRawHTML: Bool, rewriteLink: ((LinkReference) -> String?)?, columns: SourceColumns) {
         self.lineOffset = lineOffset
         self.keepsRawHTML = keepsRawHTML
         self.rewriteLink = rewriteLink
+        self.columns = columns
         links.reserveCapacity(16)  // a typical page's: growing an array copies it
     }
 
@@ -191,9 +194,10 @@ private struct DocumentWalk {
 
     private mutating func visitLink(_ node: OpaquePointer, isImage: Bool) {
         let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+        let line = Int(cmark_node_get_start_line(node))
         let location = SourceLocation(
-            line: Int(cmark_node_get_start_line(node)) + lineOffset,
-            column: Int(cmark_node_get_start_column(node))
+            line: line + lineOffset,
+            column: columns.characterColumn(line: line, byteColumn: Int(cmark_node_get_start_column(node)))
         )
         let reference = LinkReference(destination: destination, location: location, isImage: isImage)
         links.append(reference)
@@ -202,5 +206,51 @@ private struct DocumentWalk {
             // argument made an array copy of it for every link.
             _ = rewritten.withCString { cmark_node_set_url(node, $0) }
         }
+    }
+}
+
+/// Columns as sitegen reports them everywhere, in characters (Unicode scalars, as libyaml counts),
+/// from cmark's, which are bytes: on a line with `é` or `日本` before a link they differ.
+struct SourceColumns {
+    /// The Markdown cmark was given; valid for the walk.
+    let text: UnsafeBufferPointer<UInt8>
+    /// Where each line starts, made at the first link after a byte that is not ASCII.
+    private var lineStarts: [Int] = []
+    private var isASCII: Bool?
+
+    init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+    mutating func characterColumn(line: Int, byteColumn: Int) -> Int {
+        if isASCII == nil { isASCII = Self.allASCII(text) }
+        guard isASCII == false, line >= 1, byteColumn > 1, let base = text.baseAddress else { return byteColumn }
+        if lineStarts.isEmpty {
+            lineStarts.append(0)
+            var next = 0
+            while next < text.count, let newline = memchr(base + next, Int32(UInt8(ascii: "\n")), text.count - next) {
+                next = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - base + 1
+                lineStarts.append(next)
+            }
+        }
+        guard line <= lineStarts.count else { return byteColumn }
+        let start = lineStarts[line - 1], end = min(start + byteColumn - 1, text.count)
+        guard start < end else { return byteColumn }
+        // A character's bytes after its first are 10xxxxxx.
+        var continuation = 0
+        for byte in UnsafeBufferPointer(rebasing: text[start..<end]) where byte & 0xC0 == 0x80 { continuation += 1 }
+        return byteColumn - continuation
+    }
+
+    private static func allASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return true }
+        var index = 0
+        while index + 8 <= text.count {
+            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
+        }
+        while index < text.count {
+            if base[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
     }
 }
