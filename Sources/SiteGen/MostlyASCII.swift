@@ -56,7 +56,7 @@ extension String {
     static let denseText = 1_024
 
     /// How many bytes at the start are ASCII, looked at eight at a time.
-    private static func asciiPrefixCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func asciiPrefixCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         var end = 0
         while end + 8 <= bytes.count, UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {

@@ -221,7 +221,7 @@ struct SourceColumns {
     init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
 
     mutating func characterColumn(line: Int, byteColumn: Int) -> Int {
-        if isASCII == nil { isASCII = Self.allASCII(text) }
+        if isASCII == nil { isASCII = String.asciiPrefixCount(text) == text.count }
         guard isASCII == false, line >= 1, byteColumn > 1, let base = text.baseAddress else { return byteColumn }
         if lineStarts.isEmpty {
             lineStarts.append(0)
@@ -238,19 +238,5 @@ struct SourceColumns {
         var continuation = 0
         for byte in UnsafeBufferPointer(rebasing: text[start..<end]) where byte & 0xC0 == 0x80 { continuation += 1 }
         return byteColumn - continuation
-    }
-
-    private static func allASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = text.baseAddress else { return true }
-        var index = 0
-        while index + 8 <= text.count {
-            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            index += 8
-        }
-        while index < text.count {
-            if base[index] >= 0x80 { return false }
-            index += 1
-        }
-        return true
     }
 }
