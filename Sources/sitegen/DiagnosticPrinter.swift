@@ -22,9 +22,9 @@ final class DiagnosticPrinter {
     }
 
     private func append(_ text: String, painted code: String? = nil) {
-        if colour, let code { output.append(contentsOf: "\u{1B}[\(code)m".utf8) }
+        if let code { paint(code) }
         output.append(contentsOf: text.utf8)
-        if colour, code != nil { output.append(contentsOf: "\u{1B}[0m".utf8) }
+        if code != nil { endPaint() }
     }
 
     func print(_ diagnostic: Diagnostic) {

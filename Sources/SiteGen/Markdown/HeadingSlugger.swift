@@ -35,20 +35,18 @@ public struct HeadingSlugger: Sendable {
         slug.reserveCapacity(text.utf8.count + 8)  // lowering seldom lengthens a character (`İ` → `i̇`)
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
-                let byte = UInt8(scalar.value)
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): slug.append(byte | 0x20)
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                    slug.append(byte)
-                case UInt8(ascii: " "): slug.append(UInt8(ascii: "-"))
-                default: break
-                }
+                if let byte = slugByte(UInt8(scalar.value)) { slug.append(byte) }
                 continue
             }
             switch verdicts.verdict(on: scalar) {
             case .lowers:
-                for lowered in scalar.properties.lowercaseMapping.unicodeScalars where lowered.isASCII ? keepsASCII(lowered) : keeps(lowered) {
-                    UTF8.encode(lowered) { slug.append($0) }
+                // Lowering can produce ASCII (`K` from the Kelvin sign), which follows the ASCII rule.
+                for lowered in scalar.properties.lowercaseMapping.unicodeScalars {
+                    if lowered.isASCII {
+                        if let byte = slugByte(UInt8(lowered.value)) { slug.append(byte) }
+                    } else if keeps(lowered) {
+                        UTF8.encode(lowered) { slug.append($0) }
+                    }
                 }
             case .keeps:
                 UTF8.encode(scalar) { slug.append($0) }
@@ -59,11 +57,13 @@ public struct HeadingSlugger: Sendable {
         return String(decoding: slug, as: UTF8.self)
     }
 
-    /// Whether an ASCII scalar that lowering produced (`K` from the Kelvin sign) stays in the id.
-    private static func keepsASCII(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "0"..."9", "-", "_": return true
-        default: return false
+    /// The rule for an ASCII byte: a letter lowered, a digit, `-` or `_` kept, a space made `-`; nil drops it.
+    private static func slugByte(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): byte
+        case UInt8(ascii: " "): UInt8(ascii: "-")
+        default: nil
         }
     }
 
@@ -78,13 +78,8 @@ public struct HeadingSlugger: Sendable {
         return String(unsafeUninitializedCapacity: text.count) { slug in
             var count = 0
             for byte in text {
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): slug[count] = byte | 0x20
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                    slug[count] = byte
-                case UInt8(ascii: " "): slug[count] = UInt8(ascii: "-")
-                default: continue
-                }
+                guard let kept = slugByte(byte) else { continue }
+                slug[count] = kept
                 count += 1
             }
             return count

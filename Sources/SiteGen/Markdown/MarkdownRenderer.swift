@@ -45,9 +45,9 @@ public struct MarkdownRenderer: Sendable {
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
             guard let document = sitegen_cmark_parser_finish(parser) else { preconditionFailure("cmark_parser_finish failed") }
-            var walk = DocumentWalk(lineOffset: lineOffset, keepsRawHTML: options.unsafeHTML, rewriteLink: rewriteLink,
-                                    columns: SourceColumns(text: bytes))
-            walk.visit(document)
+            var walk = DocumentWalk(lineOffset: lineOffset, keepsRawHTML: options.unsafeHTML, rewriteLink: rewriteLink)
+            var columns = SourceColumns(text: bytes)  // reads `bytes`, so it stays in here
+            walk.visit(document, columns: &columns)
             return (document, walk)
         }
         let extensions = cmark_parser_get_syntax_extensions(parser)
@@ -149,18 +149,16 @@ private struct DocumentWalk {
     var rawHTMLMayHoldHeading = false
 
     let keepsRawHTML: Bool
-    /// For links' columns, which cmark counts in bytes.
-    var columns: SourceColumns
 
-    init(lineOffset: Int, keepsRawHTML: Bool, rewriteLink: ((LinkReference) -> String?)?, columns: SourceColumns) {
+    init(lineOffset: Int, keepsRawHTML: Bool, rewriteLink: ((LinkReference) -> String?)?) {
         self.lineOffset = lineOffset
         self.keepsRawHTML = keepsRawHTML
         self.rewriteLink = rewriteLink
-        self.columns = columns
         links.reserveCapacity(16)  // a typical page's: growing an array copies it
     }
 
-    mutating func visit(_ document: OpaquePointer) {
+    /// `columns` turns cmark's byte columns of links into character columns.
+    mutating func visit(_ document: OpaquePointer, columns: inout SourceColumns) {
         guard let iterator = cmark_iter_new(document) else { return }
         defer { cmark_iter_free(iterator) }
         var headingText: String? = nil
@@ -185,14 +183,14 @@ private struct DocumentWalk {
                     rawHTMLMayHoldHeading = true
                 }
             case (CMARK_NODE_LINK, CMARK_EVENT_ENTER), (CMARK_NODE_IMAGE, CMARK_EVENT_ENTER):
-                visitLink(node, isImage: type == CMARK_NODE_IMAGE)
+                visitLink(node, isImage: type == CMARK_NODE_IMAGE, columns: &columns)
             default:
                 break
             }
         }
     }
 
-    private mutating func visitLink(_ node: OpaquePointer, isImage: Bool) {
+    private mutating func visitLink(_ node: OpaquePointer, isImage: Bool, columns: inout SourceColumns) {
         let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
         let line = Int(cmark_node_get_start_line(node))
         let location = SourceLocation(
@@ -212,7 +210,7 @@ private struct DocumentWalk {
 /// Columns as sitegen reports them everywhere, in characters (Unicode scalars, as libyaml counts),
 /// from cmark's, which are bytes: on a line with `é` or `日本` before a link they differ.
 struct SourceColumns {
-    /// The Markdown cmark was given; valid for the walk.
+    /// The Markdown cmark was given; valid only inside its `withUTF8`.
     let text: UnsafeBufferPointer<UInt8>
     /// Where each line starts, made at the first link after a byte that is not ASCII.
     private var lineStarts: [Int] = []

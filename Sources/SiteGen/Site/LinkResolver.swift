@@ -59,7 +59,8 @@ public struct LinkResolver: Sendable {
             fragment = hashFragment
             decoded = percent ? (path.removingPercentEncoding ?? path) : path
             rooted = isRooted
-            markdown = percent ? decoded.utf8.suffix(3).elementsEqual(".md".utf8) : isMarkdown
+            var decodedBytes = decoded
+            markdown = percent ? decodedBytes.withUTF8(Self.endsInMarkdownExtension) : isMarkdown
         }
         guard let joined = SitePath.join(sourcePath: rooted ? "" : sourcePath, decoded) else {
             return .invalid("link \(destination) leads outside the content folder")
