@@ -3,7 +3,8 @@ import Testing
 @testable import SiteGen
 
 /// Our renderer, with heading ids and link rewriting off, must print exactly what the `cmark-gfm`
-/// command prints for every example of cmark-gfm's own test files, given the same options.
+/// command prints, given the same options: for 2,000 generated documents on every machine, and for every
+/// example of cmark-gfm's own test files where they are present.
 struct CmarkDifferentialTests {
     struct Example: CustomStringConvertible, Sendable {
         var file: String
@@ -54,10 +55,14 @@ struct CmarkDifferentialTests {
         return examples
     }
 
-    static func commandOutput(_ example: Example) throws -> String {
+    /// Whether cmark-gfm's spec files are here; the suites that read them skip, saying so, when not.
+    static let specFilesPresent = FileManager.default.fileExists(atPath: testDataFolder.path + "/spec.txt")
+    static let specFilesAbsent: Comment = "no cmark-gfm spec files in \(testDataFolder.path): put shared/ beside the project, or run bash Tests/fetch-cmark-gfm-tests.sh DIR and set CMARK_GFM_TESTS=DIR"
+
+    static func commandOutput(_ example: Example, unsafe: Bool = true) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/cmark-gfm")
-        var arguments = ["--unsafe"]
+        var arguments = unsafe ? ["--unsafe"] : []
         if example.smart { arguments.append("--smart") }
         for name in example.extensions { arguments += ["-e", name] }
         process.arguments = arguments
@@ -72,10 +77,47 @@ struct CmarkDifferentialTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test func everyExampleMatchesTheCmarkGFMCommand() throws {
+    /// 2,000 generated documents (`GFMDocumentGenerator`), each in safe and in unsafe mode, with and without
+    /// smart punctuation in turn: needs only the `cmark-gfm` command that the README's install line installs.
+    @Test func generatedDocumentsMatchTheCmarkGFMCommand() throws {
+        var generator = GFMDocumentGenerator(seed: 0x5175_6765_6E00)
+        let examples = (0..<2000).map { index in
+            Example(file: "generated", line: index, markdown: generator.document(), extensions: Self.allExtensions, smart: index % 2 == 1)
+        }
+        // The generator reaches every construct it is meant to cover.
+        let all = examples.map(\.markdown).joined()
+        for construct in ["|:--", "--:|", "\\|", "[^n0]:", "~~", "www.", "@example.org", "[x] ", "> ", "    ", "<div>",
+                          "&amp;", "\"A title\")", "[ref]:", "```", "\\\n", "Économie", "1. ", "<script>"] {
+            #expect(all.contains(construct), "no generated document has \(construct)")
+        }
+        let mismatches = Mismatches()
+        DispatchQueue.concurrentPerform(iterations: examples.count) { index in
+            let example = examples[index]
+            for unsafe in [false, true] {
+                let renderer = MarkdownRenderer(options: MarkdownOptions(
+                    extensions: MarkdownOptions.allExtensions, smartPunctuation: example.smart, footnotes: true,
+                    unsafeHTML: unsafe, headingIDs: false))
+                let ours = renderer.render(example.markdown).html
+                let theirs = (try? Self.commandOutput(example, unsafe: unsafe)) ?? "(cmark-gfm did not run)"
+                if ours != theirs {
+                    mismatches.add("document \(index), unsafe: \(unsafe)\n\(example.markdown)\n--- ours\n\(ours)--- cmark-gfm\n\(theirs)")
+                }
+            }
+        }
+        let differing = mismatches.all
+        #expect(differing.count == 0, "\(differing.count) of 4,000 renders differ:\n\(differing.prefix(3).joined(separator: "\n"))")
+    }
+
+    final class Mismatches: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [String] = []
+        func add(_ item: String) { lock.withLock { items.append(item) } }
+        var all: [String] { lock.withLock { items.sorted() } }
+    }
+
+    @Test(.enabled(if: specFilesPresent, specFilesAbsent))
+    func everyExampleMatchesTheCmarkGFMCommand() throws {
         let folder = Self.testDataFolder.path
-        try #require(FileManager.default.fileExists(atPath: folder + "/spec.txt"),
-                     "no cmark-gfm spec files in \(folder): put shared/ beside the project, or run bash Tests/fetch-cmark-gfm-tests.sh DIR and set CMARK_GFM_TESTS=DIR")
         let examples = try Self.examples()
         // Every example fence of the four files is read (736 in shared/'s copy, 744 in cmark-gfm 0.29.0.gfm.6's).
         let fences = try ["spec.txt", "extensions.txt", "regression.txt", "smart_punct.txt"].map { file in
@@ -100,8 +142,13 @@ struct CmarkDifferentialTests {
     /// they go in (straight into cmark's HTML, or the general way through custom blocks): removing them
     /// gives back cmark's own HTML, for every example, with raw HTML off and on.
     @Test func headingIDsChangeNothingButTheHeadingTags() throws {
-        let examples = try Self.examples()
-        try #require(examples.count >= 700)
+        var generator = GFMDocumentGenerator(seed: 0x4944_73)
+        let generated = (0..<1000).map { index in
+            Example(file: "generated", line: index, markdown: generator.document(), extensions: Self.allExtensions, smart: index % 2 == 0)
+        }
+        let spec = Self.specFilesPresent ? try Self.examples() : []
+        if Self.specFilesPresent { try #require(spec.count >= 700) }
+        let examples = generated + spec
         var mismatches: [String] = []
         var withHeadings = 0
         for example in examples {
@@ -128,7 +175,7 @@ struct CmarkDifferentialTests {
                 }
             }
         }
-        #expect(withHeadings >= 80)  // 41 examples with headings, each in both modes
+        #expect(withHeadings >= (Self.specFilesPresent ? 80 : 0) + 200)  // 41 spec examples with headings, each in both modes
         #expect(mismatches.count == 0, "\(mismatches.count) differ:\n\(mismatches.prefix(5).joined(separator: "\n"))")
     }
 }
