@@ -5,8 +5,9 @@ import Yams
 /// `- a` lines), or a block of text (`description: >-` then indented lines). It accepts only text whose
 /// meaning is beyond doubt and returns nil for anything else (nesting, other escapes, comments after
 /// values, anchors, odd characters), which then goes to Yams; what it accepts it reads exactly as Yams
-/// does (tested against Yams).
-/// Yams builds a libyaml event stream and a node tree per page: a third of the time of parsing a page.
+/// does (`FlatYAMLAgreement`, held by the tests and a fuzz target).
+/// Yams builds a libyaml event stream and a node tree per page, the costliest part of parsing a page's
+/// front matter.
 enum FlatYAML {
     typealias Pair = FrontMatter.Pair
 
@@ -14,6 +15,7 @@ enum FlatYAML {
     static func pairs(_ yaml: String, firstLine: Int) -> [Pair]? {
         var yaml = yaml
         return yaml.withUTF8 { bytes -> [Pair]? in
+            guard !holdsWhatOnlyYamsReads(bytes) else { return nil }
             var pairs: [Pair] = []
             var lineStart = 0
             var line = firstLine
@@ -48,11 +50,14 @@ enum FlatYAML {
     private static let newline = UInt8(ascii: "\n"), hash = UInt8(ascii: "#"), space = UInt8(ascii: " ")
     private static let colon = UInt8(ascii: ":"), doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'")
 
+    /// libyaml gives up on an implicit key longer than 1,024 characters; such keys go to Yams, which says so.
+    static let longestKey = 1024
+
     /// `key: value` at the start of a line: a key of letters, digits, `_` and `-`, one space, a value.
     private static func readPair(_ text: UnsafeBufferPointer<UInt8>, line: Int) -> Pair? {
         var index = 0
         while index < text.count, isKeyByte(text[index]) { index += 1 }
-        guard index > 0, isLetter(text[0]), index + 2 < text.count, text[index] == colon, text[index + 1] == space
+        guard index > 0, index <= longestKey, isLetter(text[0]), index + 2 < text.count, text[index] == colon, text[index + 1] == space
         else { return nil }
         let key = String(decoding: UnsafeBufferPointer(rebasing: text[..<index]), as: UTF8.self)
         let valueStart = index + 2
@@ -72,7 +77,7 @@ enum FlatYAML {
     private static func readBlockScalarHeader(_ text: UnsafeBufferPointer<UInt8>) -> (String, folded: Bool, strip: Bool)? {
         var index = 0
         while index < text.count, isKeyByte(text[index]) { index += 1 }
-        guard index > 0, isLetter(text[0]), index + 2 < text.count, text[index] == colon, text[index + 1] == space else { return nil }
+        guard index > 0, index <= longestKey, isLetter(text[0]), index + 2 < text.count, text[index] == colon, text[index + 1] == space else { return nil }
         let header = UnsafeBufferPointer(rebasing: text[(index + 2)...])
         guard let indicator = header.first, indicator == UInt8(ascii: "|") || indicator == UInt8(ascii: ">"),
               header.count == 1 || (header.count == 2 && header[1] == UInt8(ascii: "-")) else { return nil }
@@ -93,13 +98,15 @@ enum FlatYAML {
             text.append(contentsOf: line[spaces...])
             return true
         }) else { return nil }
-        if !strip { text.append(newline) }
+        // Clipping keeps the last line's break only if it has one: at the end of a file without a final
+        // line break there is none to keep.
+        if !strip, end < bytes.count { text.append(newline) }
         return (String(decoding: text, as: UTF8.self), lines, end)
     }
 
     /// The key of a line that is only `key:`.
     private static func readListKey(_ text: UnsafeBufferPointer<UInt8>) -> String? {
-        guard text.count >= 2, text.last == colon, isLetter(text[0]), text.dropLast().allSatisfy(isKeyByte) else { return nil }
+        guard text.count >= 2, text.count - 1 <= longestKey, text.last == colon, isLetter(text[0]), text.dropLast().allSatisfy(isKeyByte) else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: text.dropLast()), as: UTF8.self)
     }
 
@@ -230,6 +237,30 @@ enum FlatYAML {
 
     private static func isKeyByte(_ byte: UInt8) -> Bool {
         isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    /// Whether `bytes` (valid UTF-8) hold a character that libyaml refuses or reads as a line break other than
+    /// the line feed, anywhere, comment lines included: C0 controls other than tab and line feed (a carriage
+    /// return ends a comment line for libyaml), DEL, C1 controls (NEL breaks a line too), the line and
+    /// paragraph separators, the byte-order mark, and U+FFFE and U+FFFF. Yams reads or refuses such text.
+    static func holdsWhatOnlyYamsReads(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case 0x09, 0x0A: break
+            case ..<0x20, 0x7F: return true
+            case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]): return true
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                return true
+            case 0xEF where index + 2 < bytes.count && ((bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF)
+                                                        || (bytes[index + 1] == 0xBF && (bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF))):
+                return true
+            default: break
+            }
+            index += 1
+        }
+        return false
     }
 
     /// No control characters, tabs, or the Unicode line and byte-order marks libyaml treats specially.

@@ -159,7 +159,7 @@ public struct FrontMatter {
     private func isNull(_ node: Node) -> Bool {
         // The cheap tests first: comparing tags is the costly part.
         if case .scalar(let scalar) = node, scalar.style == .plain,
-           scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+           scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" || scalar.string == "Null" || scalar.string == "NULL" {
             return scalar.tag == .implicit
         }
         return false
