@@ -1,26 +1,32 @@
-// libFuzzer entry point: arbitrary bytes through loading's UTF-8 check, front matter splitting, YAML
-// decoding, Markdown rendering and link resolution. Build and run with `bash Tests/fuzz.sh`.
+// libFuzzer entry point for sitegen's fuzz targets, chosen by SITEGEN_FUZZ_TARGET (Tests/fuzz.sh sets it):
+//   parse         arbitrary bytes through the parse phase (ParsePhase.swift)
+//   front-matter  arbitrary front matter to FlatYAML and to Yams, which must agree (FrontMatter.swift)
+//   site-paths    long, deep and odd paths through SitePath's byte-level functions (SitePaths.swift)
 import Foundation
-import SiteGen
 
-private let parser = DocumentParser(
-    renderer: MarkdownRenderer(),
-    links: LinkResolver(markdownPaths: ["index.md", "a.md", "timeline/x.md", "ambassadors/y.md"], staticFiles: []))
+enum FuzzTarget: String {
+    case parse, frontMatter = "front-matter", sitePaths = "site-paths"
+
+    /// Read once: libFuzzer calls the entry point millions of times.
+    static let chosen: FuzzTarget = {
+        let name = ProcessInfo.processInfo.environment["SITEGEN_FUZZ_TARGET"] ?? "parse"
+        guard let target = FuzzTarget(rawValue: name) else { fatalError("unknown SITEGEN_FUZZ_TARGET \(name)") }
+        return target
+    }()
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzParse(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    guard String(validating: bytes, as: UTF8.self) != nil else { return 0 }
-    let text = String(decoding: bytes, as: UTF8.self)
-    for path in ["page.md", "timeline/e.md", "ambassadors/z.md"] {
-        let (document, diagnostics) = parser.parse(SourceFile(path: path, displayPath: path, text: text))
-        if document == nil && diagnostics.isEmpty { fatalError("neither a document nor a reason for \(path)") }
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    switch FuzzTarget.chosen {
+    case .parse: fuzzParse(bytes)
+    case .frontMatter: fuzzFrontMatter(bytes)
+    case .sitePaths: fuzzSitePaths(bytes)
     }
     return 0
 }
 
 #if FUZZING
-// SwiftPM names an executable's entry point `FuzzParse_main`; hand control to libFuzzer's driver.
 @_silgen_name("LLVMFuzzerRunDriver")
 func runFuzzerDriver(
     _ argc: UnsafeMutablePointer<CInt>,
@@ -28,18 +34,20 @@ func runFuzzerDriver(
     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
 ) -> CInt
 
-@_cdecl("FuzzParse_main")
+// SwiftPM names an executable's entry point `Fuzz_main`; hand control to libFuzzer's driver.
+@_cdecl("Fuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     var count = argc
     var arguments = argv
-    return runFuzzerDriver(&count, &arguments, fuzzParse)
+    _ = FuzzTarget.chosen
+    return runFuzzerDriver(&count, &arguments, fuzzOneInput)
 }
 #else
 /// Without libFuzzer (a normal `swift build`) there is nothing to run.
 @main
-enum FuzzParseWithoutFuzzer {
+enum FuzzWithoutFuzzer {
     static func main() {
-        FileHandle.standardError.write(Data("FuzzParse needs libFuzzer: run bash Tests/fuzz.sh\n".utf8))
+        FileHandle.standardError.write(Data("Fuzz needs libFuzzer: run bash Tests/fuzz.sh\n".utf8))
         exit(2)
     }
 }

@@ -54,11 +54,14 @@ public enum SitePath {
                     let count = (here ? 2 : ups * 3) + down.count + (fragment == nil ? 0 : 1 + fragmentBytes.count)
                     return String(unsafeUninitializedCapacity: count) { buffer in
                         var length = 0
+                        // The count above is worked out by hand: a write past it stops the program, in release too.
                         func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                            precondition(bytes.count <= buffer.count - length, "SitePath.relative sized its buffer too small")
                             _ = UnsafeMutableBufferPointer(rebasing: buffer[length...]).initialize(from: bytes)
                             length += bytes.count
                         }
                         func put(_ byte: UInt8) {
+                            precondition(length < buffer.count, "SitePath.relative sized its buffer too small")
                             buffer[length] = byte
                             length += 1
                         }
@@ -92,7 +95,9 @@ public enum SitePath {
         // Built in place: the joined path is never longer than the source's folder, a `/`, the target and a `/`.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: sourceBytes.count + targetBytes.count + 2) { buffer -> String? in
             var length = 0
+            // A write past the buffer stops the program, in release too.
             func append(_ component: UnsafeBufferPointer<UInt8>) {
+                precondition(component.count + 1 <= buffer.count - length, "SitePath.join sized its buffer too small")
                 if length > 0 { buffer[length] = slash; length += 1 }
                 _ = UnsafeMutableBufferPointer(rebasing: buffer[length...]).initialize(from: component)
                 length += component.count
@@ -113,7 +118,11 @@ public enum SitePath {
                 return true
             }
             guard inside else { return nil }
-            if asFolder, length > 0 { buffer[length] = slash; length += 1 }
+            if asFolder, length > 0 {
+                precondition(length < buffer.count, "SitePath.join sized its buffer too small")
+                buffer[length] = slash
+                length += 1
+            }
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
         }
     }
