@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "sitegen",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "sitegen", targets: ["sitegen"]),
         .library(name: "SiteGen", targets: ["SiteGen"]),
@@ -26,8 +25,9 @@ let package = Package(
             name: "CmarkConcurrency",
             dependencies: ["CCmarkGFM"],
             linkerSettings: [
-                .linkedLibrary("dl"),
-                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=cmark_manage_extensions_special_characters"]),
+                .linkedLibrary("dl", .when(platforms: [.linux])),
+                // GNU ld's and lld's flag; the replacement works through ELF symbol interposition, so Linux only.
+                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=cmark_manage_extensions_special_characters"], .when(platforms: [.linux])),
             ]
         ),
         .target(
@@ -52,15 +52,16 @@ let package = Package(
             dependencies: ["CCmarkGFM", "CmarkConcurrency", "SiteGen", .product(name: "Mustache", package: "swift-mustache")],
             path: "Sources/BenchFloor"
         ),
-        // A libFuzzer target (Tests/fuzz.sh); not part of the normal build.
+        // libFuzzer targets (Tests/fuzz.sh): the parse phase, front matter against Yams, site paths.
         .executableTarget(
-            name: "FuzzParse",
+            name: "Fuzz",
             dependencies: ["SiteGen"],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(
             name: "SiteGenTests",
-            dependencies: ["SiteGen"]
+            // The executable too: CommandLineTests run the `sitegen` built beside them.
+            dependencies: ["SiteGen", "sitegen", .product(name: "Yams", package: "Yams")]
         ),
     ],
     swiftLanguageModes: [.v6]

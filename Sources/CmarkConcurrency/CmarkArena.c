@@ -103,7 +103,7 @@ static __attribute__((noinline)) void *arena_allocate_slow(size_t size) {
   return start + header;
 }
 
-// cmark allocates about 500 times a page, nearly all of it small and into the current block.
+// cmark allocates hundreds of times a page, nearly all of it small and into the current block.
 static inline void *arena_allocate(size_t size) {
   block *b = local.current;
   if (__builtin_expect(b != NULL && size <= block_size, 1)) {  // no overflow below
@@ -121,7 +121,7 @@ static inline void *arena_allocate(size_t size) {
 
 static void *arena_calloc(size_t count, size_t size) {
   size_t total;
-  if (__builtin_mul_overflow(count, size, &total))  // not a division: this runs about 400 times a page
+  if (__builtin_mul_overflow(count, size, &total))  // not a division: this runs for most allocations
     out_of_memory();
   void *memory = arena_allocate(total);
   memset(memory, 0, total);

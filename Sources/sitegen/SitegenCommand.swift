@@ -73,7 +73,8 @@ struct Check: ParsableCommand {
 func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
     let strict = site.warningsAsErrors
     if site.timings {
-        let lines = report.phaseTimes.map { $0.phase.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "%8.3f s", $0.seconds) }
+        var lines = report.phaseTimes.map { $0.phase.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "%8.3f s", $0.seconds) }
+        lines.append("markdown: cmark-gfm parsers finish " + MarkdownRenderer.finishPath.description)
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
     let printer = DiagnosticPrinter(colour: DiagnosticPrinter.wantsColour())

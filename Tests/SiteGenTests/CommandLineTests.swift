@@ -3,10 +3,14 @@ import Testing
 
 /// The `sitegen` executable as an editor runs it: messages on standard error, exit status.
 struct CommandLineTests {
-    static let executable = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/sitegen")
+    /// The `sitegen` built with these tests: SwiftPM puts executables beside the test bundle, in whatever
+    /// build folder and configuration (`--scratch-path`, `-c release`) the tests were built in.
+    static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("sitegen")
 
     func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path),
+                     "no sitegen beside the tests at \(Self.executable.path): the test target depends on it, so swift test builds it")
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -22,7 +26,7 @@ struct CommandLineTests {
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func errorsAreReportedLikeACompilerWithTheLineAndACaret() throws {
         let site = try TemporarySite()
         defer { site.remove() }
@@ -48,7 +52,7 @@ struct CommandLineTests {
 
     /// Columns count Unicode scalars, in front matter (as libyaml does) and in Markdown alike (cmark's are
     /// bytes); the caret goes under the character the column names, `e` with a combining accent being one.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func columnsCountCharactersInLinesThatAreNotASCII() throws {
         let site = try TemporarySite()
         defer { site.remove() }
@@ -67,7 +71,7 @@ struct CommandLineTests {
             """)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func manyWarningsAndWindowsLineEndingsAreShownWithTheirLines() throws {
         let site = try TemporarySite()
         defer { site.remove() }
@@ -89,7 +93,7 @@ struct CommandLineTests {
         #expect(result.errors.components(separatedBy: "\n^\n").count == 601)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path)))
+    @Test
     func successExitsZeroAndStrictFailsOnWarnings() throws {
         let site = try TemporarySite()
         defer { site.remove() }
@@ -99,5 +103,23 @@ struct CommandLineTests {
         try site.write("content/about.md", "---\ntitle: About\ntitel: x\n---\nBody.\n")
         #expect(try run(["check"], in: site.root).status == 0)
         #expect(try run(["check", "--strict"], in: site.root).status == 1)
+    }
+
+    /// With the concurrent finish turned off (as when the replacement of cmark's function is not reached), the
+    /// project's own site comes out byte for byte the same, and `--timings` says which way was taken.
+    @Test func theSerialFinishBuildsTheSameSite() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-serial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["build", "--content", root.path + "/content", "--templates", root.path + "/templates", "--timings", "--jobs", "2"]
+        let concurrent = try run(arguments + ["--output", "concurrent"], in: folder)
+        let serial = try run(arguments + ["--output", "serial"], in: folder, environment: ["SITEGEN_CMARK_SERIAL": "1"])
+        #expect(concurrent.status == 0 && serial.status == 0, "\(concurrent.errors)\(serial.errors)")
+        #expect(concurrent.errors.contains("markdown: cmark-gfm parsers finish concurrently"), "\(concurrent.errors)")
+        #expect(serial.errors.contains("markdown: cmark-gfm parsers finish one at a time (SITEGEN_CMARK_SERIAL is set)"), "\(serial.errors)")
+        let concurrentFiles = TemporarySite.snapshot(of: folder.appendingPathComponent("concurrent"))
+        #expect(concurrentFiles.count >= 30)
+        #expect(concurrentFiles.mapValues(\.0) == TemporarySite.snapshot(of: folder.appendingPathComponent("serial")).mapValues(\.0))
     }
 }

@@ -35,6 +35,13 @@ enum CmarkRuntime {
         return sitegen_cmark_freeze_special_characters(reference)
     }()
 
+    /// How parsers finish in this process, for `--timings`.
+    static var finishPath: MarkdownRenderer.FinishPath {
+        if concurrentFinish { return .concurrent }
+        if let serial = ProcessInfo.processInfo.environment["SITEGEN_CMARK_SERIAL"], !serial.isEmpty, serial != "0" { return .serialAsked }
+        return .serialFallback
+    }
+
     /// Forces the one-time set-up; call before starting concurrent work.
     static func prepare() { _ = concurrentFinish }
 }
