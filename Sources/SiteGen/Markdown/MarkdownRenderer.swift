@@ -22,6 +22,24 @@ public struct MarkdownRenderer: Sendable {
         self.cmarkOptions = bits
     }
 
+    /// How cmark-gfm's parsers finish in this process (see `CmarkRuntime.concurrentFinish`).
+    public enum FinishPath: Sendable, CustomStringConvertible {
+        case concurrent, serialAsked, serialFallback
+
+        public var description: String {
+            switch self {
+            case .concurrent: "concurrently"
+            case .serialAsked: "one at a time (SITEGEN_CMARK_SERIAL is set)"
+            case .serialFallback: "one at a time (the replacement of cmark's special-character function is not reached)"
+            }
+        }
+    }
+
+    public static var finishPath: FinishPath {
+        CmarkRuntime.prepare()
+        return CmarkRuntime.finishPath
+    }
+
     /// Renders `markdown`.
     /// - Parameters:
     ///   - lineOffset: added to every reported line, for Markdown that starts below front matter.
@@ -46,8 +64,7 @@ public struct MarkdownRenderer: Sendable {
             }
             guard let document = sitegen_cmark_parser_finish(parser) else { preconditionFailure("cmark_parser_finish failed") }
             var walk = DocumentWalk(lineOffset: lineOffset, keepsRawHTML: options.unsafeHTML, rewriteLink: rewriteLink)
-            var columns = SourceColumns(text: bytes)  // reads `bytes`, so it stays in here
-            walk.visit(document, columns: &columns)
+            SourceColumns.reading(bytes) { walk.visit(document, columns: &$0) }
             return (document, walk)
         }
         let extensions = cmark_parser_get_syntax_extensions(parser)
@@ -75,8 +92,9 @@ public struct MarkdownRenderer: Sendable {
         guard let html = cmark_render_html(document, cmarkOptions, extensions) else {
             preconditionFailure("cmark_render_html failed")
         }
-        return html.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
-            body(UnsafeBufferPointer(start: bytes, count: strlen(html)))
+        let length = strlen(html)
+        return html.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            body(UnsafeBufferPointer(start: bytes, count: length))
         }
     }
 
@@ -209,14 +227,23 @@ private struct DocumentWalk {
 
 /// Columns as sitegen reports them everywhere, in characters (Unicode scalars, as libyaml counts),
 /// from cmark's, which are bytes: on a line with `é` or `日本` before a link they differ.
-struct SourceColumns {
-    /// The Markdown cmark was given; valid only inside its `withUTF8`.
-    let text: UnsafeBufferPointer<UInt8>
+///
+/// It borrows the Markdown's bytes, so it exists only inside `reading(_:_:)`: it cannot be made elsewhere,
+/// and being noncopyable, the `inout` one lent to the body cannot be copied out of it.
+struct SourceColumns: ~Copyable {
+    /// The Markdown cmark was given.
+    private let text: UnsafeBufferPointer<UInt8>
     /// Where each line starts, made at the first link after a byte that is not ASCII.
     private var lineStarts: [Int] = []
     private var isASCII: Bool?
 
-    init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
+    private init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+    /// Lends `body` the columns of `text` for as long as the caller lends `text`.
+    static func reading<Result>(_ text: UnsafeBufferPointer<UInt8>, _ body: (inout SourceColumns) -> Result) -> Result {
+        var columns = SourceColumns(text: text)
+        return body(&columns)
+    }
 
     mutating func characterColumn(line: Int, byteColumn: Int) -> Int {
         if isASCII == nil { isASCII = String.asciiPrefixCount(text) == text.count }
