@@ -14,8 +14,8 @@ public struct BuildOptions: Sendable {
     /// The folder the other paths are relative to, and diagnostics' paths too (default: the current folder).
     public var workingDirectory: String
     /// Whether the build hands the site's memory back before it returns. A command that exits right
-    /// after leaves that to the operating system, which takes it back at once: freeing 10,000 pages
-    /// object by object took a tenth of the build, on one thread (compilers skip it the same way).
+    /// after leaves that to the operating system, which takes it back at once, instead of freeing every
+    /// page object by object on one thread (compilers skip it the same way; BENCHMARKS.md has the cost).
     /// Anything that builds more than once in a process (the tests, a preview server) keeps it true.
     public var releasesMemory = true
 
@@ -60,8 +60,8 @@ public struct SiteBuilder: Sendable {
         defer { _ = report }
         var clock = PhaseClock()
         let files = makeSite(&diagnostics, clock: &clock)
-        // 10,000 pages' deferred renders, each holding its page: released one by one on this thread
-        // after the last file is written (about 10 ms) unless the process is about to end anyway.
+        // The pages' deferred renders, each holding its page, would be released one by one on this
+        // thread after the last file is written; kept instead when the process is about to end anyway.
         if let files, !options.releasesMemory { KeptUntilExit.keep(files) }
         if let files, !diagnostics.hasErrors {
             let writer = OutputWriter(output: url(options.outputDirectory), displayPath: options.outputDirectory)

@@ -47,12 +47,11 @@ extension String {
     }
 
     /// ASCII stretches at least this long are copied after the fast check; shorter ones are checked with
-    /// the text around them (making and appending a String costs about as much as checking 64 bytes).
+    /// the text around them (making and appending a String costs about as much as checking that many bytes).
     static let longASCIIStretch = 64
 
     /// A piece longer than this without a long ASCII stretch means text mostly in other scripts or full of
-    /// accents, where Swift's own check of everything left (about 5 instructions a byte) is cheaper than
-    /// finding the pieces first.
+    /// accents, where Swift's own check of everything left is cheaper than finding the pieces first.
     static let denseText = 1_024
 
     /// How many bytes at the start are ASCII, looked at eight at a time.

@@ -7,8 +7,8 @@ import Glibc
 /// GitHub lowercases the text, keeps letters, digits, `-` and `_`, turns spaces into `-` and drops
 /// everything else; a repeated id gets `-1`, `-2`, … in order of appearance.
 public struct HeadingSlugger: Sendable {
-    /// Ids given so far, each with the last number added to it. Keyed by their bytes: a String key is
-    /// hashed in Unicode normal form, about 1,700 instructions for an id that is not all ASCII.
+    /// Ids given so far, each with the last number added to it. Keyed by their bytes, as browsers compare
+    /// ids: a String key is hashed in Unicode normal form, which is costly for an id that is not all ASCII.
     private var used: [IDKey: Int] = [:]
     /// What the rules said of the non-ASCII scalars this slugger has met.
     private var verdicts = ScalarVerdicts()
@@ -29,8 +29,8 @@ public struct HeadingSlugger: Sendable {
         var ascii = text
         if let slug = ascii.withUTF8(asciiSlug) { return slug }
         // Scalar by scalar, as `lowercased()` maps them; ASCII by the byte rules, the rest by their Unicode
-        // properties, into UTF-8 bytes made a String once. Lowering the whole text first, asking every
-        // scalar's properties and appending to a String's scalars cost about 1,500 instructions a character.
+        // properties, into UTF-8 bytes made a String once, rather than lowering the whole text first, asking
+        // every scalar's properties and appending to a String's scalars.
         var slug: [UInt8] = []
         slug.reserveCapacity(text.utf8.count + 8)  // lowering seldom lengthens a character (`İ` → `i̇`)
         for scalar in text.unicodeScalars {
@@ -124,8 +124,8 @@ private struct IDKey: Hashable {
 }
 
 /// The slug rules' verdicts on non-ASCII scalars, asked once a page per scalar instead of once per use:
-/// each verdict takes two to four Unicode property lookups of 100-250 instructions, and a page in
-/// Chinese or French repeats a few hundred scalars across its headings. Direct-mapped on the scalar's
+/// each verdict takes several Unicode property lookups, and a page in Chinese or French repeats a few
+/// hundred scalars across its headings. Direct-mapped on the scalar's
 /// low bits, so a verdict can be pushed out by another scalar and is then worked out again.
 private struct ScalarVerdicts {
     enum Verdict: UInt32 {

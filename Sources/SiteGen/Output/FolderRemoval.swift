@@ -4,8 +4,8 @@ import Glibc
 
 /// Removes a folder and everything in it, as `rm -rf` does, for the writer's staging and retired folders.
 ///
-/// Foundation's `removeItem` asks for the status of every entry and works on one thread: after each
-/// rebuild of a 10,000-page site it took about a fifth of a second, more than writing the new site.
+/// Foundation's `removeItem` asks for the status of every entry and works on one thread: for a large
+/// site that took longer than writing the new one.
 /// Here entries are removed by name relative to their open folder, their kind comes from the folder's
 /// listing, and the top level's entries (a site's page folders) are spread over the threads.
 enum FolderRemoval {

@@ -121,8 +121,8 @@ public struct OutputWriter: Sendable {
         return String(path[..<slash])
     }
 
-    /// A plain mkdir: Foundation's createDirectory checks every level again (a third of the write
-    /// phase once). A folder that exists already is fine: two files may share it.
+    /// A plain mkdir: Foundation's createDirectory checks every level again. A folder that exists
+    /// already is fine: two files may share it.
     private static func makeFolder(_ folder: String, in staging: OpenFolder) throws {
         if mkdirat(staging.descriptor, folder, 0o755) != 0, errno != EEXIST {
             throw OutputError("cannot create \(staging.path)/\(folder): \(String(cString: strerror(errno)))")

@@ -69,8 +69,8 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Renders one template with a page's values, handed to swift-mustache inside a struct: it casts the
-    /// object it looks each variable up in several times, and a class instance in `Any` first goes through
-    /// the runtime's check for a boxed value (about 900 instructions a cast).
+    /// object it looks each variable up in several times, and a class instance in `Any` would first go
+    /// through the runtime's check for a boxed value on every cast.
     private func render(_ values: PageValues, with template: String) -> String {
         templates.render(PageScope(values: values), template: template) ?? ""
     }

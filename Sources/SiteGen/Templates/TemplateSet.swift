@@ -111,7 +111,7 @@ public struct TemplateSet: Sendable {
         }
     }
 
-    /// Compiled once: compiling took a few milliseconds, and every template is looked at more than once.
+    /// Compiled once: every template is looked at more than once.
     private static let partialTag = try! NSRegularExpression(pattern: #"\{\{\s*>\s*([^\s}]+)\s*\}\}"#)
 
     private static func describe(_ error: Error) -> String {
