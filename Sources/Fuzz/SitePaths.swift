@@ -16,20 +16,22 @@ func fuzzSitePaths(_ bytes: UnsafeBufferPointer<UInt8>) {
     // relative URL, resolved from the holder's folder, is the target again.
     guard isPlainPath(holder, asFolder: true), isPlainPath(target, asFolder: false) else { return }
     let withoutFragment = fragment.map { String(url.utf8.dropLast($0.utf8.count + 1))! } ?? url
-    if let fragment, !url.hasSuffix("#" + fragment) { fatalError("\(url) lost its fragment #\(fragment)") }
+    if let fragment, !url.utf8.elementsEqual((withoutFragment + "#" + fragment).utf8) { fatalError("\(url) lost its fragment #\(fragment)") }
     let resolved = SitePath.join(sourcePath: holder, withoutFragment)
-    var expected = Substring(target)
-    while expected.hasSuffix("/") { expected = expected.dropLast() }
-    if resolved.map({ Substring($0) }) != expected {
+    var expected = Array(target.utf8)
+    while expected.last == UInt8(ascii: "/") { expected.removeLast() }
+    if resolved.map({ Array($0.utf8) }) != expected {
         fatalError("from \(holder) the URL \(url) leads to \(resolved ?? "outside"), not \(target)")
     }
 }
 
-/// Names without `.` or `..` components or empty ones; a folder ends in `/` (the root is ``).
+/// Names without `.` or `..` components or empty ones; a folder ends in `/` (the root is ``). Split on bytes:
+/// a `/` followed by a combining mark is one Character.
 private func isPlainPath(_ path: String, asFolder: Bool) -> Bool {
-    if path.isEmpty { return true }
-    if asFolder != path.hasSuffix("/") && asFolder { return false }
-    var components = path.split(separator: "/", omittingEmptySubsequences: false)
-    if path.hasSuffix("/") { components.removeLast() }
-    return components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.contains("#") }
+    let bytes = Array(path.utf8), slash = UInt8(ascii: "/")
+    if bytes.isEmpty { return true }
+    if asFolder && bytes.last != slash { return false }
+    var components = bytes.split(separator: slash, omittingEmptySubsequences: false)
+    if bytes.last == slash { components.removeLast() }
+    return components.allSatisfy { !$0.isEmpty && $0.elementsEqual(".".utf8) == false && $0.elementsEqual("..".utf8) == false && !$0.contains(UInt8(ascii: "#")) }
 }

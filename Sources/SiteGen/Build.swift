@@ -36,15 +36,20 @@ public struct BuildOptions: Sendable {
 /// The result of a build: every diagnostic, and what was written when it succeeded.
 public struct BuildReport: Sendable {
     public var diagnostics: [Diagnostic]
-    public var pagesWritten: Int
-    public var filesWritten: Int
+    /// HTML pages and files of the site, once rendered.
+    public var pages = 0
+    public var files = 0
+    /// What the sink changed, when the build succeeded.
+    public var written = WriteSummary()
     /// Wall time of each phase that ran, in order, for `--timings`.
     public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
+
+    public init(diagnostics: [Diagnostic] = []) { self.diagnostics = diagnostics }
 }
 
 /// The pipeline: load, parse, resolve, render, write. Each phase collects every problem it finds;
-/// the build stops before writing if any phase found an error.
+/// nothing is written unless every phase, the audit of the rendered pages' links included, found none.
 public struct SiteBuilder: Sendable {
     public let options: BuildOptions
 
@@ -54,34 +59,53 @@ public struct SiteBuilder: Sendable {
         URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: options.workingDirectory, isDirectory: true)).standardizedFileURL
     }
 
+    /// Builds into the output folder (or, with `checkOnly`, renders and checks without writing).
     public func build() -> BuildReport {
+        if options.checkOnly { return build(into: DiscardingSink()) }
+        let writer = OutputWriter(output: url(options.outputDirectory), displayPath: options.outputDirectory, jobs: options.jobs)
+        if let refusal = writer.refusal(protecting: [url(options.contentDirectory), url(options.templatesDirectory)]) {
+            return BuildReport(diagnostics: [.error(options.outputDirectory, refusal)])
+        }
+        do {
+            return try writer.withLock { build(into: try writer.prepared()) }
+        } catch {
+            return BuildReport(diagnostics: [.error(options.outputDirectory, "could not write the site: \(error)")])
+        }
+    }
+
+    /// Every phase, the sink taking the rendered files: it commits them only when no phase found an error.
+    public func build<Sink: SiteSink>(into sink: Sink) -> BuildReport {
         var diagnostics = DiagnosticList()
-        var report = BuildReport(diagnostics: [], pagesWritten: 0, filesWritten: 0)
-        defer { _ = report }
+        var report = BuildReport()
         var clock = PhaseClock()
-        let files = makeSite(&diagnostics, clock: &clock)
-        // The pages' deferred renders, each holding its page, would be released one by one on this
-        // thread after the last file is written; kept instead when the process is about to end anyway.
-        if let files, !options.releasesMemory { KeptUntilExit.keep(files) }
-        if let files, !diagnostics.hasErrors {
-            let writer = OutputWriter(output: url(options.outputDirectory), displayPath: options.outputDirectory)
-            if let refusal = writer.refusal(protecting: [url(options.contentDirectory), url(options.templatesDirectory)]) {
-                diagnostics.append(.error(options.outputDirectory, refusal))
-            } else {
-                do {
-                    try writer.withLock { try writer.write(files, jobs: options.jobs) }
-                    report.filesWritten = files.count
-                    report.pagesWritten = files.count { $0.path.hasSuffix(".html") }
-                    clock.end("write")
-                } catch let broken as BrokenLinks {
-                    diagnostics.append(contentsOf: broken.diagnostics)
-                } catch {
-                    diagnostics.append(.error(options.outputDirectory, "could not write the site: \(error)"))
-                }
+        defer { report.phaseTimes = clock.times }
+        guard let files = makeSite(&diagnostics, clock: &clock), !diagnostics.hasErrors else {
+            sink.discard([])
+            report.diagnostics = diagnostics.sorted
+            return report
+        }
+        // The pages' renders, each holding its page, and what the sink keeps would be released one by one
+        // on this thread at the end; a process about to end leaves that to the operating system.
+        if !options.releasesMemory { KeptUntilExit.keep(files) }
+        // render: every file, each handed to the sink as it is finished
+        let rendered = RenderPhase.render(files, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
+        if !options.releasesMemory { KeptUntilExit.keep(rendered) }
+        clock.end("render")
+        report.pages = files.count { $0.path.hasSuffix(".html") }
+        report.files = files.count
+        // write: only when every check passed, the link audit of the rendered pages included
+        if diagnostics.hasErrors {
+            sink.discard(rendered)
+        } else {
+            do {
+                report.written = try sink.commit(rendered)
+            } catch {
+                sink.discard(rendered)
+                diagnostics.append(.error(options.outputDirectory, "could not write the site: \(error)"))
             }
+            clock.end("write")
         }
         report.diagnostics = diagnostics.sorted
-        report.phaseTimes = clock.times
         return report
     }
 
@@ -99,16 +123,15 @@ public struct SiteBuilder: Sendable {
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)
         clock.end("resolve")
-        if diagnostics.hasErrors || options.checkOnly { return nil }
+        if diagnostics.hasErrors { return nil }
 
-        // render
+        // What the render phase makes: each page is rendered there, on its threads.
         var files = site.pages.map(renderer.outputFile(for:))
         files.append(renderer.renderNotFound())
         files.append(renderer.renderRobots())
         if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
         files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
         files += assetFiles(&diagnostics)
-        clock.end("render")
         return files
     }
 
@@ -175,7 +198,7 @@ public struct SiteBuilder: Sendable {
 }
 
 /// What builds that leave their memory to the operating system keep reachable until the process ends.
-private enum KeptUntilExit {
+enum KeptUntilExit {
     nonisolated(unsafe) private static var kept: [Any] = []
     private static let lock = NSLock()
 

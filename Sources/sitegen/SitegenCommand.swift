@@ -86,7 +86,9 @@ func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
     }
     if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
     if verb == "built" {
-        print("sitegen: built \(report.pagesWritten) pages (\(report.filesWritten) files)")
+        let written = report.written
+        let removed = written.removed > 0 ? ", \(written.removed) removed" : ""
+        print("sitegen: built \(report.pages) pages (\(report.files) files: \(written.written) written, \(written.unchanged) unchanged\(removed))")
     } else {
         print("sitegen: checked, no errors")
     }

@@ -8,11 +8,12 @@ struct CommandLineTests {
     static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("sitegen")
 
-    func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+    func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:],
+             executable: URL = CommandLineTests.executable) throws -> (status: Int32, output: String, errors: String) {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path),
                      "no sitegen beside the tests at \(Self.executable.path): the test target depends on it, so swift test builds it")
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -99,7 +100,7 @@ struct CommandLineTests {
         defer { site.remove() }
         let built = try run(["build", "--output", "out"], in: site.root)
         #expect(built.status == 0)
-        #expect(built.output == "sitegen: built 6 pages (8 files)\n")
+        #expect(built.output == "sitegen: built 6 pages (8 files: 8 written, 0 unchanged)\n")
         try site.write("content/about.md", "---\ntitle: About\ntitel: x\n---\nBody.\n")
         #expect(try run(["check"], in: site.root).status == 0)
         #expect(try run(["check", "--strict"], in: site.root).status == 1)

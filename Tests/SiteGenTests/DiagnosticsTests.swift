@@ -216,7 +216,7 @@ struct DiagnosticsTests {
         defer { site.remove() }
         try site.write("mine/notes.txt", "precious")
         let report = site.build(output: "mine")
-        #expect(report.errors.map(\.message) == ["refusing to replace mine: it is not empty and was not made by sitegen (no .sitegen-output file); choose an empty or new folder"])
+        #expect(report.errors.map(\.message) == ["refusing to write into mine: it is not empty and was not made by sitegen (no .sitegen-output file); choose an empty or new folder"])
         #expect(site.snapshot("mine").mapValues(\.0) == ["notes.txt": Data("precious".utf8)])
         let overlapping = site.build(output: "content")
         #expect(overlapping.errors.first?.message.contains("it overlaps") == true)

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The last check before the site is swapped in: every relative `href` and `src` of every written page
+/// The last check before anything is written: every relative `href` and `src` of every rendered page
 /// must lead to a file of the site. Markdown links were checked against their sources already; this
 /// catches what templates write (navigation, assets, the infobox), which nothing else sees.
 enum LinkAudit {
@@ -24,6 +24,23 @@ enum LinkAudit {
             }
         }
         return targets
+    }
+
+    /// One error per target no file of the site has: a template's broken link is on every page it renders,
+    /// so the message names the first page and counts the others.
+    static func diagnostics(files: [OutputFile], brokenTargets: [[String]]) -> [Diagnostic] {
+        // Pages made from a content file first, by name: the 404 page and others have none to point at.
+        var pagesByTarget: [String: [(hasOrigin: Bool, name: String)]] = [:]
+        for (file, targets) in zip(files, brokenTargets) where !targets.isEmpty {
+            for target in Set(targets) {
+                pagesByTarget[target, default: []].append((file.origin != nil, file.origin ?? file.path))
+            }
+        }
+        return pagesByTarget.map { target, pages in
+            let sorted = pages.sorted { ($0.hasOrigin ? 0 : 1, $0.name) < ($1.hasOrigin ? 0 : 1, $1.name) }.map(\.name)
+            let others = sorted.count > 1 ? " (as do \(sorted.count - 1) other pages)" : ""
+            return .error(sorted[0], "the page links to \(target.isEmpty ? "the home page" : target), which the site does not have\(others); check the templates' links")
+        }
     }
 
     /// `…/`, `.`, `…/.`, `..`, `…/..`: a link to a folder, which means its index.html.

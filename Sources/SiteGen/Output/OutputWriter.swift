@@ -3,31 +3,58 @@ import Foundation
 import Glibc
 #endif
 
-/// The write phase: the whole site goes to a staging folder beside the output folder, which is
-/// swapped in only when every file was written. A failed build leaves the output folder as it was.
-public struct OutputWriter: Sendable {
-    /// Marks a folder as made by sitegen: only such a folder (or an empty one) is ever replaced.
+/// The disk sink: publishes the site into the output folder, writing only what changed.
+///
+/// - A first build (no output folder, or an empty one) writes every file into a staging folder beside the
+///   output as the pages are rendered, and renames it into place on commit.
+/// - A rebuild compares each rendered file with the published one while rendering, and keeps only those
+///   whose bytes differ. On commit each of them is written to a temporary file in its own folder and
+///   renamed over the published file, so a web server never serves half a file; files the site no longer
+///   has are removed. An unchanged file is not touched (same inode, time and size).
+///
+/// The marker file records the files of the last commit. Before a rebuild writes anything it marks the
+/// folder as being written; a build killed then (or whose write failed) leaves files each old or new,
+/// and the next build finds the mark and removes everything the site does not have, temporary files
+/// included. sitegen only ever writes into an empty folder or one with its marker.
+public struct OutputWriter: SiteSink {
+    /// Marks a folder as made by sitegen: only such a folder (or an empty one) is ever written into.
     public static let markerName = ".sitegen-output"
+    /// Ends the names of files being written; a build that was stopped may leave them, the next removes them.
+    static let temporarySuffix = ".sitegen-tmp"
 
     public let output: URL
     public let displayPath: String
+    public let jobs: Int
 
     private let parent: URL
     private let staging: URL
-    private let retired: URL
     private let lockFile: URL
 
-    public init(output: URL, displayPath: String) {
+    public init(output: URL, displayPath: String, jobs: Int = 1) {
         self.output = output.standardizedFileURL
         self.displayPath = displayPath
+        self.jobs = max(1, jobs)
         // Made once: each `appendingPathComponent` on a file URL asks the file system whether it names a folder.
         parent = self.output.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-staging", isDirectory: true)
-        retired = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-old", isDirectory: true)
         lockFile = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-lock", isDirectory: false)
+        published = nil
     }
 
-    /// Why the output folder must not be replaced, or nil if it may.
+    /// The published folder this writer compares with; nil for a first build (see `prepared()`).
+    private let published: PublishedFolder?
+
+    private init(_ writer: OutputWriter, published: PublishedFolder?) {
+        output = writer.output
+        displayPath = writer.displayPath
+        jobs = writer.jobs
+        parent = writer.parent
+        staging = writer.staging
+        lockFile = writer.lockFile
+        self.published = published
+    }
+
+    /// Why the output folder must not be written into, or nil if it may.
     public func refusal(protecting protected: [URL]) -> String? {
         let path = output.resolvingSymlinksInPath().path
         if path == "/" { return "refusing to write the site to /" }
@@ -43,7 +70,7 @@ public struct OutputWriter: Sendable {
         guard isDirectory.boolValue else { return "\(displayPath) exists and is not a folder; remove it or choose another --output" }
         let entries = (try? fileManager.contentsOfDirectory(atPath: path)) ?? []
         if entries.isEmpty || entries.contains(Self.markerName) { return nil }
-        return "refusing to replace \(displayPath): it is not empty and was not made by sitegen (no \(Self.markerName) file); choose an empty or new folder"
+        return "refusing to write into \(displayPath): it is not empty and was not made by sitegen (no \(Self.markerName) file); choose an empty or new folder"
     }
 
     /// Holds an exclusive lock on the output for the duration of `body`: a second build of the same
@@ -60,59 +87,184 @@ public struct OutputWriter: Sendable {
         return try body()
     }
 
-    /// Writes `files` and swaps them in. Files whose bytes did not change keep their modification
-    /// time, so deploy tools that compare times send only what changed.
-    public func write(_ files: [OutputFile], jobs: Int) throws {
-        // Left by a build that was interrupted.
+    /// The writer ready to stage files, under the lock: a rebuild when the output folder holds a site, a
+    /// first build otherwise (its staging folder made anew).
+    public func prepared() throws -> OutputWriter {
+        // Left by a build that was stopped before its commit, or by an older sitegen's (which swapped whole folders).
         try FolderRemoval.remove(staging.path, jobs: jobs)
-        try FolderRemoval.remove(retired.path, jobs: jobs)
+        try FolderRemoval.remove(parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-old").path, jobs: jobs)
+        if let folder = OpenFolder(output.path), faccessat(folder.descriptor, Self.markerName, F_OK, 0) == 0 {
+            return OutputWriter(self, published: PublishedFolder(folder: folder, marker: Marker.read(in: folder)))
+        }
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        guard let stagingFolder = OpenFolder(staging.path) else {
+            throw OutputError("cannot open \(staging.path): \(String(cString: strerror(errno)))")
+        }
+        return OutputWriter(self, published: PublishedFolder(folder: stagingFolder, marker: nil, isStaging: true))
+    }
+
+    // MARK: Staging
+
+    public enum Staged: Sendable {
+        /// Written into the staging folder already (a first build).
+        case inStaging(path: String)
+        /// The published file has these bytes already.
+        case unchanged(path: String)
+        /// To be written on commit.
+        case changed(RenderedFile)
+
+        var path: String {
+            switch self {
+            case .inStaging(let path), .unchanged(let path): path
+            case .changed(let file): file.path
+            }
+        }
+    }
+
+    public func stage(_ file: RenderedFile) throws -> Staged {
+        guard let published else { preconditionFailure("OutputWriter.stage before prepared()") }
+        if published.isStaging {
+            try Self.makeFolders(containing: file.path, in: published.folder)
+            try file.bytes.withUnsafeBytes { try Self.writeBytes($0, to: file.path, in: published.folder) }
+            return .inStaging(path: file.path)
+        }
+        return Self.holds(file.bytes, at: file.path, in: published.folder) ? .unchanged(path: file.path) : .changed(file)
+    }
+
+    public func discard(_ staged: [Staged]) {
+        if published?.isStaging == true { try? FolderRemoval.remove(staging.path, jobs: jobs) }
+    }
+
+    // MARK: Commit
+
+    public func commit(_ staged: [Staged]) throws -> WriteSummary {
+        guard let published else { preconditionFailure("OutputWriter.commit before prepared()") }
+        let paths = staged.map(\.path)
+        if published.isStaging {
+            try Marker(complete: true, paths: paths).write(in: published.folder)
+            try swapIn()
+            return WriteSummary(written: staged.count)
+        }
+        let folder = published.folder
+        let current = Set(paths)
+        let changed = staged.compactMap { if case .changed(let file) = $0 { file } else { nil } }
+        // What the site no longer has: by the record of the last commit, or by a look at every file when
+        // there is none (a folder of an older sitegen) or the last commit did not finish.
+        var stale: [String], staleFolders: [String] = []
+        if let marker = published.marker, marker.complete {
+            stale = marker.paths.filter { !current.contains($0) }
+        } else {
+            let below = try Self.entriesBelow(folder)
+            stale = below.files.filter { !current.contains($0) && $0 != Self.markerName }
+            // Folders no file of the site is in: a build stopped after making a folder leaves it empty.
+            var needed = Set<String>()
+            for path in paths {
+                var above = Self.folder(of: path)
+                while !above.isEmpty, needed.insert(above).inserted { above = Self.folder(of: above) }
+            }
+            staleFolders = below.folders.filter { !needed.contains($0) }
+        }
+        if changed.isEmpty && stale.isEmpty && staleFolders.isEmpty && published.marker?.complete == true {
+            return WriteSummary(unchanged: staged.count)
+        }
+        // From here until the final record, the folder is marked as being written.
+        try Marker(complete: false, paths: paths).write(in: folder)
+        // Stale files first: a file may give way to a folder of the same name, or the other way round.
+        for path in stale {
+            try Self.removeFile(path, in: folder)
+        }
+        for path in staleFolders.sorted(by: { $0.utf8.count > $1.utf8.count }) {
+            try FolderRemoval.remove(folder.path + "/" + path, jobs: 1)
+        }
+        let failure = FirstError()
+        _ = Parallel.map(changed, jobs: jobs) { file in
+            do {
+                try Self.makeFolders(containing: file.path, in: folder)
+                try Self.replace(file.path, with: file.bytes, in: folder)
+            } catch {
+                failure.record(error)
+            }
+        }
+        if let error = failure.error { throw error }
+        try Marker(complete: true, paths: paths).write(in: folder)
+        return WriteSummary(written: changed.count, unchanged: staged.count - changed.count, removed: stale.count)
+    }
+
+    /// Writes `bytes` to a temporary file beside `path` and renames it over `path`.
+    private static func replace(_ path: String, with bytes: [UInt8], in folder: OpenFolder) throws {
+        let temporary = temporaryName(for: path)
         do {
-            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-            // Files and folders are made relative to the open staging folder: no walk of its whole path.
-            guard let stagingFolder = OpenFolder(staging.path) else {
-                throw OutputError("cannot open \(staging.path): \(String(cString: strerror(errno)))")
-            }
-            // Folders that hold other folders are made first, parents before children; every other
-            // folder (one per page) is made by the thread that writes into it.
-            var parents = Set<String>()
-            for file in files {
-                var folder = Self.folder(of: file.path)
-                while !folder.isEmpty, case let parent = Self.folder(of: folder), !parent.isEmpty, parents.insert(parent).inserted {
-                    folder = parent
+            try bytes.withUnsafeBytes { try writeBytes($0, to: temporary, in: folder) }
+            // A folder where the file goes (left by a site that had a page there) is the site's no more.
+            if renameat(folder.descriptor, temporary, folder.descriptor, path) != 0 {
+                guard errno == EISDIR || errno == ENOTEMPTY else {
+                    throw OutputError("cannot replace \(folder.path)/\(path): \(String(cString: strerror(errno)))")
+                }
+                try FolderRemoval.remove(folder.path + "/" + path, jobs: 1)
+                guard renameat(folder.descriptor, temporary, folder.descriptor, path) == 0 else {
+                    throw OutputError("cannot replace \(folder.path)/\(path): \(String(cString: strerror(errno)))")
                 }
             }
-            for folder in parents.sorted() {
-                try Self.makeFolder(folder, in: stagingFolder)
-            }
-            let madeFirst = parents
-            let failure = FirstError()
-            // Only a published site has times worth carrying over; a first build skips the comparison.
-            let published = OpenFolder(output.path)
-            // Each page's links are checked by the thread that wrote it; only broken ones come back. A link
-            // may name a page's folder (`history/`, `` for the root) or its file.
-            var linkable = Set(files.map(\.path))
-            for file in files where file.path == "index.html" || file.path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
-                linkable.insert(String(file.path.utf8.dropLast(10))!)
-            }
-            let brokenLinks = Parallel.map(files, jobs: jobs) { [linkable] file -> [String] in
-                do {
-                    let folder = Self.folder(of: file.path)
-                    if !folder.isEmpty, !madeFirst.contains(folder) { try Self.makeFolder(folder, in: stagingFolder) }
-                    let targets = try writeFile(file, into: stagingFolder, published: published)
-                    return targets.filter { !linkable.contains($0) }
-                } catch {
-                    failure.record(error)
-                    return []
-                }
-            }
-            if let error = failure.error { throw error }
-            try reportBrokenLinks(files: files, brokenLinks: brokenLinks)
-            try Data().write(to: staging.appendingPathComponent(Self.markerName))
-            try swapIn(jobs: jobs)
         } catch {
-            try? FolderRemoval.remove(staging.path, jobs: jobs)
+            unlinkat(folder.descriptor, temporary, 0)
             throw error
         }
+    }
+
+    /// `a/b/index.html` → `a/b/.index.html.sitegen-tmp`: hidden, in the same folder, so the rename is atomic.
+    static func temporaryName(for path: String) -> String {
+        let folder = Self.folder(of: path)
+        let name = folder.isEmpty ? path : String(path.utf8.dropFirst(folder.utf8.count + 1))!
+        return (folder.isEmpty ? "" : folder + "/") + "." + name + temporarySuffix
+    }
+
+    /// Removes a file the site no longer has, then each folder above it that this leaves empty.
+    private static func removeFile(_ path: String, in folder: OpenFolder) throws {
+        if unlinkat(folder.descriptor, path, 0) != 0 {
+            switch errno {
+            case ENOENT: break
+            case EISDIR: try FolderRemoval.remove(folder.path + "/" + path, jobs: 1)
+            default: throw OutputError("cannot remove \(folder.path)/\(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        var above = Self.folder(of: path)
+        while !above.isEmpty, unlinkat(folder.descriptor, above, AT_REMOVEDIR) == 0 {
+            above = Self.folder(of: above)
+        }
+    }
+
+    /// Every file and folder below `folder`, as paths inside it, following no link.
+    static func entriesBelow(_ folder: OpenFolder) throws -> (files: [String], folders: [String]) {
+        var files: [String] = [], folders: [String] = []
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let descriptor = relative.isEmpty ? dup(folder.descriptor)
+                : openat(folder.descriptor, relative, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0, let directory = fdopendir(descriptor) else {
+                throw OutputError("cannot list \(folder.path)/\(relative): \(String(cString: strerror(errno)))")
+            }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name == "." || name == ".." { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                var type = Int32(entry.pointee.d_type)
+                if type == DT_UNKNOWN {
+                    var status = stat()
+                    guard fstatat(folder.descriptor, path, &status, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                    type = Int32(status.st_mode & S_IFMT == S_IFDIR ? DT_DIR : DT_REG)
+                }
+                if type == DT_DIR {
+                    pending.append(path)
+                    folders.append(path)
+                } else {
+                    files.append(path)
+                }
+            }
+        }
+        return (files, folders)
     }
 
     /// The folder part of a path inside the output (`a/b/index.html` → `a/b`, `robots.txt` → ``).
@@ -121,74 +273,37 @@ public struct OutputWriter: Sendable {
         return String(path[..<slash])
     }
 
-    /// A plain mkdir: Foundation's createDirectory checks every level again. A folder that exists
-    /// already is fine: two files may share it.
-    private static func makeFolder(_ folder: String, in staging: OpenFolder) throws {
-        if mkdirat(staging.descriptor, folder, 0o755) != 0, errno != EEXIST {
-            throw OutputError("cannot create \(staging.path)/\(folder): \(String(cString: strerror(errno)))")
+    /// Makes the folders of `path` that do not exist yet, parents first. A plain mkdir: Foundation's
+    /// createDirectory checks every level again. A folder that exists already is fine: files share them.
+    static func makeFolders(containing path: String, in folder: OpenFolder) throws {
+        let target = Self.folder(of: path)
+        guard !target.isEmpty else { return }
+        if mkdirat(folder.descriptor, target, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw OutputError("cannot create \(folder.path)/\(target): \(String(cString: strerror(errno)))") }
+        try makeFolders(containing: target, in: folder)
+        if mkdirat(folder.descriptor, target, 0o755) != 0, errno != EEXIST {
+            throw OutputError("cannot create \(folder.path)/\(target): \(String(cString: strerror(errno)))")
         }
     }
 
-    /// Fails with every relative link of a page that leads to no file of the site.
-    private func reportBrokenLinks(files: [OutputFile], brokenLinks: [[String]]) throws {
-        // A template's broken link is on every page it renders: one message per target, naming the first page.
-        var pagesByTarget: [String: [String]] = [:]
-        for (file, targets) in zip(files, brokenLinks) where !targets.isEmpty {
-            for target in Set(targets) {
-                pagesByTarget[target, default: []].append(file.origin ?? (displayPath + "/" + file.path))
-            }
-        }
-        var broken: [Diagnostic] = []
-        for (target, pages) in pagesByTarget {
-            let sorted = pages.sorted()
-            let others = sorted.count > 1 ? " (as do \(sorted.count - 1) other pages)" : ""
-            broken.append(.error(sorted[0], "the page links to \(target.isEmpty ? "the home page" : target), which the site does not have\(others); check the templates' links"))
-        }
-        if !broken.isEmpty { throw BrokenLinks(diagnostics: broken) }
-    }
-
-    /// Writes one file; for an HTML page, returns the site paths its relative links lead to.
-    private func writeFile(_ file: OutputFile, into folder: OpenFolder, published: OpenFolder?) throws -> [String] {
-        switch file.contents {
-        case .text(var text):
-            return try text.withUTF8 { try place($0, of: file, in: folder, published: published) }
-        case .rendered(let render):
-            var text = render()
-            return try text.withUTF8 { try place($0, of: file, in: folder, published: published) }
-        case .copy(let source):
-            guard let bytes = ContentLoader.readBytes(source) else { throw OutputError("cannot read \(source)") }
-            return try bytes.withUnsafeBufferPointer { try place($0, of: file, in: folder, published: published) }
-        }
-    }
-
-    private func place(_ bytes: UnsafeBufferPointer<UInt8>, of file: OutputFile, in folder: OpenFolder, published: OpenFolder?) throws -> [String] {
-        try Self.writeBytes(UnsafeRawBufferPointer(bytes), to: file.path, in: folder)
-        // Same bytes as the published file: carry its time over, to the nanosecond.
-        if let published, var times = Self.times(of: file.path, in: published, ifItHolds: bytes),
-           utimensat(folder.descriptor, file.path, &times, 0) != 0 {
-            throw OutputError("cannot set the time of \(folder.path)/\(file.path): \(String(cString: strerror(errno)))")
-        }
-        guard file.path.hasSuffix(".html") else { return [] }
-        return LinkAudit.relativeTargets(in: bytes, pagePath: file.path)
-    }
-
-    /// The access and modification times of the file at `path` in `folder` if it holds exactly `bytes`.
-    private static func times(of path: String, in folder: OpenFolder, ifItHolds bytes: UnsafeBufferPointer<UInt8>) -> [timespec]? {
+    /// Whether the file at `path` in `folder` holds exactly `bytes`.
+    private static func holds(_ bytes: [UInt8], at path: String, in folder: OpenFolder) -> Bool {
         let descriptor = openat(folder.descriptor, path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var status = stat()
         // A file of another size differs: it is not read.
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == bytes.count else { return nil }
-        guard let expected = bytes.baseAddress else { return [status.st_atim, status.st_mtim] }  // both empty
-        let same = withUnsafeTemporaryAllocation(byteCount: bytes.count, alignment: 1) { buffer in
-            ContentLoader.read(descriptor, into: buffer) == bytes.count && memcmp(buffer.baseAddress!, expected, bytes.count) == 0
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == bytes.count else { return false }
+        return bytes.withUnsafeBytes { expected in
+            guard let expectedBase = expected.baseAddress else { return true }  // both empty
+            return withUnsafeTemporaryAllocation(byteCount: bytes.count, alignment: 1) { buffer in
+                ContentLoader.read(descriptor, into: buffer) == bytes.count && memcmp(buffer.baseAddress!, expectedBase, bytes.count) == 0
+            }
         }
-        return same ? [status.st_atim, status.st_mtim] : nil
     }
 
-    /// A plain write: Foundation's `Data.write` syncs each file to disk, which made writing the
-    /// slowest phase; the staging folder is swapped in whole, so a crash never leaves half a site.
+    /// A plain write: Foundation's `Data.write` syncs each file to disk. Each file is written under a
+    /// name nobody serves and renamed when complete, so no reader sees half a file.
     static func writeBytes(_ buffer: UnsafeRawBufferPointer, to relative: String, in folder: OpenFolder) throws {
         let descriptor = openat(folder.descriptor, relative, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         var path: String { folder.path + "/" + relative }
@@ -205,24 +320,60 @@ public struct OutputWriter: Sendable {
         }
     }
 
-    private func swapIn(jobs: Int) throws {
-        let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: output.path) {
-            try fileManager.moveItem(at: output, to: retired)
-            do {
-                try fileManager.moveItem(at: staging, to: output)
-            } catch {
-                try? fileManager.moveItem(at: retired, to: output)
-                throw error
-            }
-            try? FolderRemoval.remove(retired.path, jobs: jobs)
-        } else {
-            try fileManager.moveItem(at: staging, to: output)
+    /// A first build's staging folder becomes the output folder (an empty one is replaced).
+    private func swapIn() throws {
+        if rmdir(output.path) != 0, errno != ENOENT {
+            throw OutputError("cannot replace \(output.path): \(String(cString: strerror(errno)))")
+        }
+        guard rename(staging.path, output.path) == 0 else {
+            throw OutputError("cannot move \(staging.path) to \(output.path): \(String(cString: strerror(errno)))")
         }
     }
 }
 
-/// Links in written pages that lead nowhere; the site is not swapped in.
+/// The folder a writer compares with and writes into, and what its marker says.
+private struct PublishedFolder: Sendable {
+    let folder: OpenFolder
+    let marker: Marker?
+    var isStaging = false
+}
+
+/// The marker file's record: whether the last commit finished, and the files it published. A marker of
+/// an older sitegen (empty) or one that cannot be read counts as unfinished.
+struct Marker: Sendable, Equatable {
+    static let header = "sitegen output folder: do not edit; sitegen removes files it did not make here"
+
+    var complete: Bool
+    var paths: [String]
+
+    static func read(in folder: OpenFolder) -> Marker? {
+        guard let bytes = ContentLoader.readBytes(OutputWriter.markerName, in: folder.descriptor),
+              let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 3, lines[0] == header, lines.last == "" else { return nil }
+        lines.removeLast()
+        let complete: Bool
+        switch lines[1] {
+        case "state: complete": complete = true
+        case "state: writing": complete = false
+        default: return nil
+        }
+        return Marker(complete: complete, paths: lines.dropFirst(2).map(String.init))
+    }
+
+    /// Replaces the marker atomically.
+    func write(in folder: OpenFolder) throws {
+        var text = Self.header + "\n" + (complete ? "state: complete" : "state: writing") + "\n"
+        for path in paths { text += path + "\n" }
+        let temporary = "." + OutputWriter.markerName + OutputWriter.temporarySuffix
+        try Array(text.utf8).withUnsafeBytes { try OutputWriter.writeBytes($0, to: temporary, in: folder) }
+        guard renameat(folder.descriptor, temporary, folder.descriptor, OutputWriter.markerName) == 0 else {
+            throw OutputError("cannot write \(folder.path)/\(OutputWriter.markerName): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// Links in rendered pages that lead nowhere; nothing is written.
 public struct BrokenLinks: Error, Sendable {
     public var diagnostics: [Diagnostic]
 }

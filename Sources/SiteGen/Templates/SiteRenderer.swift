@@ -15,10 +15,29 @@ public struct OutputFile: Sendable {
 
     public enum Contents: Sendable {
         case text(String)
-        /// Made when written, on the writer's threads.
-        case rendered(@Sendable () -> String)
+        /// Made in the render phase, on its threads.
+        case rendered(@Sendable () throws -> String)
         /// A file copied from disk as it is (assets, static content files).
         case copy(from: String)
+    }
+
+    /// The file's bytes: rendered, or read from its source.
+    func bytes() throws -> [UInt8] {
+        switch contents {
+        case .text(let text): return Array(text.utf8)
+        case .rendered(let render): return Array(try render().utf8)
+        case .copy(let source):
+            guard let bytes = ContentLoader.readBytes(source) else { throw OutputError("cannot read \(source)") }
+            return bytes
+        }
+    }
+}
+
+/// A page's layout rendered to nothing but white space: a page with no content is never published.
+struct EmptyLayout: Error, CustomStringConvertible {
+    let layout: String
+    var description: String {
+        "the layout `\(layout)` (templates/\(layout).\(TemplateSet.fileExtension)) renders nothing for this page; check its sections and the names they test"
     }
 }
 
@@ -54,17 +73,19 @@ public struct SiteRenderer: Sendable {
         }
     }
 
-    /// One page's output file, rendered when the writer asks for its bytes: the site's HTML is never
-    /// all in memory at once, and rendering overlaps writing.
+    /// One page's output file, rendered in the render phase, on its threads.
     public func outputFile(for page: Document) -> OutputFile {
-        OutputFile(path: page.holderURL + "index.html", contents: .rendered { render(page) },
+        OutputFile(path: page.holderURL + "index.html", contents: .rendered { try render(page) },
                    origin: page.source.displayPath)
     }
 
     /// The HTML of one page: its layout, then the base layout around it.
-    public func render(_ page: Document) -> String {
+    public func render(_ page: Document) throws -> String {
         let values = PageValues(renderer: self, page: page, url: page.holderURL, title: page.title)
-        values.main = render(values, with: page.layout ?? page.kind.defaultLayout)
+        let layout = page.layout ?? page.kind.defaultLayout
+        let main = render(values, with: layout)
+        if main.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) { throw EmptyLayout(layout: layout) }
+        values.main = main
         return render(values, with: TemplateSet.baseLayout)
     }
 

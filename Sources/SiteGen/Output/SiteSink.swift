@@ -1,0 +1,54 @@
+/// A file of the finished site: its path inside the output folder and its bytes.
+public struct RenderedFile: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+    /// The content file it was made from, as diagnostics name it.
+    public var origin: String?
+
+    public init(path: String, bytes: [UInt8], origin: String? = nil) {
+        self.path = path
+        self.bytes = bytes
+        self.origin = origin
+    }
+}
+
+/// Where a build's files go: the disk writer (`OutputWriter`), or a preview server's memory. A sink
+/// renders and checks nothing. The render phase hands it each file as it is finished, on the render
+/// threads; once every check has passed the build asks it to commit what it staged, otherwise to
+/// discard it, and the sink's published state must then be as it was.
+public protocol SiteSink: Sendable {
+    associatedtype Staged: Sendable
+
+    /// Takes one finished file; what it returns waits for `commit` or `discard`.
+    func stage(_ file: RenderedFile) throws -> Staged
+
+    /// Publishes the whole site, every file staged: after it, the sink holds exactly these files.
+    func commit(_ staged: [Staged]) throws -> WriteSummary
+
+    /// Forgets what was staged, after a failed check: nothing the sink publishes changes.
+    func discard(_ staged: [Staged])
+}
+
+/// What a commit changed.
+public struct WriteSummary: Sendable, Equatable {
+    /// Files whose bytes were new or different, and were written.
+    public var written: Int
+    /// Files already published with the same bytes, left untouched.
+    public var unchanged: Int
+    /// Files the site no longer has, removed.
+    public var removed: Int
+
+    public init(written: Int = 0, unchanged: Int = 0, removed: Int = 0) {
+        self.written = written
+        self.unchanged = unchanged
+        self.removed = removed
+    }
+}
+
+/// A sink that keeps nothing: `sitegen check` renders and audits every page, and writes nothing.
+public struct DiscardingSink: SiteSink {
+    public init() {}
+    public func stage(_ file: RenderedFile) throws {}
+    public func commit(_ staged: [Void]) throws -> WriteSummary { WriteSummary() }
+    public func discard(_ staged: [Void]) {}
+}

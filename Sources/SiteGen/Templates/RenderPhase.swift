@@ -1,0 +1,37 @@
+/// The render phase: every file of the site made into bytes on the build's threads, each handed to the
+/// sink as soon as it is finished, and every relative link the pages hold checked against the files.
+enum RenderPhase {
+    static func render<Sink: SiteSink>(_ files: [OutputFile], into sink: Sink, jobs: Int,
+                                       diagnostics: inout DiagnosticList) -> [Sink.Staged] {
+        // A link may name a page's folder (`history/`, `` for the root) or its file.
+        var linkable = Set(files.map(\.path))
+        for file in files where file.path == "index.html" || file.path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
+            linkable.insert(String(file.path.utf8.dropLast(10))!)
+        }
+        let results = Parallel.map(files, jobs: jobs) { [linkable] file -> (staged: Sink.Staged?, broken: [String], problem: Diagnostic?) in
+            let bytes: [UInt8]
+            do {
+                bytes = try file.bytes()
+            } catch {
+                return (nil, [], .error(file.origin ?? file.path, "\(error)"))
+            }
+            // The audit: only broken targets come back.
+            let broken = file.path.hasSuffix(".html")
+                ? bytes.withUnsafeBufferPointer { LinkAudit.relativeTargets(in: $0, pagePath: file.path) }.filter { !linkable.contains($0) }
+                : []
+            do {
+                return (try sink.stage(RenderedFile(path: file.path, bytes: bytes, origin: file.origin)), broken, nil)
+            } catch {
+                return (nil, broken, .error(file.origin ?? file.path, "could not write \(file.path): \(error)"))
+            }
+        }
+        var staged: [Sink.Staged] = []
+        staged.reserveCapacity(results.count)
+        for result in results {
+            if let problem = result.problem { diagnostics.append(problem) }
+            if let one = result.staged { staged.append(one) }
+        }
+        diagnostics.append(contentsOf: LinkAudit.diagnostics(files: files, brokenTargets: results.map(\.broken)))
+        return staged
+    }
+}
