@@ -128,6 +128,7 @@ struct FlatYAMLTests {
         "title: x\n# comment\rother: [a\n",          // a carriage return ends a comment for libyaml (found by the fuzzer)
         "title: x\n# comment\u{85}other: y\n",        // so do NEL and the line and paragraph separators
         "title: x\n# comment\u{2028}other: y\n",
+        "tlt: .nan\nother: .NaN\n",                    // not a number, equal to nothing (found by the fuzzer, in the check itself)
         "title: NULL\n",                               // null in every spelling YAML allows
         "title: Null\n",
         "text: |\n  no final line break",             // clipping keeps no break that is not there

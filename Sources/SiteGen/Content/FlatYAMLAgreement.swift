@@ -50,7 +50,7 @@ import Yams
                 }
                 if fastScalar.style != yamsScalar.style { return .differs("`\(name)` in style \(fastScalar.style), Yams \(yamsScalar.style)") }
                 if fast.tag != yams.tag { return .differs("item \(index) of `\(name)` tagged \(fast.tag), Yams \(yams.tag)") }
-                if fast.bool != yams.bool || fast.int != yams.int || fast.null != yams.null || fast.float != yams.float {
+                if fast.bool != yams.bool || fast.int != yams.int || fast.null != yams.null || !sameNumber(fast.float, yams.float) {
                     return .differs("`\(name)` resolves differently: \(String(describing: fast.any)) against Yams's \(String(describing: yams.any))")
                 }
                 if value.sequence != nil, let mark = yams.mark, index < pair.itemLocations.count,
@@ -80,6 +80,11 @@ import Yams
         }
         if fast.diagnostics != yams.diagnostics { return .differs("other problems: \(fast.diagnostics) against \(yams.diagnostics)") }
         return .agrees
+    }
+
+    /// Equal, or both not a number (`.nan`, which equals nothing, itself included).
+    private static func sameNumber(_ a: Double?, _ b: Double?) -> Bool {
+        a == b || (a?.isNaN == true && b?.isNaN == true)
     }
 
     private static func quoted(_ text: String) -> String { "\"" + text.unicodeScalars.map { $0.escaped(asASCII: true) }.joined() + "\"" }
