@@ -35,7 +35,6 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 "CmarkConcurrency",
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -46,12 +45,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The least a generator has to do for the benchmark's pages, as a yardstick (bench/run.sh).
-        .executableTarget(
-            name: "bench-floor",
-            dependencies: ["CCmarkGFM", "CmarkConcurrency", "SiteGen", .product(name: "Mustache", package: "swift-mustache")],
-            path: "Sources/BenchFloor"
-        ),
         // libFuzzer targets (Tests/fuzz.sh): the parse phase, front matter against Yams, site paths.
         .executableTarget(
             name: "Fuzz",
@@ -61,7 +54,8 @@ let package = Package(
         .testTarget(
             name: "SiteGenTests",
             // The executable too: CommandLineTests run the `sitegen` built beside them.
-            dependencies: ["SiteGen", "sitegen", .product(name: "Yams", package: "Yams")]
+            // swift-mustache: the oracle sitegen's own Mustache engine is compared with (MustacheOracleTests).
+            dependencies: ["SiteGen", "sitegen", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -78,10 +78,10 @@ public struct SiteBuilder: Sendable {
         var diagnostics = DiagnosticList()
         var report = BuildReport()
         var clock = PhaseClock()
-        defer { report.phaseTimes = clock.times }
         guard let files = makeSite(&diagnostics, clock: &clock), !diagnostics.hasErrors else {
             sink.discard([])
             report.diagnostics = diagnostics.sorted
+            report.phaseTimes = clock.times
             return report
         }
         // The pages' renders, each holding its page, and what the sink keeps would be released one by one
@@ -106,11 +106,12 @@ public struct SiteBuilder: Sendable {
             clock.end("write")
         }
         report.diagnostics = diagnostics.sorted
+        report.phaseTimes = clock.times
         return report
     }
 
-    /// Every phase but writing; nil when the site cannot be made.
-    func makeSite(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> [OutputFile]? {
+    /// Every phase but rendering and writing: the resolved site with its templates; nil when it cannot be made.
+    func makeRenderer(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> SiteRenderer? {
         // load and parse, in a scope of their own so the sources' text is freed before rendering
         guard let (config, configSource, links, documents, staticFiles, templates) = loadAndParse(&diagnostics, clock: &clock)
         else { return nil }
@@ -123,8 +124,13 @@ public struct SiteBuilder: Sendable {
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)
         clock.end("resolve")
-        if diagnostics.hasErrors { return nil }
+        return diagnostics.hasErrors ? nil : renderer
+    }
 
+    /// The files of the site, each made in the render phase; nil when the site cannot be made.
+    func makeSite(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> [OutputFile]? {
+        guard let renderer = makeRenderer(&diagnostics, clock: &clock) else { return nil }
+        let site = renderer.site
         // What the render phase makes: each page is rendered there, on its threads.
         var files = site.pages.map(renderer.outputFile(for:))
         files.append(renderer.renderNotFound())

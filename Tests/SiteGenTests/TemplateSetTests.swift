@@ -1,31 +1,84 @@
+import Foundation
 import Testing
 @testable import SiteGen
 
 struct TemplateSetTests {
-    /// Partial tags, with their names, lines and columns (in characters), as `{{\s*>\s*name\s*}}` finds them.
+    /// Partial tags of parsed templates, with their names, lines and columns (in characters).
     static let cases: [(String, [(String, Int, Int)])] = [
         ("{{> a}}", [("a", 1, 1)]),
         ("{{>b}}", [("b", 1, 1)]),
-        ("x {{ >  c  }} y", [("c", 1, 3)]),
         ("one\n  {{> two}}\n{{> three}}{{>four}}", [("two", 2, 3), ("three", 3, 1), ("four", 3, 12)]),
-        ("{{> }}", []),
-        ("{{>d}x}}", []),
         ("é {{> e}}", [("e", 1, 3)]),
-        ("{{{> f}}}", [("f", 1, 2)]),
         ("{{>\ng\n}} {{> h}}", [("g", 1, 1), ("h", 3, 4)]),
         ("{{# s}}{{> i-j_k.l}}{{/ s}}", [("i-j_k.l", 1, 8)]),
-        ("{{", []),
-        ("{{>", []),
-        ("}}{{> m}", []),
+        ("{{=<% %>=}}\n<%> n %>", [("n", 2, 1)]),
         ("", []),
     ]
 
-    @Test func partialReferencesAreFoundWithTheirLinesAndColumns() {
+    @Test func partialReferencesAreFoundWithTheirLinesAndColumns() throws {
         for (text, expected) in Self.cases {
-            let found = TemplateSet.partialReferences(in: text)
-            #expect(found.map(\.0) == expected.map(\.0), "\(text)")
-            #expect(found.map(\.1.line) == expected.map(\.1), "\(text)")
-            #expect(found.map(\.1.column) == expected.map(\.2), "\(text)")
+            let found = try MustacheTemplate(parsing: text).partialReferences
+            #expect(found.map(\.name) == expected.map(\.0), "\(text)")
+            #expect(found.map(\.location.line) == expected.map(\.1), "\(text)")
+            #expect(found.map(\.location.column) == expected.map(\.2), "\(text)")
         }
+    }
+
+    /// Syntax errors point at the tag in the editor's own text: line and column in characters.
+    static let syntaxErrors: [(String, Int, Int, String)] = [
+        ("<p>{{title</p>", 1, 4, "a tag is not closed with }}"),
+        ("a\n  é {{#list}}\n{{/lists}}", 3, 1, "{{/lists}} closes the section `list` opened at line 2, column 5"),
+        ("line\n{{#open}}\n", 2, 1, "the section `open` is never closed"),
+        ("{{/stray}}", 1, 1, "{{/stray}} closes no section"),
+        ("x {{}}", 1, 3, "a tag has no name"),
+        ("{{= a =}}", 1, 1, "a set-delimiter tag needs two delimiters"),
+        ("{{{raw}}", 1, 1, "a tag is not closed with }}}"),
+        ("{{a..b}}", 1, 1, "is not a name"),
+    ]
+
+    @Test func syntaxErrorsNameTheirPlace() {
+        for (text, line, column, message) in Self.syntaxErrors {
+            #expect(throws: MustacheSyntaxError.self, "\(text)") { _ = try MustacheTemplate(parsing: text) }
+            do {
+                _ = try MustacheTemplate(parsing: text)
+            } catch {
+                #expect(error.location == SourceLocation(line: line, column: column), "\(text): \(error)")
+                #expect(error.message.contains(message), "\(text): \(error.message)")
+            }
+        }
+    }
+
+    /// A quote or `<` followed by a combining mark is one Character, and an escaper comparing Characters
+    /// lets it through; sitegen escapes bytes.
+    @Test func aQuoteFollowedByACombiningMarkIsEscaped() throws {
+        let template = try MustacheTemplate(parsing: "<a title=\"{{t}}\">{{t}}</a>")
+        var renderer = MustacheRenderer(partials: [:])
+        renderer.render(template, context: ["t": "\"\u{301} onmouseover=x <\u{301}"])
+        #expect(String(decoding: renderer.output, as: UTF8.self)
+                == "<a title=\"&quot;\u{301} onmouseover=x &lt;\u{301}\">&quot;\u{301} onmouseover=x &lt;\u{301}</a>")
+    }
+
+    /// A name no page's values can have is a warning at its tag, with the nearest name that exists.
+    @Test func aNameNoPageHasIsAWarningWhereItStands() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("templates/page.mustache", "<h1>{{page.title}}</h1>\n{{#nav}}{{titel}}{{/nav}}\n  {{page.titel}}\n{{{page.body}}}\n{{#toc}}{{id}}{{/toc}}{{nothing}}\n")
+        let report = site.build()
+        #expect(report.succeeded)
+        let warnings = report.warnings.filter { $0.path == "templates/page.mustache" }.map { "\($0.line):\($0.column) \($0.message)" }
+        #expect(warnings == [
+            "2:9 no page's values have `titel`; it renders as nothing; did you mean `title`?",
+            "3:3 no page's values have `page.titel`; it renders as nothing; did you mean `page.title`?",
+            "5:23 no page's values have `nothing`; it renders as nothing",
+        ])
+    }
+
+    /// The project's own templates use only names their pages have.
+    @Test func theSitesTemplatesHaveNoUnknownName() {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var diagnostics = DiagnosticList()
+        let set = TemplateSet.load(directory: root.appendingPathComponent("templates"), displayRoot: "templates", diagnostics: &diagnostics)
+        #expect(set != nil)
+        #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
     }
 }

@@ -15,8 +15,9 @@ public struct OutputFile: Sendable {
 
     public enum Contents: Sendable {
         case text(String)
+        case bytes([UInt8])
         /// Made in the render phase, on its threads.
-        case rendered(@Sendable () throws -> String)
+        case rendered(@Sendable () throws -> [UInt8])
         /// A file copied from disk as it is (assets, static content files).
         case copy(from: String)
     }
@@ -25,7 +26,8 @@ public struct OutputFile: Sendable {
     func bytes() throws -> [UInt8] {
         switch contents {
         case .text(let text): return Array(text.utf8)
-        case .rendered(let render): return Array(try render().utf8)
+        case .bytes(let bytes): return bytes
+        case .rendered(let render): return try render()
         case .copy(let source):
             guard let bytes = ContentLoader.readBytes(source) else { throw OutputError("cannot read \(source)") }
             return bytes
@@ -80,28 +82,21 @@ public struct SiteRenderer: Sendable {
     }
 
     /// The HTML of one page: its layout, then the base layout around it.
-    public func render(_ page: Document) throws -> String {
+    public func render(_ page: Document) throws -> [UInt8] {
         let values = PageValues(renderer: self, page: page, url: page.holderURL, title: page.title)
         let layout = page.layout ?? page.kind.defaultLayout
-        let main = render(values, with: layout)
-        if main.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) { throw EmptyLayout(layout: layout) }
-        values.main = main
-        return render(values, with: TemplateSet.baseLayout)
-    }
-
-    /// Renders one template with a page's values, handed to swift-mustache inside a struct: it casts the
-    /// object it looks each variable up in several times, and a class instance in `Any` would first go
-    /// through the runtime's check for a boxed value on every cast.
-    private func render(_ values: PageValues, with template: String) -> String {
-        templates.render(PageScope(values: values), template: template) ?? ""
+        let main = templates.render(.object(values), template: layout)
+        if main.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) { throw EmptyLayout(layout: layout) }
+        values.main = String(decoding: main, as: UTF8.self)
+        return templates.render(.object(values), template: TemplateSet.baseLayout, capacity: main.count + 4096)
     }
 
     /// The not-found page, written at the root; servers show it for any missing path.
     public func renderNotFound() -> OutputFile {
         // Served for missing paths at any depth, so only absolute URLs are sure to work.
         let values = PageValues(renderer: self, page: nil, url: "", title: "Page not found", absoluteRoot: baseURL)
-        values.main = render(values, with: TemplateSet.notFoundLayout)
-        return OutputFile(path: "404.html", contents: .text(render(values, with: TemplateSet.baseLayout)))
+        values.main = String(decoding: templates.render(.object(values), template: TemplateSet.notFoundLayout), as: UTF8.self)
+        return OutputFile(path: "404.html", contents: .bytes(templates.render(.object(values), template: TemplateSet.baseLayout)))
     }
 
     public func renderRobots() -> OutputFile {
@@ -122,99 +117,99 @@ public struct SiteRenderer: Sendable {
 
     // MARK: Contexts
 
-    private func date(_ date: PartialDate?) -> [String: Any]? {
+    private func date(_ date: PartialDate?) -> TemplateValue? {
         guard let date else { return nil }
-        return ["text": date.displayText, "iso": date.description]
+        return ["text": .text(date.displayText), "iso": .text(date.description)]
     }
 
-    private func chiefLink(_ chief: ChiefOfMission, from url: String) -> [String: Any] {
-        ["name": chief.fields.name, "href": SitePath.relative(from: url, to: chief.document.holderURL), "title": chief.fields.title]
+    private func chiefLink(_ chief: ChiefOfMission, from url: String) -> [String: TemplateValue] {
+        ["name": .text(chief.fields.name), "href": .text(SitePath.relative(from: url, to: chief.document.holderURL)), "title": .text(chief.fields.title)]
     }
 
-    func timelineContext(url: String) -> [String: Any] {
+    func timelineContext(url: String) -> TemplateValue {
         let decades = TimelineEntry.decades(of: TimelineEntry.entries(of: site))
         return [
-            "decades": decades.map { decade -> [String: Any] in
-                ["id": decade.id, "label": decade.label, "entries": decade.entries.map { entryContext($0, url: url) }]
-            },
-            "eventCount": site.events.count,
-            "termCount": site.chiefs.count,
+            "decades": .list(decades.map { decade -> TemplateValue in
+                ["id": .text(decade.id), "label": .text(decade.label), "entries": .list(decade.entries.map { entryContext($0, url: url) })]
+            }),
+            "eventCount": .integer(site.events.count),
+            "termCount": .integer(site.chiefs.count),
         ]
     }
 
-    private func entryContext(_ entry: TimelineEntry, url: String) -> [String: Any] {
-        var context: [String: Any] = ["id": entry.id, "date": date(entry.date)!]
+    private func entryContext(_ entry: TimelineEntry, url: String) -> TemplateValue {
+        var context: [String: TemplateValue] = ["id": .text(entry.id), "date": date(entry.date)!]
         switch entry.kind {
         case .event(let event):
             context["isEvent"] = true
-            context["title"] = event.title
-            context["body"] = event.body.html
-            let related = Self.markingLast((event.event?.related ?? []).compactMap { item -> [String: Any]? in
+            context["title"] = .text(event.title)
+            context["body"] = .text(event.body.html)
+            let related = Self.markingLast((event.event?.related ?? []).compactMap { item -> [String: TemplateValue]? in
                 guard let page = site.page(at: item.path) else { return nil }
-                return ["title": page.title, "href": SitePath.relative(from: url, to: page.holderURL)]
+                return ["title": .text(page.title), "href": .text(SitePath.relative(from: url, to: page.holderURL))]
             })
-            context["related"] = related
-            context["hasRelated"] = !related.isEmpty
+            context["related"] = .list(related)
+            context["hasRelated"] = .flag(!related.isEmpty)
             if let chief = site.chiefOfEvent[event.path] {
                 var link = chiefLink(chief, from: url)
                 if let end = site.recordEnd, chief.fields.left == nil, chief.successorPath == nil, entry.date.earliest > end.latest {
-                    link["asOf"] = end.displayText
+                    link["asOf"] = .text(end.displayText)
                 }
-                context["chief"] = link
+                context["chief"] = .dictionary(link)
             }
         case .termStart(let chief):
             context["isTerm"] = true
-            context["chief"] = chiefLink(chief, from: url)
-            context["presented"] = chief.fields.credentials != nil
-            if let number = chief.number { context["number"] = number }
+            context["chief"] = .dictionary(chiefLink(chief, from: url))
+            context["presented"] = .flag(chief.fields.credentials != nil)
+            if let number = chief.number { context["number"] = .integer(number) }
         }
-        return context
+        return .dictionary(context)
     }
 
-    func indexContext(url: String) -> [String: Any] {
-        ["chiefs": site.chiefs.map { chief -> [String: Any] in
+    func indexContext(url: String) -> TemplateValue {
+        ["chiefs": .list(site.chiefs.map { chief -> TemplateValue in
             var row = chiefLink(chief, from: url)
-            row["id"] = SitePath.eventAnchor(forSource: chief.path)
-            if let number = chief.number { row["number"] = number }
+            row["id"] = .text(SitePath.eventAnchor(forSource: chief.path))
+            if let number = chief.number { row["number"] = .integer(number) }
             row["appointed"] = date(chief.fields.appointed)
             row["credentials"] = date(chief.fields.credentials)
             row["left"] = date(chief.fields.left)
-            if let by = chief.fields.appointedBy { row["appointedBy"] = by }
-            row["inferred"] = chief.fields.appointedByInferred
-            return row
-        }, "count": site.chiefs.count, "ambassadorCount": site.chiefs.count { $0.number != nil }]
+            if let by = chief.fields.appointedBy { row["appointedBy"] = .text(by) }
+            row["inferred"] = .flag(chief.fields.appointedByInferred)
+            return .dictionary(row)
+        }), "count": .integer(site.chiefs.count), "ambassadorCount": .integer(site.chiefs.count { $0.number != nil })]
     }
 
-    func chiefContext(_ chief: ChiefOfMission, url: String) -> [String: Any] {
+    func chiefContext(_ chief: ChiefOfMission, url: String) -> TemplateValue {
         var context = chiefLink(chief, from: url)
         if let number = chief.number {
-            context["number"] = number
-            context["ordinal"] = Self.ordinal(number)
+            context["number"] = .integer(number)
+            context["ordinal"] = .text(Self.ordinal(number))
         }
         context["appointed"] = date(chief.fields.appointed)
         context["credentials"] = date(chief.fields.credentials)
         context["left"] = date(chief.fields.left)
         if chief.endIsSuccessorStart { context["until"] = date(chief.end) }
-        if let by = chief.fields.appointedBy { context["appointedBy"] = by }
-        context["inferred"] = chief.fields.appointedByInferred
-        if let path = chief.predecessorPath, let predecessor = site.chiefsByPath[path] { context["predecessor"] = chiefLink(predecessor, from: url) }
-        if let path = chief.successorPath, let successor = site.chiefsByPath[path] { context["successor"] = chiefLink(successor, from: url) }
+        if let by = chief.fields.appointedBy { context["appointedBy"] = .text(by) }
+        context["inferred"] = .flag(chief.fields.appointedByInferred)
+        if let path = chief.predecessorPath, let predecessor = site.chiefsByPath[path] { context["predecessor"] = .dictionary(chiefLink(predecessor, from: url)) }
+        if let path = chief.successorPath, let successor = site.chiefsByPath[path] { context["successor"] = .dictionary(chiefLink(successor, from: url)) }
         let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
         let events = site.events.filter { site.chiefOfEvent[$0.path]?.path == chief.path }
-        context["hasEvents"] = !events.isEmpty
-        context["events"] = events.map { event -> [String: Any] in
-            ["title": event.title, "date": date(event.event!.date)!,
-             "href": SitePath.relative(from: url, to: timelineURL) + "#" + SitePath.eventAnchor(forSource: event.path)]
-        }
-        context["timelineHref"] = SitePath.relative(from: url, to: timelineURL) + "#" + TimelineEntry.termAnchor(chief)
-        return context
+        context["hasEvents"] = .flag(!events.isEmpty)
+        context["events"] = .list(events.map { event -> TemplateValue in
+            ["title": .text(event.title), "date": date(event.event!.date)!,
+             "href": .text(SitePath.relative(from: url, to: timelineURL) + "#" + SitePath.eventAnchor(forSource: event.path))]
+        })
+        context["timelineHref"] = .text(SitePath.relative(from: url, to: timelineURL) + "#" + TimelineEntry.termAnchor(chief))
+        return .dictionary(context)
     }
 
     /// Sets `last` on the final item, for templates that separate items with commas.
-    static func markingLast(_ items: [[String: Any]]) -> [[String: Any]] {
+    static func markingLast(_ items: [[String: TemplateValue]]) -> [TemplateValue] {
         var items = items
         if !items.isEmpty { items[items.count - 1]["last"] = true }
-        return items
+        return items.map { .dictionary($0) }
     }
 
     /// 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st…
@@ -230,14 +225,14 @@ public struct SiteRenderer: Sendable {
         return "\(number)\(suffix)"
     }
 
-    func infoboxContext(url: String) -> [String: Any] {
-        var context: [String: Any] = [:]
+    func infoboxContext(url: String) -> TemplateValue {
+        var context: [String: TemplateValue] = [:]
         if let latest = site.chiefs.last {
             var link = chiefLink(latest, from: url)
             link["since"] = date(latest.fields.start)
-            context["latestChief"] = link
+            context["latestChief"] = .dictionary(link)
         }
         if let end = site.recordEnd { context["recordEnd"] = date(end) }
-        return context
+        return .dictionary(context)
     }
 }

@@ -1,0 +1,125 @@
+/// Renders parsed templates into one byte buffer: names are looked up on typed values, text is copied as
+/// bytes, and values are HTML-escaped byte by byte as they are appended.
+struct MustacheRenderer {
+    let partials: [String: MustacheTemplate]
+    private(set) var output: [UInt8] = []
+    /// Whether the last byte written ends a line (or nothing was written): a partial's indentation goes there.
+    private var atLineStart = true
+    private var stack: [TemplateValue] = []
+
+    init(partials: [String: MustacheTemplate], capacity: Int = 0) {
+        self.partials = partials
+        output.reserveCapacity(capacity)
+    }
+
+    /// Renders `template` with `context` at the bottom of the context stack, appending to `output`.
+    mutating func render(_ template: MustacheTemplate, context: TemplateValue) {
+        stack = [context]
+        render(template.nodes, indentation: [])
+        stack = []
+    }
+
+    private mutating func render(_ nodes: [MustacheNode], indentation: [UInt8]) {
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                write(text, indentation: indentation)
+            case .variable(let name, let escaped):
+                guard let value = lookUp(name) else { continue }
+                interpolate(value, escaped: escaped, indentation: indentation)
+            case .section(let name, let inverted, let children):
+                let value = lookUp(name)
+                if inverted {
+                    if value?.isFalsey ?? true { render(children, indentation: indentation) }
+                    continue
+                }
+                guard let value, !value.isFalsey else { continue }
+                switch value {
+                case .flag:
+                    render(children, indentation: indentation)
+                case .list(let items):
+                    for item in items {
+                        stack.append(item)
+                        render(children, indentation: indentation)
+                        stack.removeLast()
+                    }
+                default:
+                    stack.append(value)
+                    render(children, indentation: indentation)
+                    stack.removeLast()
+                }
+            case .partial(let name, let own, _):
+                // A partial that does not exist renders nothing, as the specification says; `TemplateSet`
+                // refuses such templates before anything is rendered.
+                guard let partial = partials[name] else { continue }
+                render(partial.nodes, indentation: own.isEmpty ? indentation : indentation + own)
+            }
+        }
+    }
+
+    /// The value a name stands for: its first part is looked for from the top of the stack down, the rest
+    /// inside what was found. A value that has the first part but not the rest is nothing.
+    private func lookUp(_ name: MustacheName) -> TemplateValue? {
+        guard let first = name.parts.first else { return stack.last }
+        var found: TemplateValue?
+        for value in stack.reversed() {
+            if let inside = value.value(named: first) {
+                found = inside
+                break
+            }
+        }
+        guard var current = found else { return nil }
+        for part in name.parts.dropFirst() {
+            guard let next = current.value(named: part) else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    private mutating func interpolate(_ value: TemplateValue, escaped: Bool, indentation: [UInt8]) {
+        switch value {
+        case .text(let text):
+            var text = text
+            text.withUTF8 { bytes in append(bytes, escaped: escaped, indentation: indentation) }
+        case .flag(let flag):
+            append(flag ? "true" : "false", indentation: indentation)
+        case .integer(let number):
+            append(String(number), indentation: indentation)
+        case .decimal(let number):
+            append(String(describing: number), indentation: indentation)
+        case .list, .dictionary, .object, .null:
+            break  // nothing to show
+        }
+    }
+
+    private mutating func append(_ text: String, indentation: [UInt8]) {
+        var text = text
+        text.withUTF8 { append($0, escaped: false, indentation: indentation) }
+    }
+
+    /// A value's bytes: indented as a whole if it starts a line of a partial, never line by line.
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool, indentation: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        if atLineStart, !indentation.isEmpty { output += indentation }
+        if escaped { HTMLEscaping.append(bytes, to: &output) } else { output.append(contentsOf: bytes) }
+        atLineStart = bytes.last == UInt8(ascii: "\n")
+    }
+
+    /// A template's own text: each of its lines indented inside an indented partial.
+    private mutating func write(_ text: [UInt8], indentation: [UInt8]) {
+        guard !text.isEmpty else { return }
+        if indentation.isEmpty {
+            output += text
+            atLineStart = text.last == UInt8(ascii: "\n")
+            return
+        }
+        var start = 0
+        while start < text.count {
+            let end = (text[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? text.count
+            if atLineStart { output += indentation }
+            output += text[start..<end]
+            atLineStart = text[end - 1] == UInt8(ascii: "\n")
+            start = end
+        }
+    }
+}

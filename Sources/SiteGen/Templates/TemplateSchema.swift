@@ -1,0 +1,157 @@
+/// The names the templates can use and what each holds: what `PageValues` and the contexts of
+/// `SiteRenderer` give a page (a test holds the three together). A name that no context of a layout can
+/// ever provide, such as `{{page.titel}}`, renders as nothing; it is reported as a warning at its tag.
+enum TemplateSchema {
+    indirect enum Shape: Sendable {
+        /// Text, a flag or a number.
+        case value
+        case object([String: Shape])
+        case list(of: Shape)
+    }
+
+    static let date: Shape = .object(["text": .value, "iso": .value])
+    static let chiefLink: [String: Shape] = ["name": .value, "href": .value, "title": .value]
+
+    static let timelineEntry: Shape = .object([
+        "id": .value, "date": date, "isEvent": .value, "title": .value, "body": .value,
+        "related": .list(of: .object(["title": .value, "href": .value, "last": .value])), "hasRelated": .value,
+        "chief": .object(chiefLink.merging(["asOf": .value]) { $1 }), "isTerm": .value, "presented": .value, "number": .value,
+    ])
+
+    static let chief: Shape = .object(chiefLink.merging([
+        "number": .value, "ordinal": .value, "appointed": date, "credentials": date, "left": date, "until": date,
+        "appointedBy": .value, "inferred": .value, "predecessor": .object(chiefLink), "successor": .object(chiefLink),
+        "hasEvents": .value, "events": .list(of: .object(["title": .value, "date": date, "href": .value])), "timelineHref": .value,
+    ]) { $1 })
+
+    static let indexRow: Shape = .object(chiefLink.merging([
+        "id": .value, "number": .value, "appointed": date, "credentials": date, "left": date, "appointedBy": .value, "inferred": .value,
+    ]) { $1 })
+
+    /// What every page's templates see (`PageValues`).
+    static let page: Shape = .object([
+        "title": .value,
+        "page": .object(["title": .value, "body": .value, "description": .value]),
+        "root": .value, "assets": .value, "language": .value,
+        "site": .object(["title": .value, "description": .value]),
+        "isHome": .value,
+        "nav": .list(of: .object(["title": .value, "href": .value, "current": .value, "section": .value])),
+        "credit": .object(["title": .value, "url": .value, "license": .value, "licenseURL": .value]),
+        "main": .value,
+        "breadcrumbs": .list(of: .object(["title": .value, "href": .value])), "hasBreadcrumbs": .value,
+        "toc": .list(of: .object(["id": .value, "text": .value, "sub": .value])), "hasToc": .value,
+        "timeline": .object(["decades": .list(of: .object(["id": .value, "label": .value, "entries": .list(of: timelineEntry)])),
+                             "eventCount": .value, "termCount": .value]),
+        "index": .object(["chiefs": .list(of: indexRow), "count": .value, "ambassadorCount": .value]),
+        "chief": chief,
+        "infobox": .object(["latestChief": .object(chiefLink.merging(["since": date]) { $1 }), "recordEnd": date]),
+    ])
+
+    /// Warns about every name of the templates that no page's values can provide. Templates that no other
+    /// includes are layouts, looked at from the page's values; partials, in the contexts that include them.
+    static func check(_ templates: [String: MustacheTemplate], displayPaths: [String: String], into diagnostics: inout DiagnosticList) {
+        let included = Set(templates.values.flatMap { $0.partialReferences.map(\.name) })
+        var checker = Checker(templates: templates)
+        for name in templates.keys.sorted() where !included.contains(name) || name == TemplateSet.baseLayout {
+            checker.walk(templates[name]!.nodes, in: name, stack: [page])
+        }
+        for found in checker.unknown.sorted() {
+            guard let path = displayPaths[found.template] else { continue }  // the built-in 404 layout
+            var message = "no page's values have `\(found.name)`; it renders as nothing"
+            if let near = found.suggestion { message += "; did you mean `\(near)`?" }
+            diagnostics.append(.warning(path, line: found.location.line, column: found.location.column, message))
+        }
+    }
+
+    private struct Checker {
+        let templates: [String: MustacheTemplate]
+        var unknown: Set<Found> = []
+        /// Partials already looked at in a context, by the shapes' description: a partial included on every
+        /// page of a loop is looked at once.
+        var seen: Set<String> = []
+
+        /// A name no context can have, where it stands, and the nearest name one has.
+        struct Found: Hashable, Comparable {
+            var template: String
+            var location: SourceLocation
+            var name: String
+            var suggestion: String?
+            static func < (a: Found, b: Found) -> Bool { (a.template, a.location, a.name) < (b.template, b.location, b.name) }
+        }
+
+        init(templates: [String: MustacheTemplate]) { self.templates = templates }
+
+        mutating func walk(_ nodes: [MustacheNode], in template: String, stack: [Shape]) {
+            for node in nodes {
+                switch node {
+                case .text:
+                    break
+                case .variable(let name, _):
+                    _ = resolve(name, in: template, stack: stack)
+                case .section(let name, let inverted, let children):
+                    let shape = resolve(name, in: template, stack: stack)
+                    if inverted || shape == nil {
+                        walk(children, in: template, stack: stack)
+                    } else if case .list(let element)? = shape {
+                        walk(children, in: template, stack: stack + [element])
+                    } else {
+                        walk(children, in: template, stack: stack + [shape!])
+                    }
+                case .partial(let name, _, _):
+                    guard let partial = templates[name], seen.insert(name + "\(stack.count)" + describe(stack.last!)).inserted else { continue }
+                    walk(partial.nodes, in: name, stack: stack)
+                }
+            }
+        }
+
+        /// The shape of a name, or nil (reported) when no context on the stack can have it.
+        mutating func resolve(_ name: MustacheName, in template: String, stack: [Shape]) -> Shape? {
+            guard let first = name.parts.first else { return stack.last }
+            var found: Shape?
+            for shape in stack.reversed() {
+                if case .object(let fields) = shape, let inside = fields[first] {
+                    found = inside
+                    break
+                }
+            }
+            guard var current = found else {
+                // The innermost context's names first: they are the likelier meant.
+                let candidates = stack.reversed().flatMap { shape -> [String] in if case .object(let fields) = shape { fields.keys.sorted() } else { [] } }
+                report(name, in: template, suggestion: nearest(first, among: candidates).map { ([$0] + name.parts.dropFirst()).joined(separator: ".") })
+                return nil
+            }
+            for (index, part) in name.parts.enumerated().dropFirst() {
+                guard case .object(let fields) = current, let inside = fields[part] else {
+                    let candidates: [String] = if case .object(let fields) = current { fields.keys.sorted() } else { [] }
+                    let prefix = name.parts[..<index].joined(separator: ".")
+                    report(name, in: template, suggestion: nearest(part, among: candidates).map { prefix + "." + $0 })
+                    return nil
+                }
+                current = inside
+            }
+            return current
+        }
+
+        mutating func report(_ name: MustacheName, in template: String, suggestion: String?) {
+            unknown.insert(Found(template: template, location: name.location, name: name.text, suggestion: suggestion))
+        }
+
+        /// The first of the candidates at the least distance, at most 2 edits away.
+        func nearest(_ name: String, among candidates: [String]) -> String? {
+            var best: (String, Int)?
+            for candidate in candidates {
+                let distance = editDistance(candidate, name)
+                if distance <= 2, distance < (best?.1 ?? 3) { best = (candidate, distance) }
+            }
+            return best?.0
+        }
+
+        func describe(_ shape: Shape) -> String {
+            switch shape {
+            case .value: "v"
+            case .list(let element): "[" + describe(element) + "]"
+            case .object(let fields): "{" + fields.keys.sorted().joined(separator: ",") + "}"
+            }
+        }
+    }
+}
