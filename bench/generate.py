@@ -3,6 +3,7 @@
 
     python3 bench/generate.py 10000 /tmp/bench-10000
     python3 bench/generate.py --from CORPUS /tmp/bench-corpus
+    python3 bench/generate.py --site-templates 10000 /tmp/bench-site PROJECT   # the project's own templates
 
 Deterministic: the same N gives the same bytes. Each page is about 3 KB of GitHub Flavored Markdown with
 YAML front matter, headings, lists, a table, strikethrough, bare www. autolinks, footnotes and links to
@@ -119,9 +120,65 @@ def from_corpus(corpus, root):
     print(f"{len(sizes)} pages, {sum(sizes) / len(sizes):.0f} bytes of Markdown each on average")
 
 
+SECTIONS = 10
+
+
+def with_site_templates(count, root, project):
+    """The same pages in ten sections (so pages have breadcrumbs), built with the project's own templates
+    for sitegen and with bench/hugo-layouts for Hugo, which render the same structure: a base with the
+    navigation, breadcrumbs, a table of contents and the footnotes."""
+    rng = random.Random(count)
+    title = "Benchmark"
+    navigation = "".join(f"  - part-{n}/index.md\n" for n in range(min(SECTIONS, 6)))
+    write(f"{root}/sitegen/content/site.yaml",
+          f"title: {title}\nlanguage: en\ndescription: A synthetic site.\nsmart_punctuation: false\nnavigation:\n  - index.md\n{navigation}"
+          "source_title: Mali–United States relations\n"
+          "source_url: https://en.wikipedia.org/wiki/Mali%E2%80%93United_States_relations\n"
+          "source_license: CC BY-SA 4.0\nsource_license_url: https://creativecommons.org/licenses/by-sa/4.0/\n")
+    write(f"{root}/sitegen/content/index.md", f"---\ntitle: {title}\n---\n\nA synthetic site.\n")
+    shutil.copytree(f"{project}/templates", f"{root}/sitegen/templates")
+    menu = "".join(f'[[menu.main]]\nname = "Part {n}"\nurl = "/part-{n}/"\nweight = {n + 2}\n' for n in range(min(SECTIONS, 6)))
+    write(f"{root}/hugo/config.toml",
+          f'baseURL = "http://localhost/"\ntitle = "{title}"\nrelativeURLs = true\n'
+          'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
+          '[params]\ndescription = "A synthetic site."\n'
+          '[markup.goldmark.renderer]\nunsafe = false\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n'
+          f'[[menu.main]]\nname = "{title}"\nurl = "/"\nweight = 1\n{menu}')
+    shutil.copytree(f"{project}/bench/hugo-layouts", f"{root}/hugo/layouts")
+    shutil.copytree(f"{project}/templates/assets", f"{root}/hugo/static/assets")
+    write(f"{root}/hugo/content/_index.md", f"---\ntitle: {title}\n---\n\nA synthetic site.\n")
+    # The home page's infobox (a template of the site's) links to this page's headings.
+    for site in ("sitegen", "hugo"):
+        write(f"{root}/{site}/content/missions.md", "---\ntitle: Missions\n---\n\n## Embassy of Mali in Washington, D.C.\n\n"
+              "The embassy.\n\n## U.S. Embassy in Bamako\n\nThe embassy.\n")
+    for n in range(SECTIONS):
+        for site in ("sitegen", "hugo"):
+            name = "index.md" if site == "sitegen" else "_index.md"
+            write(f"{root}/{site}/content/part-{n}/{name}", f"---\ntitle: \"Part {n}\"\n---\n\nPart {n} of the site.\n")
+    bodies = []
+    for index in range(count):
+        body = page(rng, index, count)
+        # Links by source path from the page's own section: `(page-00042.md` → `(../part-2/page-00042.md`.
+        out, start = [], 0
+        while (at := body.find("(page-", start)) >= 0:
+            target = int(body[at + 6:at + 11])
+            out.append(body[start:at] + f"(../part-{target % SECTIONS}/page-")
+            start = at + 6
+        body = "".join(out) + body[start:]
+        front = f"---\ntitle: \"Page {index}\"\n---\n\n"
+        for site in ("sitegen", "hugo"):
+            write(f"{root}/{site}/content/part-{index % SECTIONS}/page-{index:05d}.md", front + body)
+        write(f"{root}/markdown/page-{index:05d}.md", body)
+        bodies.append(len(body))
+    print(f"{count} pages in {SECTIONS} sections, {sum(bodies) / count:.0f} bytes of Markdown each on average, the site's templates")
+
+
 def main():
     if sys.argv[1] == "--from":
         from_corpus(sys.argv[2], sys.argv[3])
+        return
+    if sys.argv[1] == "--site-templates":
+        with_site_templates(int(sys.argv[2]), sys.argv[3], sys.argv[4])
         return
     count, root = int(sys.argv[1]), sys.argv[2]
     rng = random.Random(count)

@@ -1,91 +1,132 @@
 #!/usr/bin/env bash
-# Benchmark: sitegen (release) against Hugo and the cmark-gfm command on the same synthetic Markdown.
+# Benchmark: sitegen (release) against Hugo where editors live: the project's own templates (for Hugo,
+# bench/hugo-layouts, which render the same structure), on the file system of the project's folder, in the
+# scenarios of an editing day.
 #
-#   bash bench/run.sh            # 1,000 and 10,000 pages, 5 runs each, alternating
-#   RUNS=3 SIZES="10000" bash bench/run.sh
-#   CORPUS=~/pages bash bench/run.sh   # your own Markdown pages instead (see bench/generate.py --from)
+#   bash bench/run.sh                     # 1,000 and 10,000 pages, 3 runs each, alternating; 100,000 for sitegen
+#   RUNS=5 SIZES="10000" BIG= bash bench/run.sh
 #
-# Needs: hugo, cmark-gfm, /usr/bin/time (Debian packages hugo, cmark-gfm, time). Prints one table of
-# medians (wall time, peak memory) and the ratios sitegen/Hugo and sitegen/cmark-gfm; and the floor
-# (bench-floor: only cmark-gfm, swift-mustache and the files) against Hugo.
+# Scenarios: first build into an empty folder; rebuild with nothing changed; rebuild after one page was
+# edited; rebuild after a template was edited. Each is timed for wall and CPU (user + system) time and peak
+# memory with /usr/bin/time; the table gives medians and sitegen's ratio to Hugo, all from this one run.
+# Extra rows: the same on tmpfs (TMPFS=1, the default, at 10,000 pages), and sitegen with two one-line
+# templates. Needs hugo and /usr/bin/time (Debian packages hugo, time).
 set -euo pipefail
-CORPUS=${CORPUS:-}
-if [ -n "$CORPUS" ]; then
-  # Named from where the script was started, before it moves to the project.
-  CORPUS=$(cd "$CORPUS" 2>/dev/null && pwd) || { echo "CORPUS is not a folder"; exit 1; }
-fi
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-3}
 SIZES=${SIZES:-"1000 10000"}
-[ -n "$CORPUS" ] && SIZES=corpus
-# On tmpfs by default: on this machine's ext4 disk, creating files right after deleting thousands
-# is slower each run, which measures the disk rather than the generators.
-WORK=${WORK:-$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo /tmp )/sitegen-bench.XXXXXX")}
+BIG=${BIG-100000}
+TMPFS=${TMPFS:-1}
+# On the project's own disk: what an editor's rebuild meets.
+WORK=${WORK:-$PWD/bench/out/run}
+rm -rf "$WORK"
+mkdir -p "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 
-for tool in hugo cmark-gfm /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hugo cmark-gfm time"; exit 1; }
+for tool in hugo /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hugo time"; exit 1; }
 done
 swift build -c release --static-swift-stdlib --product sitegen >/dev/null
-swift build -c release --static-swift-stdlib --product bench-floor >/dev/null
 SITEGEN=$PWD/.build/release/sitegen
-# The least a generator has to do for these pages (Sources/BenchFloor): cmark-gfm, swift-mustache, files.
-FLOOR=$PWD/.build/release/bench-floor
-EXTENSIONS=(-e table -e strikethrough -e autolink -e tagfilter -e tasklist -e footnotes)
 
-# measure NAME COMMAND...: appends "seconds kilobytes" to $WORK/NAME.times
+# measure NAME DIR COMMAND...: runs COMMAND in DIR, appends "wall cpu kilobytes" to $WORK/NAME.times
 measure() {
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$WORK/last.time" "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err"; exit 1; }
-  cat "$WORK/last.time" >> "$WORK/$name.times"
+  local name=$1 dir=$2; shift 2
+  (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$WORK/last.time" "$@" >/dev/null 2>"$WORK/last.err") || { cat "$WORK/last.err"; exit 1; }
+  awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$WORK/last.time" >> "$WORK/$name.times"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+column_median() { cut -d' ' -f"$2" "$WORK/$1.times" | median; }
+
+sitegen_build() { measure "$1" "$2/sitegen" "$SITEGEN" build --output "$3"; }
+hugo_build() { measure "$1" "$2/hugo" hugo --quiet --destination "$3"; }
+
+# One page and the footer template, changed anew in each run (both generators the same way).
+edit_page() { for site in sitegen hugo; do echo "Edited in run $2." >> "$1/$site/content/part-7/page-00007.md"; done; }
+edit_template() {
+  sed -i "s/Built with sitegen from Markdown sources[^<]*/Built with sitegen from Markdown sources, run $2./" "$1/sitegen/templates/footer.mustache"
+  sed -i "s/Built with Hugo from Markdown sources[^<]*/Built with Hugo from Markdown sources, run $2./" "$1/hugo/layouts/_default/baseof.html"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# scenarios SITE LABEL OUT-FOLDER: every scenario, RUNS times, sitegen and Hugo alternating
+scenarios() {
+  local site=$1 label=$2 out=$3
+  for run in $(seq "$RUNS"); do
+    rm -rf "$out/sitegen" "$out/hugo"
+    sitegen_build "$label-first-sitegen" "$site" "$out/sitegen"
+    hugo_build "$label-first-hugo" "$site" "$out/hugo"
+    sitegen_build "$label-same-sitegen" "$site" "$out/sitegen"
+    hugo_build "$label-same-hugo" "$site" "$out/hugo"
+    edit_page "$site" "$run"
+    sitegen_build "$label-page-sitegen" "$site" "$out/sitegen"
+    hugo_build "$label-page-hugo" "$site" "$out/hugo"
+    edit_template "$site" "$run"
+    sitegen_build "$label-template-sitegen" "$site" "$out/sitegen"
+    hugo_build "$label-template-hugo" "$site" "$out/hugo"
+  done
+}
 
-printf "machine: %s, %s cores, %s\n" "$(uname -m)" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf "sitegen %s; %s; cmark-gfm %s; %s runs each, alternating, medians\n\n" \
-  "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$(hugo version | cut -d' ' -f1-2)" "$(cmark-gfm --version | head -1 | cut -d' ' -f2)" "$RUNS"
-printf "| pages | tool | wall s | peak MB | sitegen/tool wall | sitegen/tool memory |\n|---:|---|---:|---:|---:|---:|\n"
+row() {  # row PAGES SCENARIO LABEL
+  local pages=$1 scenario=$2 label=$3
+  local sw sc sm hw hc hm
+  sw=$(column_median "$label-$scenario-sitegen" 1); sc=$(column_median "$label-$scenario-sitegen" 2); sm=$(column_median "$label-$scenario-sitegen" 3)
+  hw=$(column_median "$label-$scenario-hugo" 1); hc=$(column_median "$label-$scenario-hugo" 2); hm=$(column_median "$label-$scenario-hugo" 3)
+  awk -v p="$pages" -v s="$4" -v sw="$sw" -v sc="$sc" -v sm="$sm" -v hw="$hw" -v hc="$hc" -v hm="$hm" \
+    'BEGIN { printf "| %d | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | **%.3f** | %.3f | %.2f |\n", p, s, sw, sc, sm / 1024, hw, hc, hm / 1024, sw / hw, sc / hc, sm / hm }'
+}
 
-floor_notes=""
+printf "machine: %s, %s cores, %s; disk: %s\n" "$(uname -m)" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
+  "$(df -T "$WORK" | awk 'NR == 2 { print $2 }') ($WORK)"
+printf "sitegen %s; %s; %s runs each, alternating, medians; CPU is user + system\n\n" \
+  "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$(hugo version | cut -d' ' -f1-2)" "$RUNS"
+printf "| pages | scenario | sitegen wall s | sitegen CPU s | sitegen MB | Hugo wall s | Hugo CPU s | Hugo MB | wall ratio | CPU ratio | memory ratio |\n"
+printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
 for size in $SIZES; do
   site=$WORK/site-$size
-  if [ "$size" = corpus ]; then
-    python3 bench/generate.py --from "$CORPUS" "$site" >/dev/null
-  else
-    python3 bench/generate.py "$size" "$site" >/dev/null
+  python3 bench/generate.py --site-templates "$size" "$site" "$PWD" >/dev/null
+  scenarios "$site" "disk-$size" "$WORK/out-$size"
+  row "$size" first "disk-$size" "first build into an empty folder"
+  row "$size" same "disk-$size" "rebuild, nothing changed"
+  row "$size" page "disk-$size" "rebuild after one page was edited"
+  row "$size" template "disk-$size" "rebuild after a template was edited"
+  if [ "$size" = 10000 ] && [ "$TMPFS" = 1 ] && [ -d /dev/shm ]; then
+    shm=$(mktemp -d /dev/shm/sitegen-bench.XXXXXX)
+    cp -r "$site" "$shm/site"
+    scenarios "$shm/site" "tmpfs-$size" "$shm/out"
+    row "$size" first "tmpfs-$size" "(tmpfs) first build into an empty folder"
+    row "$size" same "tmpfs-$size" "(tmpfs) rebuild, nothing changed"
+    rm -rf "$shm"
   fi
-  files=("$site"/markdown/*.md)
-  pages=${#files[@]}
-  rm -f "$WORK"/*.times
-  for run in $(seq "$RUNS"); do
-    rm -rf "$site/out-sitegen" "$site/out-sitegen-1" "$site/out-hugo" "$site/out-floor"
-    (cd "$site/sitegen" && measure sitegen "$SITEGEN" build --output "$site/out-sitegen")
-    (cd "$site/hugo" && measure hugo hugo --quiet --destination "$site/out-hugo")
-    measure floor "$FLOOR" "$site/sitegen/content" "$site/sitegen/templates" "$site/out-floor"
-    rm -rf "$site/out-floor"
-    measure floor-bare "$FLOOR" --no-templates "$site/sitegen/content" "$site/sitegen/templates" "$site/out-floor"
-    measure cmark cmark-gfm "${EXTENSIONS[@]}" "${files[@]}"
-    (cd "$site/sitegen" && measure sitegen-jobs1 "$SITEGEN" build --jobs 1 --output "$site/out-sitegen-1")
-  done
-  declare -A wall memory
-  for name in sitegen sitegen-jobs1 hugo cmark floor floor-bare; do
-    wall[$name]=$(cut -d' ' -f1 "$WORK/$name.times" | median)
-    memory[$name]=$(cut -d' ' -f2 "$WORK/$name.times" | median)
-  done
-  for name in sitegen sitegen-jobs1 hugo cmark floor floor-bare; do
-    label=$name; [ "$name" = cmark ] && label="cmark-gfm command (one process)"; [ "$name" = sitegen-jobs1 ] && label="sitegen --jobs 1"
-    [ "$name" = floor ] && label="floor: cmark-gfm, swift-mustache and the files only (bench-floor)"
-    [ "$name" = floor-bare ] && label="floor without templates: cmark-gfm and the files"
-    awk -v p="$pages" -v l="$label" -v w="${wall[$name]}" -v m="${memory[$name]}" -v sw="${wall[sitegen]}" -v sm="${memory[sitegen]}" \
-      'BEGIN { printf "| %d | %s | %.2f | %.0f | %.2f | %.2f |\n", p, l, w, m / 1024, sw / w, sm / m }'
-  done
-  floor_notes+=$(awk -v f="${wall[floor]}" -v b="${wall[floor-bare]}" -v h="${wall[hugo]}" -v p="$pages" \
-    'BEGIN { printf "%d pages: the floor takes %.2f of Hugo'"'"'s time, %.2f without templates\n", p, f / h, b / h }')$'\n'
-  cp "$WORK/sitegen.times" "$WORK/keep-sitegen-$size"
+  rm -rf "$site" "$WORK/out-$size"
 done
-if [[ " $SIZES " == *" 1000 "* && " $SIZES " == *" 10000 "* ]]; then
-  awk -v a="$(cut -d' ' -f1 "$WORK/keep-sitegen-1000" | median)" -v b="$(cut -d' ' -f1 "$WORK/keep-sitegen-10000" | median)" \
-    'BEGIN { printf "\nsitegen 10,000 pages / 1,000 pages: %.1f times the time\n", b / a }'
+
+# The same pages with two one-line templates (bench/generate.py's plain site), sitegen alone.
+if [[ " $SIZES " == *" 10000 "* ]]; then
+  plain=$WORK/plain-10000
+  python3 bench/generate.py 10000 "$plain" >/dev/null
+  for run in $(seq "$RUNS"); do
+    rm -rf "$plain/out"
+    measure plain-first "$plain/sitegen" "$SITEGEN" build --output "$plain/out"
+    measure plain-same "$plain/sitegen" "$SITEGEN" build --output "$plain/out"
+  done
+  printf "\nsitegen, 10,000 pages with two one-line templates: first build %.2f s (CPU %.2f s), rebuild %.2f s (CPU %.2f s)\n" \
+    "$(column_median plain-first 1)" "$(column_median plain-first 2)" "$(column_median plain-same 1)" "$(column_median plain-same 2)"
+  rm -rf "$plain"
 fi
-printf "\n%s" "$floor_notes"
+
+# sitegen alone at 100,000 pages: how time and memory grow.
+if [ -n "$BIG" ]; then
+  site=$WORK/site-$BIG
+  python3 bench/generate.py --site-templates "$BIG" "$site" "$PWD" >/dev/null
+  measure big-first "$site/sitegen" "$SITEGEN" build --output "$WORK/out-big"
+  measure big-same "$site/sitegen" "$SITEGEN" build --output "$WORK/out-big"
+  echo "Edited." >> "$site/sitegen/content/part-7/page-00007.md"
+  measure big-page "$site/sitegen" "$SITEGEN" build --output "$WORK/out-big"
+  awk -v n="$BIG" -v fw="$(column_median big-first 1)" -v fc="$(column_median big-first 2)" -v fm="$(column_median big-first 3)" \
+    -v sw="$(column_median big-same 1)" -v sm="$(column_median big-same 3)" -v pw="$(column_median big-page 1)" -v pm="$(column_median big-page 3)" \
+    'BEGIN { printf "\nsitegen, %d pages: first build %.2f s (CPU %.2f s, %.0f MB); rebuild, nothing changed %.2f s (%.0f MB); after one page was edited %.2f s (%.0f MB)\n", n, fw, fc, fm / 1024, sw, sm / 1024, pw, pm / 1024 }'
+  if [[ " $SIZES " == *" 10000 "* ]]; then
+    awk -v b="$(column_median big-first 1)" -v a="$(column_median disk-10000-first-sitegen 1)" -v n="$BIG" \
+      'BEGIN { printf "first build, %d pages / 10,000 pages: %.1f times the time\n", n, b / a }'
+  fi
+fi
