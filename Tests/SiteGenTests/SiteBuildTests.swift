@@ -183,3 +183,45 @@ struct SiteBuildTests {
         #expect(after["ambassadors/dean/index.html"]!.1 > before["ambassadors/dean/index.html"]!.1)
     }
 }
+
+/// Who is in office on a date: a term ends when the chief left, and at the latest when the successor takes
+/// charge; between a departure and the next start nobody is.
+struct ChiefInOfficeTests {
+    func timeline(_ chiefs: [String: String], events: [String: String]) throws -> String {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.delete("content/ambassadors/dean.md")
+        try site.delete("content/ambassadors/wright.md")
+        try site.write("content/timeline/1960-09-24-relations.md", "---\ndate: 1960-09-24\ntitle: Relations\n---\n\nRelations.\n")
+        try site.delete("content/timeline/1961.md")
+        try site.write("content/index.md", "---\ntitle: Home\n---\n\nHome.\n")
+        for (name, dates) in chiefs { try site.write("content/ambassadors/\(name).md", "---\nname: \(name)\ntitle: Ambassador\n\(dates)---\n\nA chief.\n") }
+        for (name, date) in events { try site.write("content/timeline/\(name).md", "---\ndate: \(date)\ntitle: \(name)\n---\n\nAn event.\n") }
+        let report = site.build()
+        try #require(report.succeeded, "\(report.summary)")
+        return String(decoding: try #require(site.snapshot()["timeline/index.html"]).0, as: UTF8.self)
+    }
+
+    @Test func gapsUnknownEndsAndEarlyEnds() throws {
+        let html = try timeline([
+            "first": "credentials: 1961-01-01\n",                   // no `left`: ends when second starts
+            "second": "credentials: 1970-01-01\nleft: 1975-06-30\n", // leaves; a gap until third
+            "third": "credentials: 1976-03-01\n",                   // the latest: still in office
+        ], events: [
+            "in-first": "1965-05-05", "in-second": "1972", "in-gap": "1975-10-01", "in-third": "2000-01-01",
+            "before-all": "1960-12-31", "second-starts": "1970-01-01", "left-that-day": "1975-06-30",
+        ])
+        func chief(of event: String) -> String? {
+            guard let range = html.range(of: ": \(event)") else { return "missing event" }
+            let line = html[range.upperBound...].prefix { $0 != "\n" }
+            return line.contains("[") ? String(line.drop { $0 != "[" }.dropFirst().prefix { $0 != "]" }) : nil
+        }
+        #expect(chief(of: "in-first") == "first")
+        #expect(chief(of: "second-starts") == "second")
+        #expect(chief(of: "in-second") == "second")
+        #expect(chief(of: "left-that-day") == "second")
+        #expect(chief(of: "in-gap") == nil)          // not `first`, whose departure is unknown
+        #expect(chief(of: "in-third") == "third")
+        #expect(chief(of: "before-all") == nil)
+    }
+}

@@ -53,16 +53,20 @@ public struct Site: Sendable {
 
     public func page(at path: String) -> Document? { pagesByPath[path] }
 
-    /// The chief of mission in office on `date`: the one who took charge last on or before it and
-    /// had not left; a date known only to the month or year is looked up at its first day, then its last.
+    /// The chief of mission in office on `date`, or nil in a vacancy. A term runs from the chief's start
+    /// to the day they left when that is known, and ends at the latest when the successor takes charge: a
+    /// chief whose departure is not recorded is not in office for ever. A date known only to the month or
+    /// year is looked up at its first day, then its last. `chiefs` are in order of service.
     static func chief(in chiefs: [ChiefOfMission], on date: PartialDate) -> ChiefOfMission? {
         for day in [date.earliest, date.latest] {
-            let candidates = chiefs.filter { chief in
+            let candidates = chiefs.indices.filter { index in
+                let chief = chiefs[index]
                 guard let start = chief.fields.start, start.earliest <= day else { return false }
-                if let left = chief.fields.left { return day <= left.latest }
+                if let left = chief.fields.left, day > left.latest { return false }
+                if index + 1 < chiefs.count, let next = chiefs[index + 1].fields.start, day >= next.earliest { return false }
                 return true
             }
-            if let chief = candidates.last { return chief }
+            if let index = candidates.last { return chiefs[index] }
         }
         return nil
     }
