@@ -10,7 +10,7 @@
 # edited; rebuild after a template was edited. Each is timed for wall and CPU (user + system) time and peak
 # memory with /usr/bin/time; the table gives medians and sitegen's ratio to Hugo, all from this one run.
 # Extra rows: the same on tmpfs (TMPFS=1, the default, at 10,000 pages), and sitegen with two one-line
-# templates. Needs hugo and /usr/bin/time (Debian packages hugo, time).
+# templates (what the site's templates cost, into tmpfs). Needs hugo and /usr/bin/time (Debian packages hugo, time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -42,7 +42,7 @@ sitegen_build() { measure "$1" "$2/sitegen" "$SITEGEN" build --output "$3"; }
 hugo_build() { measure "$1" "$2/hugo" hugo --quiet --destination "$3"; }
 
 # One page and the footer template, changed anew in each run (both generators the same way).
-edit_page() { for site in sitegen hugo; do echo "Edited in run $2." >> "$1/$site/content/part-7/page-00007.md"; done; }
+edit_page() { local kind; for kind in sitegen hugo; do echo "Edited in run $2." >> "$1/$kind/content/part-7/page-00007.md"; done; }
 edit_template() {
   sed -i "s/Built with sitegen from Markdown sources[^<]*/Built with sitegen from Markdown sources, run $2./" "$1/sitegen/templates/footer.mustache"
   sed -i "s/Built with Hugo from Markdown sources[^<]*/Built with Hugo from Markdown sources, run $2./" "$1/hugo/layouts/_default/baseof.html"
@@ -100,18 +100,25 @@ for size in $SIZES; do
   rm -rf "$site" "$WORK/out-$size"
 done
 
-# The same pages with two one-line templates (bench/generate.py's plain site), sitegen alone.
+# The same 10,000 pages with two one-line templates instead of the site's, sitegen alone, alternating, first
+# builds: what the site's templates cost. Into tmpfs, so that the disk does not blur the CPU.
 if [[ " $SIZES " == *" 10000 "* ]]; then
-  plain=$WORK/plain-10000
-  python3 bench/generate.py 10000 "$plain" >/dev/null
+  site=$WORK/templates-10000
+  python3 bench/generate.py --site-templates 10000 "$site" "$PWD" >/dev/null
+  cp -r "$site/sitegen" "$site/plain"
+  rm -rf "$site/plain/templates"
+  mkdir -p "$site/plain/templates"
+  printf '<!DOCTYPE html>\n<html lang="{{language}}"><head><meta charset="utf-8"><title>{{title}}</title></head>\n<body>\n{{{main}}}\n</body></html>\n' > "$site/plain/templates/base.mustache"
+  printf '<h1>{{page.title}}</h1>\n{{{page.body}}}\n' > "$site/plain/templates/page.mustache"
+  out=$( [ -d /dev/shm ] && mktemp -d /dev/shm/sitegen-bench.XXXXXX || mktemp -d "$WORK/out.XXXXXX")
   for run in $(seq "$RUNS"); do
-    rm -rf "$plain/out"
-    measure plain-first "$plain/sitegen" "$SITEGEN" build --output "$plain/out"
-    measure plain-same "$plain/sitegen" "$SITEGEN" build --output "$plain/out"
+    rm -rf "$out/site" "$out/plain"
+    measure templates-site "$site/sitegen" "$SITEGEN" build --output "$out/site"
+    measure templates-plain "$site/plain" "$SITEGEN" build --output "$out/plain"
   done
-  printf "\nsitegen, 10,000 pages with two one-line templates: first build %.2f s (CPU %.2f s), rebuild %.2f s (CPU %.2f s)\n" \
-    "$(column_median plain-first 1)" "$(column_median plain-first 2)" "$(column_median plain-same 1)" "$(column_median plain-same 2)"
-  rm -rf "$plain"
+  awk -v sw="$(column_median templates-site 1)" -v sc="$(column_median templates-site 2)" -v pw="$(column_median templates-plain 1)" -v pc="$(column_median templates-plain 2)" \
+    'BEGIN { printf "\nsitegen, 10,000 pages, first build into tmpfs: the site'"'"'s templates %.2f s (CPU %.2f s), two one-line templates %.2f s (CPU %.2f s): **%.2f× the wall time, %.2f× the CPU**\n", sw, sc, pw, pc, sw / pw, sc / pc }'
+  rm -rf "$out" "$site"
 fi
 
 # sitegen alone at 100,000 pages: how time and memory grow.

@@ -81,6 +81,8 @@ struct DiagnosticsTests {
                 severity: .warning),
         Mistake(name: "template syntax error", files: ["templates/nav.mustache": "<nav>\n{{#nav}}<a href=\"{{href}}\">{{title}}</a>\n</nav>\n"],
                 path: "templates/nav.mustache", line: 2, column: 1, message: "template syntax error: the section `nav` is never closed ({{/nav}} is missing)"),
+        Mistake(name: "layout that renders nothing", files: ["templates/page.mustache": "{{#page.description}}<p>{{page.description}}</p>{{/page.description}}\n"],
+                path: "templates/page.mustache", line: 1, column: 1, message: "this layout renders nothing for content/index.md: a page with no content is not published"),
         Mistake(name: "transform", files: ["templates/page.mustache": "<h1>{{uppercased(page.title)}}</h1>\n{{{page.body}}}\n"],
                 path: "templates/page.mustache", line: 1, column: 5, message: "template syntax error: `uppercased(page.title)` is not a name: templates have no functions"),
         Mistake(name: "missing partial", files: ["templates/page.mustache": "<h1>{{page.title}}</h1>\n  {{> sidebar}}\n"],

@@ -8,28 +8,37 @@ enum RenderPhase {
         for file in files where file.path == "index.html" || file.path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
             linkable.insert(String(file.path.utf8.dropLast(10))!)
         }
-        let results = Parallel.map(files, jobs: jobs) { [linkable] file -> (staged: Sink.Staged?, broken: [String], problem: Diagnostic?) in
+        let results = Parallel.map(files, jobs: jobs) { [linkable] file -> (staged: Sink.Staged?, broken: [String], problem: Diagnostic?, emptyLayout: String?) in
             let bytes: [UInt8]
             do {
                 bytes = try file.bytes()
+            } catch let empty as EmptyLayout {
+                return (nil, [], nil, empty.template)
             } catch {
-                return (nil, [], .error(file.origin ?? file.path, "\(error)"))
+                return (nil, [], .error(file.origin ?? file.path, "\(error)"), nil)
             }
             // The audit: only broken targets come back.
             let broken = file.path.hasSuffix(".html")
                 ? bytes.withUnsafeBufferPointer { LinkAudit.relativeTargets(in: $0, pagePath: file.path) }.filter { !linkable.contains($0) }
                 : []
             do {
-                return (try sink.stage(RenderedFile(path: file.path, bytes: bytes, origin: file.origin)), broken, nil)
+                return (try sink.stage(RenderedFile(path: file.path, bytes: bytes, origin: file.origin)), broken, nil, nil)
             } catch {
-                return (nil, broken, .error(file.origin ?? file.path, "could not write \(file.path): \(error)"))
+                return (nil, broken, .error(file.origin ?? file.path, "could not write \(file.path): \(error)"), nil)
             }
         }
         var staged: [Sink.Staged] = []
         staged.reserveCapacity(results.count)
-        for result in results {
+        // A layout that renders nothing does so for every page of its kind: one error per layout.
+        var emptyPages: [String: [String]] = [:]
+        for (file, result) in zip(files, results) {
             if let problem = result.problem { diagnostics.append(problem) }
             if let one = result.staged { staged.append(one) }
+            if let template = result.emptyLayout { emptyPages[template, default: []].append(file.origin ?? file.path) }
+        }
+        for (template, pages) in emptyPages.sorted(by: { $0.key < $1.key }) {
+            let others = pages.count > 2 ? " and \(pages.count - 1) other pages" : pages.count == 2 ? " and 1 other page" : ""
+            diagnostics.append(.error(template, "this layout renders nothing for \(pages.sorted()[0])\(others): a page with no content is not published; check the layout's sections and the names they test"))
         }
         diagnostics.append(contentsOf: LinkAudit.diagnostics(files: files, brokenTargets: results.map(\.broken)))
         return staged

@@ -36,11 +36,9 @@ public struct OutputFile: Sendable {
 }
 
 /// A page's layout rendered to nothing but white space: a page with no content is never published.
-struct EmptyLayout: Error, CustomStringConvertible {
-    let layout: String
-    var description: String {
-        "the layout `\(layout)` (templates/\(layout).\(TemplateSet.fileExtension)) renders nothing for this page; check its sections and the names they test"
-    }
+struct EmptyLayout: Error {
+    /// The layout's template, as diagnostics name it.
+    let template: String
 }
 
 /// The render phase: fills the templates for every page of the resolved site.
@@ -86,7 +84,9 @@ public struct SiteRenderer: Sendable {
         let values = PageValues(renderer: self, page: page, url: page.holderURL, title: page.title)
         let layout = page.layout ?? page.kind.defaultLayout
         let main = templates.render(.object(values), template: layout)
-        if main.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) { throw EmptyLayout(layout: layout) }
+        if main.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
+            throw EmptyLayout(template: templates.displayPaths[layout] ?? "templates/\(layout).\(TemplateSet.fileExtension)")
+        }
         values.main = String(decoding: main, as: UTF8.self)
         return templates.render(.object(values), template: TemplateSet.baseLayout, capacity: main.count + 4096)
     }
