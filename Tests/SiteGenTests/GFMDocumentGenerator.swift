@@ -2,21 +2,13 @@
 /// uses and more, mixed and nested, so our renderer can be compared with the `cmark-gfm` command on a
 /// machine without cmark-gfm's spec files.
 struct GFMDocumentGenerator {
-    /// SplitMix64: the same documents on every machine and every run.
-    private var state: UInt64
+    /// The same documents on every machine and every run.
+    private var random: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    private mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    private mutating func pick<T>(_ choices: [T]) -> T { choices[below(choices.count)] }
+    private mutating func below(_ n: Int) -> Int { random.below(n) }
+    private mutating func pick<T>(_ choices: [T]) -> T { random.pick(choices) }
     private mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 
     static let words = ["Mali", "relations", "embassy", "Bamako", "ambassador", "aid", "coup", "1960", "Économie",

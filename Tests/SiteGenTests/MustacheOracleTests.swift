@@ -122,18 +122,11 @@ struct MustacheOracleTests {
 /// Deterministic random templates and values over a small vocabulary, in what both engines share:
 /// no lambdas, inheritance or transforms, and no list or object interpolated as text.
 struct TemplateGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    private var random: SplitMix64
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    private mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    mutating func below(_ n: Int) -> Int { random.below(n) }
+    private mutating func pick<T>(_ items: [T]) -> T { random.pick(items) }
 
     static let scalars = ["a", "b", "text", "n", "zero", "empty", "flag", "no", "obj.a", "obj.deep.x", "missing", "obj.missing", "a.b"]
     static let sections = ["list", "strings", "flag", "no", "obj", "obj.deep", "missing", "empty", "a", "n", "zero", "none", "nested"]
