@@ -15,7 +15,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
     /// The published site's URL, for a page served at any depth (the not-found page): its links are absolute.
     private let absoluteRoot: String?
     /// The layout's HTML, for the base layout to wrap.
-    var main = ""
+    var main: [UInt8] = []
 
     init(renderer: SiteRenderer, page: Document?, url: String, title: String, absoluteRoot: String? = nil) {
         self.renderer = renderer
@@ -26,26 +26,26 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         self.root = absoluteRoot ?? SitePath.relative(from: url, to: "")
     }
 
-    func value(named name: String) -> TemplateValue? {
-        switch name {
-        case "title": return .text(title)
-        case "page": return page.map { .object(PageFields(document: $0)) }
-        case "root": return .text(root)
-        case "assets": return .text(root == "./" ? "assets/" : root + "assets/")
-        case "language": return .text(renderer.site.config.language)
-        case "site": return .object(renderer.siteFields)
-        case "isHome": return .flag(url.isEmpty)
-        case "nav": return .list(navigation)
-        case "credit": return renderer.credit.map { .object($0) }
-        case "main": return .text(main)
-        case "breadcrumbs": return page == nil ? nil : .list(breadcrumbs)
-        case "hasBreadcrumbs": return page == nil ? nil : .flag(!breadcrumbs.isEmpty)
-        case "toc": return tableOfContents.map { .list($0) }
-        case "hasToc": return tableOfContents == nil ? nil : .flag(true)
-        case "timeline": return timeline
-        case "index": return ambassadorIndex
-        case "chief": return chief
-        case "infobox": return infobox
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .title?: return .text(title)
+        case .page?: return page.map { .object(PageFields(document: $0)) }
+        case .root?: return .text(root)
+        case .assets?: return .text(root == "./" ? "assets/" : root + "assets/")
+        case .language?: return .text(renderer.site.config.language)
+        case .site?: return .object(renderer.siteFields)
+        case .isHome?: return .flag(url.isEmpty)
+        case .nav?: return .list(navigation)
+        case .credit?: return renderer.credit.map { .object($0) }
+        case .main?: return .utf8(main)
+        case .breadcrumbs?: return page == nil ? nil : .list(breadcrumbs)
+        case .hasBreadcrumbs?: return page == nil ? nil : .flag(!breadcrumbs.isEmpty)
+        case .toc?: return tableOfContents.map { .list($0) }
+        case .hasToc?: return tableOfContents == nil ? nil : .flag(true)
+        case .timeline?: return timeline
+        case .index?: return ambassadorIndex
+        case .chief?: return chief
+        case .infobox?: return infobox
         default: return nil
         }
     }
@@ -95,11 +95,11 @@ final class PageValues: TemplateObject, @unchecked Sendable {
 struct PageFields: TemplateObject {
     let document: Document
 
-    func value(named name: String) -> TemplateValue? {
-        switch name {
-        case "title": return .text(document.title)
-        case "body": return .text(document.body.html)
-        case "description": return document.description.map { .text($0) }
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .title?: return .text(document.title)
+        case .body?: return .text(document.body.html)
+        case .description?: return document.description.map { .text($0) }
         default: return nil
         }
     }
@@ -110,10 +110,10 @@ struct SiteFields: TemplateObject {
     let title: String
     let description: String
 
-    func value(named name: String) -> TemplateValue? {
-        switch name {
-        case "title": return .text(title)
-        case "description": return .text(description)
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .title?: return .text(title)
+        case .description?: return .text(description)
         default: return nil
         }
     }
@@ -123,12 +123,12 @@ struct SiteFields: TemplateObject {
 struct CreditFields: TemplateObject {
     let credit: SiteConfig.SourceCredit
 
-    func value(named name: String) -> TemplateValue? {
-        switch name {
-        case "title": return .text(credit.title)
-        case "url": return .text(credit.url)
-        case "license": return .text(credit.license)
-        case "licenseURL": return .text(credit.licenseURL)
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .title?: return .text(credit.title)
+        case .url?: return .text(credit.url)
+        case .license?: return .text(credit.license)
+        case .licenseURL?: return .text(credit.licenseURL)
         default: return nil
         }
     }
@@ -143,12 +143,12 @@ struct NavigationItem: TemplateObject {
     /// A page inside this entry's section.
     let section: Bool
 
-    func value(named name: String) -> TemplateValue? {
-        switch name {
-        case "title": return .text(title)
-        case "href": return .text(href)
-        case "current": return .flag(current)
-        case "section": return .flag(section)
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .title?: return .text(title)
+        case .href?: return .text(href)
+        case .current?: return .flag(current)
+        case .section?: return .flag(section)
         default: return nil
         }
     }
@@ -159,10 +159,10 @@ struct Link: TemplateObject {
     let title: String
     let href: String
 
-    func value(named name: String) -> TemplateValue? {
-        switch name {
-        case "title": return .text(title)
-        case "href": return .text(href)
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .title?: return .text(title)
+        case .href?: return .text(href)
         default: return nil
         }
     }
@@ -174,11 +174,11 @@ struct TableOfContentsEntry: TemplateObject {
     /// A level 3 heading, under a level 2 one.
     let sub: Bool
 
-    func value(named name: String) -> TemplateValue? {
-        switch name {
-        case "id": return .text(id)
-        case "text": return .text(text)
-        case "sub": return .flag(sub)
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .id?: return .text(id)
+        case .text?: return .text(text)
+        case .sub?: return .flag(sub)
         default: return nil
         }
     }

@@ -87,7 +87,7 @@ public struct SiteRenderer: Sendable {
         if main.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
             throw EmptyLayout(template: templates.displayPaths[layout] ?? "templates/\(layout).\(TemplateSet.fileExtension)")
         }
-        values.main = String(decoding: main, as: UTF8.self)
+        values.main = main
         return templates.render(.object(values), template: TemplateSet.baseLayout, capacity: main.count + 4096)
     }
 
@@ -95,7 +95,7 @@ public struct SiteRenderer: Sendable {
     public func renderNotFound() -> OutputFile {
         // Served for missing paths at any depth, so only absolute URLs are sure to work.
         let values = PageValues(renderer: self, page: nil, url: "", title: "Page not found", absoluteRoot: baseURL)
-        values.main = String(decoding: templates.render(.object(values), template: TemplateSet.notFoundLayout), as: UTF8.self)
+        values.main = templates.render(.object(values), template: TemplateSet.notFoundLayout)
         return OutputFile(path: "404.html", contents: .bytes(templates.render(.object(values), template: TemplateSet.baseLayout)))
     }
 

@@ -109,7 +109,7 @@ enum TemplateSchema {
             guard let first = name.parts.first else { return stack.last }
             var found: Shape?
             for shape in stack.reversed() {
-                if case .object(let fields) = shape, let inside = fields[first] {
+                if case .object(let fields) = shape, let inside = fields[first.name] {
                     found = inside
                     break
                 }
@@ -117,14 +117,14 @@ enum TemplateSchema {
             guard var current = found else {
                 // The innermost context's names first: they are the likelier meant.
                 let candidates = stack.reversed().flatMap { shape -> [String] in if case .object(let fields) = shape { fields.keys.sorted() } else { [] } }
-                report(name, in: template, suggestion: nearest(first, among: candidates).map { ([$0] + name.parts.dropFirst()).joined(separator: ".") })
+                report(name, in: template, suggestion: nearest(first.name, among: candidates).map { ([$0] + name.parts.dropFirst().map(\.name)).joined(separator: ".") })
                 return nil
             }
             for (index, part) in name.parts.enumerated().dropFirst() {
-                guard case .object(let fields) = current, let inside = fields[part] else {
+                guard case .object(let fields) = current, let inside = fields[part.name] else {
                     let candidates: [String] = if case .object(let fields) = current { fields.keys.sorted() } else { [] }
-                    let prefix = name.parts[..<index].joined(separator: ".")
-                    report(name, in: template, suggestion: nearest(part, among: candidates).map { prefix + "." + $0 })
+                    let prefix = name.parts[..<index].map(\.name).joined(separator: ".")
+                    report(name, in: template, suggestion: nearest(part.name, among: candidates).map { prefix + "." + $0 })
                     return nil
                 }
                 current = inside

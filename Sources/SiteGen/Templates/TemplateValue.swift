@@ -2,6 +2,8 @@
 /// instead of casting `Any` to protocols for every name of every page.
 public enum TemplateValue: Sendable {
     case text(String)
+    /// Text already as UTF-8 bytes (a layout's HTML for the base layout): written without a conversion.
+    case utf8([UInt8])
     case flag(Bool)
     case integer(Int)
     case decimal(Double)
@@ -21,11 +23,11 @@ public enum TemplateValue: Sendable {
         }
     }
 
-    /// The value of `name` inside this one, if it has names.
-    func value(named name: String) -> TemplateValue? {
+    /// The value of `key` inside this one, if it has names.
+    func value(named key: TemplateKey) -> TemplateValue? {
         switch self {
-        case .dictionary(let values): values[name]
-        case .object(let object): object.value(named: name)
+        case .dictionary(let values): values[key.name]
+        case .object(let object): object.value(named: key)
         default: nil
         }
     }
@@ -33,7 +35,27 @@ public enum TemplateValue: Sendable {
 
 /// An object whose values are worked out on demand: nil for a name it does not have.
 public protocol TemplateObject: Sendable {
-    func value(named name: String) -> TemplateValue?
+    func value(named key: TemplateKey) -> TemplateValue?
+}
+
+/// A name of a template, as written, with sitegen's own names recognised once, when the template is
+/// parsed: an object's values are then found with a switch on a small number instead of comparing texts.
+public struct TemplateKey: Sendable, Hashable {
+    public let name: String
+    /// The name among those sitegen's objects have, if it is one.
+    public let known: KnownName?
+
+    public init(_ name: String) {
+        self.name = name
+        known = KnownName(rawValue: name)
+    }
+
+    /// Every name of sitegen's template objects (`PageValues` and the objects it hands out).
+    public enum KnownName: String, Sendable {
+        case title, page, root, assets, language, site, isHome, nav, credit, main, breadcrumbs, hasBreadcrumbs
+        case toc, hasToc, timeline, index, chief, infobox, body, description, href, current, section, id, text, sub
+        case url, license, licenseURL
+    }
 }
 
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,

@@ -217,7 +217,7 @@ struct MustacheParser {
     }
 
     private static func name(_ text: String, _ location: SourceLocation) -> MustacheName {
-        MustacheName(parts: text == "." ? [] : text.split(separator: ".").map(String.init), location: location)
+        MustacheName(parts: text == "." ? [] : text.split(separator: ".").map { TemplateKey(String($0)) }, location: location)
     }
 }
 

@@ -81,6 +81,8 @@ struct MustacheRenderer {
         case .text(let text):
             var text = text
             text.withUTF8 { bytes in append(bytes, escaped: escaped, indentation: indentation) }
+        case .utf8(let bytes):
+            bytes.withUnsafeBufferPointer { append($0, escaped: escaped, indentation: indentation) }
         case .flag(let flag):
             append(flag ? "true" : "false", indentation: indentation)
         case .integer(let number):

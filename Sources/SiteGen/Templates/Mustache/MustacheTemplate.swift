@@ -41,10 +41,10 @@ indirect enum MustacheNode: Sendable {
 /// A name as a tag writes it: `.` or `a.b.c`, split once.
 struct MustacheName: Sendable {
     /// Empty for `.`, the current value.
-    let parts: [String]
+    let parts: [TemplateKey]
     let location: SourceLocation
 
-    var text: String { parts.isEmpty ? "." : parts.joined(separator: ".") }
+    var text: String { parts.isEmpty ? "." : parts.map(\.name).joined(separator: ".") }
 }
 
 public struct MustacheSyntaxError: Error, Sendable, CustomStringConvertible {
