@@ -31,7 +31,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         case .title?: return .text(title)
         case .page?: return page.map { .object(PageFields(document: $0)) }
         case .root?: return .text(root)
-        case .assets?: return .text(root == "./" ? "assets/" : root + "assets/")
+        case .assets?: return .text(assets)
         case .language?: return .text(renderer.site.config.language)
         case .site?: return .object(renderer.siteFields)
         case .isHome?: return .flag(url.isEmpty)
@@ -49,6 +49,8 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         default: return nil
         }
     }
+
+    private lazy var assets = root == "./" ? "assets/" : root + "assets/"
 
     // The pages that list others: made once, however often their templates ask.
     private lazy var timeline: TemplateValue? = page?.kind == .timeline ? renderer.timelineContext(url: url) : nil
@@ -92,8 +94,12 @@ final class PageValues: TemplateObject, @unchecked Sendable {
 }
 
 /// `page.title`, `page.body`, `page.description`.
-struct PageFields: TemplateObject {
+final class PageFields: TemplateObject {
     let document: Document
+
+    init(document: Document) {
+        self.document = document
+    }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
@@ -106,9 +112,14 @@ struct PageFields: TemplateObject {
 }
 
 /// `site.title`, `site.description`.
-struct SiteFields: TemplateObject {
+final class SiteFields: TemplateObject {
     let title: String
     let description: String
+
+    init(title: String, description: String) {
+        self.title = title
+        self.description = description
+    }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
@@ -120,8 +131,12 @@ struct SiteFields: TemplateObject {
 }
 
 /// The source article's credit in the footer.
-struct CreditFields: TemplateObject {
+final class CreditFields: TemplateObject {
     let credit: SiteConfig.SourceCredit
+
+    init(credit: SiteConfig.SourceCredit) {
+        self.credit = credit
+    }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
@@ -135,13 +150,20 @@ struct CreditFields: TemplateObject {
 }
 
 /// An entry of the site navigation.
-struct NavigationItem: TemplateObject {
+final class NavigationItem: TemplateObject {
     let title: String
     let href: String
     /// The page being rendered.
     let current: Bool
     /// A page inside this entry's section.
     let section: Bool
+
+    init(title: String, href: String, current: Bool, section: Bool) {
+        self.title = title
+        self.href = href
+        self.current = current
+        self.section = section
+    }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
@@ -155,9 +177,14 @@ struct NavigationItem: TemplateObject {
 }
 
 /// A breadcrumb.
-struct Link: TemplateObject {
+final class Link: TemplateObject {
     let title: String
     let href: String
+
+    init(title: String, href: String) {
+        self.title = title
+        self.href = href
+    }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
@@ -168,11 +195,17 @@ struct Link: TemplateObject {
     }
 }
 
-struct TableOfContentsEntry: TemplateObject {
+final class TableOfContentsEntry: TemplateObject {
     let id: String
     let text: String
     /// A level 3 heading, under a level 2 one.
     let sub: Bool
+
+    init(id: String, text: String, sub: Bool) {
+        self.id = id
+        self.text = text
+        self.sub = sub
+    }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {

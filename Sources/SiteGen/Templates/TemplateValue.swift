@@ -33,8 +33,9 @@ public enum TemplateValue: Sendable {
     }
 }
 
-/// An object whose values are worked out on demand: nil for a name it does not have.
-public protocol TemplateObject: Sendable {
+/// An object whose values are worked out on demand: nil for a name it does not have. A class, so that a
+/// value holding one is copied with a reference count, not through an existential box.
+public protocol TemplateObject: AnyObject, Sendable {
     func value(named key: TemplateKey) -> TemplateValue?
 }
 

@@ -6,6 +6,8 @@ struct MustacheRenderer {
     /// Whether the last byte written ends a line (or nothing was written): a partial's indentation goes there.
     private var atLineStart = true
     private var stack: [TemplateValue] = []
+    /// The indentation of the partials being rendered, given to each line they write.
+    private var indentation: [UInt8] = []
 
     init(partials: [String: MustacheTemplate], capacity: Int = 0) {
         self.partials = partials
@@ -15,44 +17,51 @@ struct MustacheRenderer {
     /// Renders `template` with `context` at the bottom of the context stack, appending to `output`.
     mutating func render(_ template: MustacheTemplate, context: TemplateValue) {
         stack = [context]
-        render(template.nodes, indentation: [])
+        render(template.nodes)
         stack = []
     }
 
-    private mutating func render(_ nodes: [MustacheNode], indentation: [UInt8]) {
+    private mutating func render(_ nodes: [MustacheNode]) {
         for node in nodes {
             switch node {
             case .text(let text):
-                write(text, indentation: indentation)
+                write(text)
             case .variable(let name, let escaped):
                 guard let value = lookUp(name) else { continue }
-                interpolate(value, escaped: escaped, indentation: indentation)
+                interpolate(value, escaped: escaped)
             case .section(let name, let inverted, let children):
                 let value = lookUp(name)
                 if inverted {
-                    if value?.isFalsey ?? true { render(children, indentation: indentation) }
+                    if value?.isFalsey ?? true { render(children) }
                     continue
                 }
                 guard let value, !value.isFalsey else { continue }
                 switch value {
                 case .flag:
-                    render(children, indentation: indentation)
+                    render(children)
                 case .list(let items):
                     for item in items {
                         stack.append(item)
-                        render(children, indentation: indentation)
+                        render(children)
                         stack.removeLast()
                     }
                 default:
                     stack.append(value)
-                    render(children, indentation: indentation)
+                    render(children)
                     stack.removeLast()
                 }
             case .partial(let name, let own, _):
                 // A partial that does not exist renders nothing, as the specification says; `TemplateSet`
                 // refuses such templates before anything is rendered.
                 guard let partial = partials[name] else { continue }
-                render(partial.nodes, indentation: own.isEmpty ? indentation : indentation + own)
+                if own.isEmpty {
+                    render(partial.nodes)
+                } else {
+                    let outer = indentation
+                    indentation += own
+                    render(partial.nodes)
+                    indentation = outer
+                }
             }
         }
     }
@@ -62,11 +71,13 @@ struct MustacheRenderer {
     private func lookUp(_ name: MustacheName) -> TemplateValue? {
         guard let first = name.parts.first else { return stack.last }
         var found: TemplateValue?
-        for value in stack.reversed() {
-            if let inside = value.value(named: first) {
+        var index = stack.count - 1
+        while index >= 0 {
+            if let inside = stack[index].value(named: first) {
                 found = inside
                 break
             }
+            index -= 1
         }
         guard var current = found else { return nil }
         for part in name.parts.dropFirst() {
@@ -76,31 +87,31 @@ struct MustacheRenderer {
         return current
     }
 
-    private mutating func interpolate(_ value: TemplateValue, escaped: Bool, indentation: [UInt8]) {
+    private mutating func interpolate(_ value: TemplateValue, escaped: Bool) {
         switch value {
         case .text(let text):
             var text = text
-            text.withUTF8 { bytes in append(bytes, escaped: escaped, indentation: indentation) }
+            text.withUTF8 { bytes in append(bytes, escaped: escaped) }
         case .utf8(let bytes):
-            bytes.withUnsafeBufferPointer { append($0, escaped: escaped, indentation: indentation) }
+            bytes.withUnsafeBufferPointer { append($0, escaped: escaped) }
         case .flag(let flag):
-            append(flag ? "true" : "false", indentation: indentation)
+            append(flag ? "true" : "false")
         case .integer(let number):
-            append(String(number), indentation: indentation)
+            append(String(number))
         case .decimal(let number):
-            append(String(describing: number), indentation: indentation)
+            append(String(describing: number))
         case .list, .dictionary, .object, .null:
             break  // nothing to show
         }
     }
 
-    private mutating func append(_ text: String, indentation: [UInt8]) {
+    private mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { append($0, escaped: false, indentation: indentation) }
+        text.withUTF8 { append($0, escaped: false) }
     }
 
     /// A value's bytes: indented as a whole if it starts a line of a partial, never line by line.
-    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool, indentation: [UInt8]) {
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool) {
         guard !bytes.isEmpty else { return }
         if atLineStart, !indentation.isEmpty { output += indentation }
         if escaped { HTMLEscaping.append(bytes, to: &output) } else { output.append(contentsOf: bytes) }
@@ -108,7 +119,7 @@ struct MustacheRenderer {
     }
 
     /// A template's own text: each of its lines indented inside an indented partial.
-    private mutating func write(_ text: [UInt8], indentation: [UInt8]) {
+    private mutating func write(_ text: [UInt8]) {
         guard !text.isEmpty else { return }
         if indentation.isEmpty {
             output += text
