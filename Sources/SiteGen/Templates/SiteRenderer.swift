@@ -160,7 +160,8 @@ public struct SiteRenderer: Sendable {
         case .termStart(let chief):
             context["isTerm"] = true
             context["chief"] = .dictionary(chiefLink(chief, from: url))
-            context["presented"] = .flag(chief.fields.credentials != nil)
+            context["presented"] = .flag(chief.fields.credentials != nil && chief.fields.isAmbassador)
+            context["tookCharge"] = .flag(chief.fields.credentials != nil && !chief.fields.isAmbassador)
             if let number = chief.number { context["number"] = .integer(number) }
         }
         return .dictionary(context)
@@ -173,6 +174,7 @@ public struct SiteRenderer: Sendable {
             if let number = chief.number { row["number"] = .integer(number) }
             row["appointed"] = date(chief.fields.appointed)
             row["credentials"] = date(chief.fields.credentials)
+            row["tookCharge"] = .flag(!chief.fields.isAmbassador)
             row["left"] = date(chief.fields.left)
             if let by = chief.fields.appointedBy { row["appointedBy"] = .text(by) }
             row["inferred"] = .flag(chief.fields.appointedByInferred)
@@ -188,6 +190,7 @@ public struct SiteRenderer: Sendable {
         }
         context["appointed"] = date(chief.fields.appointed)
         context["credentials"] = date(chief.fields.credentials)
+        context["tookCharge"] = .flag(!chief.fields.isAmbassador)
         context["left"] = date(chief.fields.left)
         if chief.endIsSuccessorStart { context["until"] = date(chief.end) }
         if let by = chief.fields.appointedBy { context["appointedBy"] = .text(by) }

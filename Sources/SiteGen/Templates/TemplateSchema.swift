@@ -15,17 +15,17 @@ enum TemplateSchema {
     static let timelineEntry: Shape = .object([
         "id": .value, "date": date, "isEvent": .value, "title": .value, "body": .value,
         "related": .list(of: .object(["title": .value, "href": .value, "last": .value])), "hasRelated": .value,
-        "chief": .object(chiefLink.merging(["asOf": .value]) { $1 }), "isTerm": .value, "presented": .value, "number": .value,
+        "chief": .object(chiefLink.merging(["asOf": .value]) { $1 }), "isTerm": .value, "presented": .value, "tookCharge": .value, "number": .value,
     ])
 
     static let chief: Shape = .object(chiefLink.merging([
-        "number": .value, "ordinal": .value, "appointed": date, "credentials": date, "left": date, "until": date,
+        "number": .value, "ordinal": .value, "appointed": date, "credentials": date, "tookCharge": .value, "left": date, "until": date,
         "appointedBy": .value, "inferred": .value, "predecessor": .object(chiefLink), "successor": .object(chiefLink),
         "hasEvents": .value, "events": .list(of: .object(["title": .value, "date": date, "href": .value])), "timelineHref": .value,
     ]) { $1 })
 
     static let indexRow: Shape = .object(chiefLink.merging([
-        "id": .value, "number": .value, "appointed": date, "credentials": date, "left": date, "appointedBy": .value, "inferred": .value,
+        "id": .value, "number": .value, "appointed": date, "credentials": date, "tookCharge": .value, "left": date, "appointedBy": .value, "inferred": .value,
     ]) { $1 })
 
     /// What every page's templates see (`PageValues`).
