@@ -52,18 +52,21 @@ edit_template() {
 scenarios() {
   local site=$1 label=$2 out=$3
   for run in $(seq "$RUNS"); do
-    rm -rf "$out/sitegen" "$out/hugo"
-    sitegen_build "$label-first-sitegen" "$site" "$out/sitegen"
-    hugo_build "$label-first-hugo" "$site" "$out/hugo"
-    sitegen_build "$label-same-sitegen" "$site" "$out/sitegen"
-    hugo_build "$label-same-hugo" "$site" "$out/hugo"
+    # A new folder each run, the old ones removed only at the end: on ext4, making thousands of files right
+    # after deleting as many is several times slower (see BENCHMARKS.md), which would measure the deletion.
+    local into=$out/run-$run
+    sitegen_build "$label-first-sitegen" "$site" "$into/sitegen"
+    hugo_build "$label-first-hugo" "$site" "$into/hugo"
+    sitegen_build "$label-same-sitegen" "$site" "$into/sitegen"
+    hugo_build "$label-same-hugo" "$site" "$into/hugo"
     edit_page "$site" "$run"
-    sitegen_build "$label-page-sitegen" "$site" "$out/sitegen"
-    hugo_build "$label-page-hugo" "$site" "$out/hugo"
+    sitegen_build "$label-page-sitegen" "$site" "$into/sitegen"
+    hugo_build "$label-page-hugo" "$site" "$into/hugo"
     edit_template "$site" "$run"
-    sitegen_build "$label-template-sitegen" "$site" "$out/sitegen"
-    hugo_build "$label-template-hugo" "$site" "$out/hugo"
+    sitegen_build "$label-template-sitegen" "$site" "$into/sitegen"
+    hugo_build "$label-template-hugo" "$site" "$into/hugo"
   done
+  rm -rf "$out"
 }
 
 row() {  # row PAGES SCENARIO LABEL
@@ -112,9 +115,8 @@ if [[ " $SIZES " == *" 10000 "* ]]; then
   printf '<h1>{{page.title}}</h1>\n{{{page.body}}}\n' > "$site/plain/templates/page.mustache"
   out=$( [ -d /dev/shm ] && mktemp -d /dev/shm/sitegen-bench.XXXXXX || mktemp -d "$WORK/out.XXXXXX")
   for run in $(seq "$RUNS"); do
-    rm -rf "$out/site" "$out/plain"
-    measure templates-site "$site/sitegen" "$SITEGEN" build --output "$out/site"
-    measure templates-plain "$site/plain" "$SITEGEN" build --output "$out/plain"
+    measure templates-site "$site/sitegen" "$SITEGEN" build --output "$out/site-$run"
+    measure templates-plain "$site/plain" "$SITEGEN" build --output "$out/plain-$run"
   done
   awk -v sw="$(column_median templates-site 1)" -v sc="$(column_median templates-site 2)" -v pw="$(column_median templates-plain 1)" -v pc="$(column_median templates-plain 2)" \
     'BEGIN { printf "\nsitegen, 10,000 pages, first build into tmpfs: the site'"'"'s templates %.2f s (CPU %.2f s), two one-line templates %.2f s (CPU %.2f s): **%.2f× the wall time, %.2f× the CPU**\n", sw, sc, pw, pc, sw / pw, sc / pc }'

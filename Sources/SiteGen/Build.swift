@@ -41,6 +41,8 @@ public struct BuildReport: Sendable {
     public var files = 0
     /// What the sink changed, when the build succeeded.
     public var written = WriteSummary()
+    /// Nothing was built: the inputs and the published site were as the last build left them.
+    public var upToDate = false
     /// Wall time of each phase that ran, in order, for `--timings`.
     public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -67,10 +69,43 @@ public struct SiteBuilder: Sendable {
             return BuildReport(diagnostics: [.error(options.outputDirectory, refusal)])
         }
         do {
-            return try writer.withLock { build(into: try writer.prepared()) }
+            return try writer.withLock { try buildUnlessUpToDate(writer) }
         } catch {
             return BuildReport(diagnostics: [.error(options.outputDirectory, "could not write the site: \(error)")])
         }
+    }
+
+    /// A full build, unless the inputs and the published files are exactly as the last successful build left
+    /// them (`InputRecord`): then nothing is read or written, and that build's warnings are given again.
+    private func buildUnlessUpToDate(_ writer: OutputWriter) throws -> BuildReport {
+        var clock = PhaseClock()
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let content = url(options.contentDirectory), templates = url(options.templatesDirectory)
+        let shaping = "options content=\(content.path) templates=\(templates.path) base-url=\(options.baseURL ?? "-")"
+        let inputs = InputRecord.inputs(content: content, templates: templates, options: shaping, now: now)
+        if let inputs, let record = InputRecord.read(from: writer.recordPath), record.inputs == inputs,
+           let published = writer.publishedPaths(), InputRecord.outputs(published, in: writer.output) == record.outputs {
+            clock.end("inputs")
+            var report = BuildReport(diagnostics: record.warnings)
+            report.pages = record.pages
+            report.files = record.files
+            report.written = WriteSummary(unchanged: record.files)
+            report.upToDate = true
+            report.phaseTimes = clock.times
+            return report
+        }
+        // Gone before anything is written: a build that fails or is stopped leaves no record to trust.
+        unlink(writer.recordPath)
+        var report = build(into: try writer.prepared())
+        report.phaseTimes.insert(contentsOf: clock.times, at: 0)
+        if report.succeeded, let inputs, let published = writer.publishedPaths(),
+           let outputs = InputRecord.outputs(published, in: writer.output) {
+            let record = InputRecord(inputs: inputs, outputs: outputs, warnings: report.diagnostics.filter { $0.severity == .warning },
+                                     pages: report.pages, files: report.files)
+            try? record.write(to: writer.recordPath)
+        }
+        return report
     }
 
     /// Every phase, the sink taking the rendered files: it commits them only when no phase found an error.

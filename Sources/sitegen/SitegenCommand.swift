@@ -88,7 +88,11 @@ func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
     if verb == "built" {
         let written = report.written
         let removed = written.removed > 0 ? ", \(written.removed) removed" : ""
-        print("sitegen: built \(report.pages) pages (\(report.files) files: \(written.written) written, \(written.unchanged) unchanged\(removed))")
+        if report.upToDate {
+            print("sitegen: \(report.pages) pages (\(report.files) files) up to date: no input changed since the last build")
+        } else {
+            print("sitegen: built \(report.pages) pages (\(report.files) files: \(written.written) written, \(written.unchanged) unchanged\(removed))")
+        }
     } else {
         print("sitegen: checked, no errors")
     }

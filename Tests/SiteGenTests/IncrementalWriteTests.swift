@@ -116,3 +116,69 @@ struct IncrementalWriteTests {
         #expect(OutputWriter.temporaryName(for: "robots.txt") == ".robots.txt.sitegen-tmp")
     }
 }
+
+/// A build whose inputs and published files are exactly as the last successful build left them writes
+/// nothing and gives that build's warnings again; any change, however small, means a full build.
+struct UpToDateTests {
+    /// Sets every file's times below `folder` back by a minute: nothing then looks freshly changed.
+    static func age(_ folder: URL) {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return }
+        let past = Date().addingTimeInterval(-60)
+        while let relative = enumerator.nextObject() as? String {
+            try? FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: folder.path + "/" + relative)
+        }
+    }
+
+    /// Waits until the change times of what was just written are more than two seconds old.
+    static func letTimePass() { Thread.sleep(forTimeInterval: 3.1) }
+
+    @Test func aRebuildWithNothingChangedReadsNothingAndRepeatsTheWarnings() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/about.md", "---\ntitle: About\ntitel: x\n---\nBody.\n")
+        Self.age(site.root)
+        Self.letTimePass()
+        let first = site.build()
+        #expect(first.succeeded && !first.upToDate && first.warnings.count == 1)
+        let before = IncrementalWriteTests.identities(of: site.root.appendingPathComponent("public"))
+        let again = site.build()
+        #expect(again.upToDate, "\(again.summary)")
+        #expect(again.warnings.map(\.description) == first.warnings.map(\.description))
+        #expect(again.pages == first.pages && again.files == first.files)
+        #expect(IncrementalWriteTests.identities(of: site.root.appendingPathComponent("public")) == before)
+    }
+
+    @Test func anyChangeMeansAFullBuild() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        Self.age(site.root)
+        Self.letTimePass()
+        #expect(site.build().succeeded)
+        #expect(site.build().upToDate)
+        // A published file removed by hand comes back.
+        try site.delete("public/robots.txt")
+        let restored = site.build()
+        #expect(!restored.upToDate && restored.written.written == 1)
+        // Another base URL shapes the output: not up to date.
+        Self.letTimePass()
+        #expect(site.build().upToDate)
+        #expect(!site.build(baseURL: "https://example.org/").upToDate)
+        // A content file with the same bytes but touched: its times changed, so it is read again.
+        #expect(!site.build().upToDate)  // back from the base URL's build
+        Self.letTimePass()
+        #expect(site.build().upToDate)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-30)],
+                                              ofItemAtPath: site.root.appendingPathComponent("content/index.md").path)
+        let touched = site.build()
+        #expect(!touched.upToDate && touched.written.written == 0)
+    }
+
+    /// A file changed in the seconds before a build cannot be told apart from the record by its times: such
+    /// a build is a full one and leaves no record.
+    @Test func aFreshlyChangedInputIsNotTrusted() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)  // the fixture's files were just copied
+        #expect(!site.build().upToDate)
+    }
+}

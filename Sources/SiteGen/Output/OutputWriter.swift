@@ -29,6 +29,8 @@ public struct OutputWriter: SiteSink {
     private let parent: URL
     private let staging: URL
     private let lockFile: URL
+    /// Where the last successful build's `InputRecord` is kept, beside the lock.
+    public let recordPath: String
 
     public init(output: URL, displayPath: String, jobs: Int = 1) {
         self.output = output.standardizedFileURL
@@ -38,6 +40,7 @@ public struct OutputWriter: SiteSink {
         parent = self.output.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-staging", isDirectory: true)
         lockFile = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-lock", isDirectory: false)
+        recordPath = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-inputs", isDirectory: false).path
         published = nil
     }
 
@@ -51,6 +54,7 @@ public struct OutputWriter: SiteSink {
         parent = writer.parent
         staging = writer.staging
         lockFile = writer.lockFile
+        recordPath = writer.recordPath
         self.published = published
     }
 
@@ -85,6 +89,12 @@ public struct OutputWriter: SiteSink {
         }
         defer { flock(descriptor, LOCK_UN) }
         return try body()
+    }
+
+    /// The files of the last complete commit, the marker included; nil when there is none.
+    public func publishedPaths() -> [String]? {
+        guard let folder = OpenFolder(output.path), let marker = Marker.read(in: folder), marker.complete else { return nil }
+        return marker.paths + [Self.markerName]
     }
 
     /// The writer ready to stage files, under the lock: a rebuild when the output folder holds a site, a
