@@ -40,7 +40,7 @@ struct MarkdownRendererTests {
         // scripts and numerals (٣, Ⅻ, ½), and what is dropped (punctuation, symbols, emoji).
         let pieces = ["A", "z", "7", " ", "-", "_", ".", "'", "(", "É", "é", "ß", "İ", "\u{212A}", "Σ", "ς", "Ǆ", "Ａ", "ı",
                       "e\u{301}", "\u{301}", "日本", "한", "٣", "Ⅻ", "½", "—", "“", "☆", "🇲🇱", "👩‍👩‍👧", "\u{200D}", "\t", "ǅ", "ﬁ", "Ĕ"]
-        var random = RobustnessTests.SplitMix64(state: 7)
+        var random = SplitMix64(seed: 7)
         var texts = ["Modibo Keïta's visit (1961)", "U.S.–Africa Leaders Summit", "Économie été — “quoted” it's 3", "İSTANBUL Kelvin \u{212A}"]
         for _ in 0..<2_000 {
             texts.append((0..<Int.random(in: 1...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())

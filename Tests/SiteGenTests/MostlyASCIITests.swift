@@ -20,7 +20,7 @@ struct MostlyASCIITests {
 
     /// Text that is not mostly ASCII, with stretches of ASCII of every length around the long-stretch limit.
     static let mixed: [[UInt8]] = (0..<6).map { seed in
-        var generator = RobustnessTests.SplitMix64(state: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed))
         let pieces = ["é", "日本語", "🇲🇱", "↩", "—", " ", "a", String(repeating: "x", count: String.longASCIIStretch - 1),
                       String(repeating: "y", count: String.longASCIIStretch), String(repeating: "z", count: 200)]
         var bytes = (0..<400).flatMap { _ in Array(pieces.randomElement(using: &generator)!.utf8) }
@@ -31,7 +31,7 @@ struct MostlyASCIITests {
     /// Text in other scripts or full of accents, with no long ASCII stretch for more than `denseText` bytes,
     /// which is checked in one piece from there on; some with a bad byte early, some far past that point.
     static let dense: [[UInt8]] = (0..<6).map { seed in
-        var generator = RobustnessTests.SplitMix64(state: UInt64(100 + seed))
+        var generator = SplitMix64(seed: UInt64(100 + seed))
         let pieces = ["é", "日本語", "🇲🇱", "—", " ", "a", ". ", String(repeating: "x", count: 20)]
         var bytes = (0..<800).flatMap { _ in Array(pieces.randomElement(using: &generator)!.utf8) }
         precondition(bytes.count > 2 * String.denseText)

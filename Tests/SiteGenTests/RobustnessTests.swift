@@ -4,18 +4,6 @@ import Testing
 
 /// No input makes sitegen trap: arbitrary bytes go through front matter splitting, YAML and Markdown.
 struct RobustnessTests {
-    /// A small deterministic generator, so a failure can be replayed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds = [
         "---\ntitle: History\ndate: 2012-03\npages: [a.md, b.md]\n---\n\n# Heading\n\n[x](a.md#b) ~~s~~ www.x.org[^1]\n\n[^1]: n\n",
         "---\nname: A\ntitle: Ambassador\ncredentials: 1961-01-17\nleft: 1960-01-01\n---\n| a | b |\n|---|---|\n| [y](../x.md) | `c` |\n",
@@ -23,7 +11,7 @@ struct RobustnessTests {
     ]
 
     @Test func arbitraryBytesNeverCrashTheParsePhase() {
-        var random = SplitMix64(state: 20261127)
+        var random = SplitMix64(seed: 20261127)
         let links = LinkResolver(markdownPaths: ["index.md", "a.md", "timeline/x.md", "ambassadors/y.md"], staticFiles: [])
         let parser = DocumentParser(renderer: MarkdownRenderer(), links: links)
         let alphabet = Array("---\n:#[]()!*_~`|-^{}<>&\"' abcxyz0123456789.\\/\t\r\u{0}é✓".utf8)

@@ -1,5 +1,6 @@
-/// SplitMix64: the test generators' random numbers, the same on every machine and every run.
-struct SplitMix64 {
+/// SplitMix64: the test generators' random numbers, the same on every machine and every run, so a failure
+/// can be replayed.
+struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
