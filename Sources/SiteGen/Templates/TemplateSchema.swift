@@ -2,31 +2,34 @@
 /// `SiteRenderer` give a page (a test holds the three together). A name that no context of a layout can
 /// ever provide, such as `{{page.titel}}`, renders as nothing; it is reported as a warning at its tag.
 enum TemplateSchema {
-    indirect enum Shape: Sendable {
+    /// Not `indirect`: the dictionaries hold the nesting (an indirect case's box is reached through a tagged
+    /// pointer, which leak checkers cannot follow).
+    enum Shape: Sendable {
         /// Text, a flag or a number.
         case value
         case object([String: Shape])
-        case list(of: Shape)
+        /// A list of objects with these names.
+        case list(of: [String: Shape])
     }
 
     static let date: Shape = .object(["text": .value, "iso": .value])
     static let chiefLink: [String: Shape] = ["name": .value, "href": .value, "title": .value]
 
-    static let timelineEntry: Shape = .object([
+    static let timelineEntry: [String: Shape] = [
         "id": .value, "date": date, "isEvent": .value, "title": .value, "body": .value,
-        "related": .list(of: .object(["title": .value, "href": .value, "last": .value])), "hasRelated": .value,
+        "related": .list(of: (["title": .value, "href": .value, "last": .value])), "hasRelated": .value,
         "chief": .object(chiefLink.merging(["asOf": .value]) { $1 }), "isTerm": .value, "presented": .value, "tookCharge": .value, "number": .value,
-    ])
+    ]
 
     static let chief: Shape = .object(chiefLink.merging([
         "number": .value, "ordinal": .value, "appointed": date, "credentials": date, "tookCharge": .value, "left": date, "until": date,
         "appointedBy": .value, "inferred": .value, "predecessor": .object(chiefLink), "successor": .object(chiefLink),
-        "hasEvents": .value, "events": .list(of: .object(["title": .value, "date": date, "href": .value])), "timelineHref": .value,
+        "hasEvents": .value, "events": .list(of: (["title": .value, "date": date, "href": .value])), "timelineHref": .value,
     ]) { $1 })
 
-    static let indexRow: Shape = .object(chiefLink.merging([
+    static let indexRow: [String: Shape] = chiefLink.merging([
         "id": .value, "number": .value, "appointed": date, "credentials": date, "tookCharge": .value, "left": date, "appointedBy": .value, "inferred": .value,
-    ]) { $1 })
+    ]) { $1 }
 
     /// What every page's templates see (`PageValues`).
     static let page: Shape = .object([
@@ -35,12 +38,12 @@ enum TemplateSchema {
         "root": .value, "assets": .value, "language": .value,
         "site": .object(["title": .value, "description": .value]),
         "isHome": .value,
-        "nav": .list(of: .object(["title": .value, "href": .value, "current": .value, "section": .value])),
+        "nav": .list(of: (["title": .value, "href": .value, "current": .value, "section": .value])),
         "credit": .object(["title": .value, "url": .value, "license": .value, "licenseURL": .value]),
         "main": .value,
-        "breadcrumbs": .list(of: .object(["title": .value, "href": .value])), "hasBreadcrumbs": .value,
-        "toc": .list(of: .object(["id": .value, "text": .value, "sub": .value])), "hasToc": .value,
-        "timeline": .object(["decades": .list(of: .object(["id": .value, "label": .value, "entries": .list(of: timelineEntry)])),
+        "breadcrumbs": .list(of: (["title": .value, "href": .value])), "hasBreadcrumbs": .value,
+        "toc": .list(of: (["id": .value, "text": .value, "sub": .value])), "hasToc": .value,
+        "timeline": .object(["decades": .list(of: (["id": .value, "label": .value, "entries": .list(of: timelineEntry)])),
                              "eventCount": .value, "termCount": .value]),
         "index": .object(["chiefs": .list(of: indexRow), "count": .value, "ambassadorCount": .value]),
         "chief": chief,
@@ -93,7 +96,7 @@ enum TemplateSchema {
                     if inverted || shape == nil {
                         walk(children, in: template, stack: stack)
                     } else if case .list(let element)? = shape {
-                        walk(children, in: template, stack: stack + [element])
+                        walk(children, in: template, stack: stack + [.object(element)])
                     } else {
                         walk(children, in: template, stack: stack + [shape!])
                     }
@@ -149,7 +152,7 @@ enum TemplateSchema {
         func describe(_ shape: Shape) -> String {
             switch shape {
             case .value: "v"
-            case .list(let element): "[" + describe(element) + "]"
+            case .list(let element): "[" + describe(.object(element)) + "]"
             case .object(let fields): "{" + fields.keys.sorted().joined(separator: ",") + "}"
             }
         }

@@ -30,7 +30,7 @@ public struct MustacheTemplate: Sendable {
     }
 }
 
-indirect enum MustacheNode: Sendable {
+enum MustacheNode: Sendable {
     case text([UInt8])
     case variable(MustacheName, escaped: Bool)
     case section(MustacheName, inverted: Bool, [MustacheNode])
