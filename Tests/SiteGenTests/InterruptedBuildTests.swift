@@ -44,19 +44,29 @@ struct InterruptedBuildTests {
         }
     }
 
-    @Test func killedAtAnyMomentEveryFileIsWholeAndTheNextBuildConverges() throws {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-killed-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: work) }
-        let pages = 600
+    /// Clean builds of both versions (their files: old and new), and the sources of version 2 in `work/site`.
+    func twoVersions(pages: Int, in work: URL) throws -> (old: [String: Data], new: [String: Data], site: URL) {
         let old = try cleanBuild(version: 1, pages: pages, in: work)
         let new = try cleanBuild(version: 2, pages: pages, in: work)
         let site = work.appendingPathComponent("site")
-        var killedInTheCommit = 0
         try Self.makeSite(in: site, pages: pages, version: 2)
+        return (old, new, site)
+    }
+
+    /// Publishes version 1's clean build as `site/public`, for a build of version 2 to replace.
+    static func publishVersion1(in site: URL, from work: URL) throws {
+        try? FileManager.default.removeItem(at: site.appendingPathComponent("public"))
+        try FileManager.default.copyItem(at: work.appendingPathComponent("clean-1/public"), to: site.appendingPathComponent("public"))
+    }
+
+    @Test func killedAtAnyMomentEveryFileIsWholeAndTheNextBuildConverges() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-killed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let (old, new, site) = try twoVersions(pages: 600, in: work)
+        var killedInTheCommit = 0
         // Stopped sooner or later in each round: while rendering, while replacing files, or after.
         for round in 0..<10 {
-            try? FileManager.default.removeItem(at: site.appendingPathComponent("public"))
-            try FileManager.default.copyItem(at: work.appendingPathComponent("clean-1/public"), to: site.appendingPathComponent("public"))
+            try Self.publishVersion1(in: site, from: work)
             let process = Process()
             process.executableURL = CommandLineTests.executable
             process.arguments = ["build", "--jobs", "2"]
@@ -104,14 +114,8 @@ struct InterruptedBuildTests {
     @Test func aFailedWriteLeavesOldOrNewFilesAndTheNextBuildConverges() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-full-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
-        let pages = 100
-        let old = try cleanBuild(version: 1, pages: pages, in: work)
-        let new = try cleanBuild(version: 2, pages: pages, in: work)
-        let site = work.appendingPathComponent("site")
-        try Self.makeSite(in: site, pages: pages, version: 1)
-        #expect(try cli.run(["build"], in: site).status == 0)
-        try Self.makeSite(in: site, pages: pages, version: 2)
-        try FileManager.default.copyItem(at: work.appendingPathComponent("clean-1/public"), to: site.appendingPathComponent("public"))
+        let (old, new, site) = try twoVersions(pages: 100, in: work)
+        try Self.publishVersion1(in: site, from: work)
         let limited = try cli.run(["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" build", CommandLineTests.executable.path], in: site,
                                   executable: URL(fileURLWithPath: "/bin/bash"))
         #expect(limited.status == 1)
