@@ -220,19 +220,25 @@ public struct SiteBuilder: Sendable {
 
     /// `templates/assets/` is copied to `assets/` in the output.
     private func assetFiles(_ diagnostics: inout DiagnosticList) -> [OutputFile] {
-        let assets = url(options.templatesDirectory).appendingPathComponent("assets")
+        Self.assets(in: url(options.templatesDirectory), displayRoot: options.templatesDirectory, diagnostics: &diagnostics)
+            .map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
+    }
+
+    /// The files of `templates/assets/`: (output path, file on disk), sorted by output path.
+    static func assets(in templates: URL, displayRoot: String, diagnostics: inout DiagnosticList) -> [(path: String, sourceFile: String)] {
+        let assets = templates.appendingPathComponent("assets")
         guard let enumerator = FileManager.default.enumerator(atPath: assets.path) else { return [] }
-        var files: [OutputFile] = []
+        var files: [(path: String, sourceFile: String)] = []
         while let relative = enumerator.nextObject() as? String {
             let full = assets.appendingPathComponent(relative)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full.path, isDirectory: &isDirectory), !isDirectory.boolValue,
                   !(relative as NSString).lastPathComponent.hasPrefix(".") else { continue }
             if let problem = PathSafety.problem(in: relative) {
-                diagnostics.append(.error(options.templatesDirectory + "/assets/" + relative, problem))
+                diagnostics.append(.error(displayRoot + "/assets/" + relative, problem))
                 continue
             }
-            files.append(OutputFile(path: "assets/" + relative, contents: .copy(from: full.path)))
+            files.append(("assets/" + relative, full.path))
         }
         return files.sorted { $0.path < $1.path }
     }

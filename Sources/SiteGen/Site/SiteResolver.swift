@@ -14,6 +14,22 @@ public struct SiteResolver: Sendable {
     /// - Parameter jobs: threads for the checks of each page's links.
     public func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)],
                         jobs: Int = 1, diagnostics: inout DiagnosticList) -> Site {
+        var linkChecks: [String: CheckedLinks] = [:]
+        return resolve(documents, staticFiles: staticFiles, jobs: jobs, linkChecks: &linkChecks, diagnostics: &diagnostics)
+    }
+
+    /// What the check of one document's links found, kept by a preview server between rebuilds.
+    struct CheckedLinks {
+        /// The document checked: a result is reused only for this very document.
+        let document: Document
+        let diagnostics: [Diagnostic]
+    }
+
+    /// The same, reusing the link checks of documents that did not change. `linkChecks` holds results the
+    /// caller knows to be still valid (no page was added, removed, renamed or given other anchors, titles
+    /// or kinds since: see `LiveSite`); on return, every published document's.
+    func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)], jobs: Int,
+                 linkChecks: inout [String: CheckedLinks], diagnostics: inout DiagnosticList) -> Site {
         let published = documents.filter { !$0.draft }
         let byPath = Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) })
         let pages = published.filter { $0.kind != .event }.sorted { $0.path < $1.path }
@@ -31,12 +47,17 @@ public struct SiteResolver: Sendable {
         }
         let anchors = AnchorIndex(pagesByURL: site.pagesByURL, listed: listedAnchors(site))
         // Each page's links are checked on their own, on every thread; the list is sorted in the end.
-        for found in Parallel.map(published, jobs: jobs, { document in
+        let known = linkChecks
+        let checked = Parallel.map(published, jobs: jobs) { document -> [Diagnostic] in
+            if let earlier = known[document.path], earlier.document === document { return earlier.diagnostics }
             var found = DiagnosticList()
             checkLinks(of: document, anchors: anchors, byPath: byPath, diagnostics: &found)
             return found.items
-        }) {
+        }
+        linkChecks = Dictionary(minimumCapacity: published.count)
+        for (document, found) in zip(published, checked) {
             diagnostics.append(contentsOf: found)
+            linkChecks[document.path] = CheckedLinks(document: document, diagnostics: found)
         }
         checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
         for (path, location) in config.navigation {

@@ -1,12 +1,15 @@
 /// The render phase: every file of the site made into bytes on the build's threads, each handed to the
 /// sink as soon as it is finished, and every relative link the pages hold checked against the files.
 enum RenderPhase {
-    static func render<Sink: SiteSink>(_ files: [OutputFile], into sink: Sink, jobs: Int,
+    /// - Parameter sitePaths: every file of the site when `files` are only some of them (a preview
+    ///   server renders again only the pages an edit changed); the links are checked against these.
+    static func render<Sink: SiteSink>(_ files: [OutputFile], among sitePaths: [String]? = nil, into sink: Sink, jobs: Int,
                                        diagnostics: inout DiagnosticList) -> [Sink.Staged] {
         // A link may name a page's folder (`history/`, `` for the root) or its file.
-        var linkable = Set(files.map(\.path))
-        for file in files where file.path == "index.html" || file.path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
-            linkable.insert(String(file.path.utf8.dropLast(10))!)
+        let paths = sitePaths ?? files.map(\.path)
+        var linkable = Set(paths)
+        for path in paths where path == "index.html" || path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
+            linkable.insert(String(path.utf8.dropLast(10))!)
         }
         let results = Parallel.map(files, jobs: jobs) { [linkable] file -> (staged: Sink.Staged?, broken: [String], problem: Diagnostic?, emptyLayout: String?) in
             let bytes: [UInt8]

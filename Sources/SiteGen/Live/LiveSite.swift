@@ -1,0 +1,361 @@
+import Foundation
+
+/// What one rebuild of a `LiveSite` found and changed.
+public struct LiveUpdate: Sendable {
+    public var diagnostics: [Diagnostic]
+    /// Output paths whose bytes are new, different or gone, sorted; empty when the rebuild failed.
+    public var changed: [String] = []
+    /// Content files parsed again, and pages rendered again.
+    public var parsed = 0
+    public var rendered = 0
+    /// Every page was rendered again: a template, the settings or the set of files changed, or a page's
+    /// title, dates, anchors or kind did, which other pages show.
+    public var renderedAll = false
+    public var phaseTimes: [(phase: String, seconds: Double)] = []
+    public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
+}
+
+/// The site of a preview server: built once, then rebuilt after each edit doing only the work the edit
+/// needs, with exactly the bytes `sitegen build` would write (the tests hold it to that).
+///
+/// - load: the content folder is listed again each time (cheap: no file is opened); a file is read again
+///   only when the watcher named it, or when no one says what changed.
+/// - parse: only files whose text changed, and the documents whose links name a file that appeared or
+///   went away (a link's target and its output URL depend on which files exist); all of them when the
+///   Markdown settings change.
+/// - resolve: the site is assembled again (cheap); a document's link check is reused while the document
+///   is the same object and no document's face changed (`DocumentFace`: what other pages see of it).
+/// - render: the pages of changed documents (an event's: the timeline and the ambassadors' pages); every
+///   page when a face, a template, the settings or the set of files changed.
+///
+/// A failed rebuild keeps the last good site: `files` changes only when a rebuild succeeds. Not for
+/// concurrent use: one rebuild at a time, from one thread (the server's rebuild queue).
+public final class LiveSite {
+    public let options: BuildOptions
+    /// The site as `sitegen build` would write it: output path → bytes.
+    public private(set) var files: [String: [UInt8]] = [:]
+
+    private let contentURL: URL
+    private let templatesURL: URL
+
+    /// A Markdown file as last read: its text (nil when unreadable), its document, what reading and parsing found.
+    private struct ParsedFile {
+        var text: String?
+        var document: Document?
+        var diagnostics: [Diagnostic]
+    }
+    private var parsed: [String: ParsedFile] = [:]
+    private var markdownOptions: MarkdownOptions?
+    private var staticBytes: [String: [UInt8]] = [:]
+    private var unreadableStatic: [String: Diagnostic] = [:]
+    private var listed: (pages: Set<String>, statics: Set<String>)?
+    private var settingsText: String?
+    private var templateSources: [String: [UInt8]]?
+    private var templates: TemplateSet?
+    private var templateDiagnostics: [Diagnostic] = []
+    private var assetBytes: [String: [UInt8]] = [:]
+    private var linkChecks: [String: SiteResolver.CheckedLinks] = [:]
+    /// The documents the link checks were made with.
+    private var linkCheckWorld: World?
+    /// What the published `files` were made from.
+    private var published: World?
+
+    /// The inputs every output depends on.
+    private struct World {
+        var documents: [String: Document]
+        var pages: Set<String>
+        var statics: Set<String>
+        var settings: String?
+        var templates: [String: [UInt8]]?
+        var assets: Set<String>
+    }
+
+    public init(options: BuildOptions) {
+        self.options = options
+        let base = URL(fileURLWithPath: options.workingDirectory, isDirectory: true)
+        contentURL = URL(fileURLWithPath: options.contentDirectory, relativeTo: base).standardizedFileURL
+        templatesURL = URL(fileURLWithPath: options.templatesDirectory, relativeTo: base).standardizedFileURL
+    }
+
+    /// Where an edit happened, as the watcher saw it.
+    public enum Changes: Sendable {
+        /// Nothing is known: every file is read again and compared (the first build, a watcher that overflowed).
+        case unknown
+        /// These files (absolute paths) were written, made, removed or renamed; files not named are as before.
+        case files(Set<String>)
+    }
+
+    /// Rebuilds after `changes`; `files` is the new site when the rebuild succeeded.
+    public func rebuild(after changes: Changes = .unknown) -> LiveUpdate {
+        var diagnostics = DiagnosticList()
+        var clock = PhaseClock()
+        var update = LiveUpdate(diagnostics: [])
+        let named: Set<String>?
+        switch changes {
+        case .unknown: named = nil
+        case .files(let paths): named = paths
+        }
+
+        // load: the list of files, the settings, the templates and assets
+        let loader = ContentLoader(contentDirectory: contentURL, displayRoot: options.contentDirectory)
+        let loaded = loader.load(into: &diagnostics)
+        let pagePaths = Set(loaded.pages), staticPaths = Set(loaded.staticFiles.map(\.path))
+        let contentPrefix = contentURL.path + "/"
+        let contentNamed = named.map { Set($0.compactMap { $0.hasPrefix(contentPrefix) ? String($0.dropFirst(contentPrefix.count)) : nil }) }
+        let templatesTouched = named.map { $0.contains { $0 == templatesURL.path || $0.hasPrefix(templatesURL.path + "/") } } ?? true
+        if templatesTouched || templateSources == nil { loadTemplates() }
+        diagnostics.append(contentsOf: templateDiagnostics)
+        let settingsPath = loader.displayPath(SiteConfig.fileName)
+        let settingsText = loaded.settings?.text
+        var config: SiteConfig?
+        if loaded.settings != nil || !diagnostics.items.contains(where: { $0.path == settingsPath }) {
+            config = SiteConfig.parse(loaded.settings, displayPath: settingsPath, into: &diagnostics)
+        }
+        if let baseURL = options.baseURL, config != nil {
+            if let problem = SiteConfig.baseURLProblem(baseURL) { diagnostics.append(.error("--base-url", problem)) }
+            config?.baseURL = SiteConfig.withTrailingSlash(baseURL)
+        }
+        for (path, url) in loaded.staticFiles where staticBytes[path] == nil || contentNamed?.contains(path) ?? true {
+            if let bytes = ContentLoader.readBytes(url.path) {
+                staticBytes[path] = bytes
+                unreadableStatic[path] = nil
+            } else {
+                staticBytes[path] = nil
+                unreadableStatic[path] = .error(loader.displayPath(path), "file cannot be read; check its permissions")
+            }
+        }
+        staticBytes = staticBytes.filter { staticPaths.contains($0.key) }
+        unreadableStatic = unreadableStatic.filter { staticPaths.contains($0.key) }
+        diagnostics.append(contentsOf: unreadableStatic.values)
+        clock.end("load")
+
+        // parse: only what changed, or depends on a file that came or went
+        guard let config else {
+            update.diagnostics = diagnostics.sorted
+            update.phaseTimes = clock.times
+            return update
+        }
+        let markdown = MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)
+        if markdown != markdownOptions {
+            parsed.removeAll()
+            markdownOptions = markdown
+        }
+        // Files to read again (new, named, or unreadable last time); of those, only a changed text is parsed again.
+        var toParse = pagePaths.filter { path in
+            guard let known = parsed[path] else { return true }
+            return contentNamed?.contains(path) ?? true || known.text == nil
+        }
+        // Documents to parse again whatever their text: their links name a file that came or went.
+        var dependent = Set<String>()
+        if let before = listed, before.pages != pagePaths || before.statics != staticPaths {
+            let cameOrWent = before.pages.symmetricDifference(pagePaths).union(before.statics.symmetricDifference(staticPaths))
+            for (path, file) in parsed where pagePaths.contains(path) && Self.dependsOnFiles(file.document, cameOrWent) {
+                dependent.insert(path)
+            }
+            toParse.formUnion(dependent)
+        }
+        parsed = parsed.filter { pagePaths.contains($0.key) }
+        listed = (pagePaths, staticPaths)
+        let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path))
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdown), links: links)
+        let parsing = toParse.sorted()
+        let known = parsed
+        let results = Parallel.map(parsing, jobs: options.jobs) { [dependent] path -> ParsedFile? in
+            let (source, problems) = loader.read(path)
+            guard let source else { return ParsedFile(text: nil, document: nil, diagnostics: problems) }
+            // The same text (an editor that saved without a change, or a watcher's extra event): the same document.
+            if let earlier = known[path], earlier.text == source.text, !dependent.contains(path) { return nil }
+            let (document, found) = parser.parse(source)
+            return ParsedFile(text: source.text, document: document, diagnostics: problems + found)
+        }
+        for (path, result) in zip(parsing, results) where result != nil {
+            parsed[path] = result
+            update.parsed += 1
+        }
+        clock.end("parse")
+
+        // resolve
+        guard let configSource = loaded.settings else {
+            update.diagnostics = diagnostics.sorted
+            update.phaseTimes = clock.times
+            return update
+        }
+        var documents: [Document] = []
+        documents.reserveCapacity(pagePaths.count)
+        for path in loaded.pages {
+            guard let file = parsed[path] else { continue }
+            diagnostics.append(contentsOf: file.diagnostics)
+            if let document = file.document { documents.append(document) }
+        }
+        let world = World(documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) }),
+                          pages: pagePaths, statics: staticPaths, settings: settingsText, templates: templateSources,
+                          assets: Set(assetBytes.keys))
+        if let earlier = linkCheckWorld, Self.sameFaces(earlier, world) {} else { linkChecks.removeAll() }
+        let resolver = SiteResolver(config: config, configSource: configSource, links: links)
+        let site = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, jobs: options.jobs,
+                                    linkChecks: &linkChecks, diagnostics: &diagnostics)
+        linkCheckWorld = world
+        guard let templates, !diagnostics.hasErrors else {
+            update.diagnostics = diagnostics.sorted
+            update.phaseTimes = clock.times
+            return update
+        }
+        let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
+        renderer.checkLayouts(into: &diagnostics)
+        clock.end("resolve")
+        if diagnostics.hasErrors {
+            update.diagnostics = diagnostics.sorted
+            update.phaseTimes = clock.times
+            return update
+        }
+
+        // render: every file, or the pages the changed documents show on
+        var outputs = site.pages.map(renderer.outputFile(for:))
+        outputs.append(renderer.renderNotFound())
+        outputs.append(renderer.renderRobots())
+        if let sitemap = renderer.renderSitemap() { outputs.append(sitemap) }
+        let staticOutputs = site.staticFiles.map { OutputFile(path: $0.path, contents: .bytes(staticBytes[$0.path] ?? [])) }
+        let assetOutputs = assetBytes.keys.sorted().map { OutputFile(path: $0, contents: .bytes(assetBytes[$0]!)) }
+        let allPaths = outputs.map(\.path) + staticOutputs.map(\.path) + assetOutputs.map(\.path)
+        let toRender: [OutputFile]
+        if let published, let pages = pagesToRender(published, world, site: site) {
+            toRender = outputs.filter { pages.contains($0.path) }
+        } else {
+            toRender = outputs
+            update.renderedAll = true
+        }
+        let sink = CollectingSink()
+        let rendered = RenderPhase.render(toRender, among: allPaths, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
+        update.rendered = toRender.count { $0.path.hasSuffix(".html") }
+        clock.end("render")
+        guard !diagnostics.hasErrors else {
+            update.diagnostics = diagnostics.sorted
+            update.phaseTimes = clock.times
+            return update
+        }
+
+        // publish: the new bytes in place, and what changed
+        var next = update.renderedAll ? [String: [UInt8]](minimumCapacity: allPaths.count) : files
+        var changed: [String] = []
+        for (path, bytes) in rendered.map({ ($0.path, $0.bytes) }) + (staticOutputs + assetOutputs).map({ ($0.path, (try? $0.bytes()) ?? []) }) {
+            if files[path] != bytes { changed.append(path) }
+            next[path] = bytes
+        }
+        // Only a full render can drop a file: a file that comes or goes changes the world's files.
+        if update.renderedAll { changed += files.keys.filter { next[$0] == nil } }
+        files = next
+        published = world
+        update.changed = changed.sorted()
+        update.diagnostics = diagnostics.sorted
+        clock.end("publish")
+        update.phaseTimes = clock.times
+        return update
+    }
+
+    /// Reads the templates and assets again; the template set is parsed again only when a template's bytes changed.
+    private func loadTemplates() {
+        var sources: [String: [UInt8]] = [:]
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: templatesURL.path) {
+            for name in names where name.hasSuffix("." + TemplateSet.fileExtension) {
+                sources[name] = ContentLoader.readBytes(templatesURL.path + "/" + name) ?? []
+            }
+        }
+        if sources != templateSources || templates == nil {
+            var found = DiagnosticList()
+            templates = TemplateSet.load(directory: templatesURL, displayRoot: options.templatesDirectory, diagnostics: &found)
+            templateDiagnostics = found.items
+            templateSources = sources
+        }
+        var found = DiagnosticList()
+        var assets: [String: [UInt8]] = [:]
+        for (path, file) in SiteBuilder.assets(in: templatesURL, displayRoot: options.templatesDirectory, diagnostics: &found) {
+            if let bytes = ContentLoader.readBytes(file) {
+                assets[path] = bytes
+            } else {
+                found.append(.error(options.templatesDirectory + "/" + path, "file cannot be read; check its permissions"))
+            }
+        }
+        assetBytes = assets
+        templateDiagnostics = templateDiagnostics.filter { !$0.path.hasPrefix(options.templatesDirectory + "/assets/") } + found.items
+    }
+
+    /// Whether a document's parse depends on whether files exist: a link to one of `files` (all files
+    /// when nil), or a link found invalid (it may name a file that now exists).
+    private static func dependsOnFiles(_ document: Document?, _ files: Set<String>?) -> Bool {
+        guard let document else { return false }
+        return document.internalLinks.contains { link in
+            switch link.target {
+            case .content(let path, _): return files?.contains(path) ?? true
+            case .invalid: return true
+            case .external, .sameDocument: return false
+            }
+        }
+    }
+
+    /// Whether every document other pages can see is seen the same way in both: the same files, and each
+    /// changed document with the same face.
+    private static func sameFaces(_ a: World, _ b: World) -> Bool {
+        guard a.pages == b.pages, a.statics == b.statics, a.settings == b.settings, a.templates == b.templates,
+              a.assets == b.assets, a.documents.count == b.documents.count else { return false }
+        for (path, document) in b.documents {
+            guard let before = a.documents[path] else { return false }
+            if before !== document, DocumentFace(before) != DocumentFace(document) { return false }
+        }
+        return true
+    }
+
+    /// The output paths to render again after going from `before` to `now`; nil for every page.
+    private func pagesToRender(_ before: World, _ now: World, site: Site) -> Set<String>? {
+        guard Self.sameFaces(before, now) else { return nil }
+        var paths = Set<String>()
+        for (path, document) in now.documents where before.documents[path] !== document && !document.draft {
+            if document.kind == .event {
+                // An event is shown whole on the timeline, and by title and date on its chief's page.
+                for page in site.pages where page.kind == .timeline || page.kind == .ambassador {
+                    paths.insert(page.holderURL + "index.html")
+                }
+            } else {
+                paths.insert(document.holderURL + "index.html")
+            }
+        }
+        return paths
+    }
+}
+
+/// What other pages show of a document, or check their links against: when an edit leaves it as it was,
+/// only the document's own page changes.
+struct DocumentFace: Equatable {
+    var kind: PageKind
+    var title: String
+    var navigationTitle: String?
+    var draft: Bool
+    var holderURL: String
+    var anchors: Set<String>
+    var chief: [String?]
+    var eventDate: PartialDate?
+    var related: [String]
+
+    init(_ document: Document) {
+        kind = document.kind
+        title = document.title
+        navigationTitle = document.navigationTitle
+        draft = document.draft
+        holderURL = document.holderURL
+        anchors = document.anchors
+        if let fields = document.ambassador {
+            chief = [fields.name, fields.title, fields.appointed?.description, fields.credentials?.description,
+                     fields.left?.description, fields.appointedBy, fields.appointedByInferred ? "inferred" : nil]
+        } else {
+            chief = []
+        }
+        eventDate = document.event?.date
+        related = document.event?.related.map(\.path) ?? []
+    }
+}
+
+/// A sink that keeps the rendered files as they are: the preview server's memory.
+struct CollectingSink: SiteSink {
+    func stage(_ file: RenderedFile) throws -> RenderedFile { file }
+    func commit(_ staged: [RenderedFile]) throws -> WriteSummary { WriteSummary(written: staged.count) }
+    func discard(_ staged: [RenderedFile]) {}
+}

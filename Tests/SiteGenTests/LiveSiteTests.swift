@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+@testable import SiteGen
+
+/// The preview server's site: after any sequence of edits it holds exactly what `sitegen build` makes of
+/// the same sources, and it renders again only the pages an edit can change.
+struct LiveSiteTests {
+    /// The project's own site: its content and templates are what editors change all day.
+    static let project = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A copy of the project's site in a temporary folder.
+    static func projectSite() throws -> TemporarySite {
+        let site = try TemporarySite()
+        for folder in ["content", "templates"] {
+            try FileManager.default.removeItem(at: site.root.appendingPathComponent(folder))
+            try FileManager.default.copyItem(at: project.appendingPathComponent(folder), to: site.root.appendingPathComponent(folder))
+        }
+        return site
+    }
+
+    /// Keeps every file a build commits.
+    final class RecordingSink: SiteSink, @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var files: [String: [UInt8]] = [:]
+        func stage(_ file: RenderedFile) throws -> RenderedFile { file }
+        func commit(_ staged: [RenderedFile]) throws -> WriteSummary {
+            lock.withLock { files = Dictionary(uniqueKeysWithValues: staged.map { ($0.path, $0.bytes) }) }
+            return WriteSummary(written: staged.count)
+        }
+        func discard(_ staged: [RenderedFile]) {}
+    }
+
+    /// What a full build makes of the site as it is on disk now.
+    static func fullBuild(_ site: TemporarySite) -> (BuildReport, [String: [UInt8]]) {
+        let sink = RecordingSink()
+        let report = SiteBuilder(options: BuildOptions(jobs: 2, workingDirectory: site.root.path)).build(into: sink)
+        return (report, sink.files)
+    }
+
+    /// The paths whose bytes differ, or that only one of the two has (bytes would make unreadable messages).
+    static func differences(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> [String] {
+        Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
+
+    static func live(_ site: TemporarySite) -> LiveSite {
+        LiveSite(options: BuildOptions(jobs: 2, workingDirectory: site.root.path))
+    }
+
+    func text(_ site: TemporarySite, _ path: String) throws -> String {
+        try String(contentsOf: site.root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test func theFirstBuildIsTheFullBuild() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        let live = Self.live(site)
+        let update = live.rebuild()
+        let (report, files) = Self.fullBuild(site)
+        #expect(update.succeeded && report.succeeded, "\(update.diagnostics)")
+        #expect(update.renderedAll)
+        #expect(update.diagnostics == report.diagnostics)
+        #expect(Self.differences(live.files, files) == [])
+        #expect(update.changed == files.keys.sorted())
+    }
+
+    @Test func aBodyEditRendersOnlyItsPage() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        let path = site.root.appendingPathComponent("content/missions.md").path
+        try site.write("content/missions.md", try text(site, "content/missions.md") + "\nOne more sentence for the test.\n")
+        let update = live.rebuild(after: .files([path]))
+        #expect(update.succeeded, "\(update.diagnostics)")
+        #expect(!update.renderedAll && update.parsed == 1 && update.rendered == 1)
+        #expect(update.changed == ["missions/index.html"])
+        #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
+    }
+
+    @Test func anEventEditRendersTheTimelineAndTheChiefsPages() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        let event = "content/timeline/2006-11-13-mcc-compact-signed.md"
+        try site.write(event, try text(site, event) + "\nA sentence only the timeline shows.\n")
+        let update = live.rebuild(after: .files([site.root.appendingPathComponent(event).path]))
+        let chiefs = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/ambassadors").path)
+            .count { $0.hasSuffix(".md") && $0 != "index.md" }
+        #expect(update.succeeded && !update.renderedAll)
+        #expect(update.rendered == 1 + chiefs)
+        #expect(update.changed == ["timeline/index.html"])
+        #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
+    }
+
+    @Test func aTitleEditRendersEveryPage() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        try site.write("content/missions.md", try text(site, "content/missions.md").replacingOccurrences(of: "title: ", with: "title: Renamed "))
+        let update = live.rebuild(after: .files([site.root.appendingPathComponent("content/missions.md").path]))
+        #expect(update.succeeded && update.renderedAll && update.parsed == 1)
+        // Every page's navigation names it.
+        #expect(update.changed.count { $0.hasSuffix(".html") } > 20)
+        #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
+    }
+
+    @Test func aFailedRebuildKeepsTheLastGoodSiteAndTheNextGoodOneConverges() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        let good = live.files
+        let about = try text(site, "content/about.md")
+        let path = site.root.appendingPathComponent("content/about.md").path
+        try site.write("content/about.md", about + "\nA [broken link](no-such-page.md).\n")
+        let failed = live.rebuild(after: .files([path]))
+        #expect(!failed.succeeded && failed.changed.isEmpty)
+        #expect(failed.diagnostics == Self.fullBuild(site).0.diagnostics)
+        #expect(Self.differences(live.files, good) == [])
+        try site.write("content/about.md", about + "\nFixed.\n")
+        let fixed = live.rebuild(after: .files([path]))
+        #expect(fixed.succeeded && fixed.changed == ["about/index.html"])
+        #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
+    }
+
+    /// Random edits, additions, deletions, renames and breakages, each followed by a rebuild told only which
+    /// files the watcher saw: the live site must equal a full build after every step.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func randomEditsConvergeToTheFullBuild(seed: UInt64) throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        var random = SplitMix64(seed: seed)
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        var lastGood = live.files
+        let content = site.root.appendingPathComponent("content")
+        func markdownFiles() -> [String] {
+            (FileManager.default.enumerator(atPath: content.path)?.allObjects as? [String] ?? [])
+                .filter { $0.hasSuffix(".md") }.sorted()
+        }
+        var added = 0, failures = 0
+        // What puts back a deletion, a rename or a breakage once a build has failed because of it.
+        var undo: [() throws -> Set<String>] = []
+        var lastFailed = false
+        func absolute(_ path: String) -> String { site.root.appendingPathComponent(path).path }
+        for step in 0..<40 {
+            var touched = Set<String>()
+            let files = markdownFiles()
+            let file = "content/" + random.pick(files)
+            let action = lastFailed ? -1 : random.below(10)
+            switch action {
+            case -1:  // the editor repairs what broke the build
+                for repair in undo { touched.formUnion(try repair()) }
+                undo.removeAll()
+            case 0, 1:  // a sentence added to the body, saved as editors do: a temporary file renamed over it
+                let temporary = file + ".tmp~"
+                try site.write(temporary, try text(site, file) + "\nSentence \(step).\n")
+                try FileManager.default.moveItem(atPath: absolute(temporary), toPath: absolute(file) + ".moving")
+                _ = rename(absolute(file) + ".moving", absolute(file))
+                touched = [absolute(temporary), absolute(file) + ".moving", absolute(file)]
+            case 2:  // a heading added: the page's anchors, so its face, change
+                try site.write(file, try text(site, file) + "\n## Heading \(step)\n\nText.\n")
+                touched = [absolute(file)]
+            case 3:  // the title changed
+                try site.write(file, try text(site, file).replacingOccurrences(of: "title: ", with: "title: T\(step) "))
+                touched = [absolute(file)]
+            case 4:  // a new page linking to an existing one
+                added += 1
+                let folder = random.pick(["", "ambassadors/", "notes/", "timeline/"])
+                let name = folder == "timeline/" ? "2003-0\(1 + random.below(9))-10-added-\(added).md" : "added-\(added).md"
+                let target = random.pick(files.filter { !$0.hasPrefix("timeline/") && !$0.hasPrefix("ambassadors/") })
+                let link = SitePath.relative(from: folder, to: target)
+                let front = folder == "ambassadors/" ? "name: Added \(added)\ntitle: Ambassador\ncredentials: 2003-0\(1 + random.below(9))-01"
+                    : folder == "timeline/" ? "title: Added \(added)" : "title: Added \(added)"
+                try site.write("content/" + folder + name, "---\n\(front)\n---\n\nSee [a page](\(link)).\n")
+                touched = [absolute("content/" + folder + name)]
+                if folder == "notes/" { touched.insert(absolute("content/notes")) }
+            case 5:  // a page deleted (links to it break: both builds must fail alike, and recover alike)
+                let saved = try text(site, file)
+                try site.delete(file)
+                touched = [absolute(file)]
+                undo.append { try site.write(file, saved); return [absolute(file)] }
+            case 6:  // a page renamed
+                let renamed = file.replacingOccurrences(of: ".md", with: "-renamed.md")
+                try FileManager.default.moveItem(atPath: absolute(file), toPath: absolute(renamed))
+                touched = [absolute(file), absolute(renamed)]
+                undo.append {
+                    try FileManager.default.moveItem(atPath: absolute(renamed), toPath: absolute(file))
+                    return [absolute(file), absolute(renamed)]
+                }
+            case 7:  // broken front matter
+                let saved = try text(site, file)
+                try site.write(file, "---\ntitle: [unclosed\n---\n" + saved)
+                touched = [absolute(file)]
+                undo.append { try site.write(file, saved); return [absolute(file)] }
+            case 8:  // a template edited
+                let footer = "templates/footer.mustache"
+                try site.write(footer, try text(site, footer) + "<!-- \(step) -->\n")
+                touched = [absolute(footer)]
+            default:  // the stylesheet edited
+                let style = "templates/assets/style.css"
+                try site.write(style, try text(site, style) + "\n/* \(step) */\n")
+                touched = [absolute(style)]
+            }
+            let update = live.rebuild(after: .files(touched))
+            let (report, built) = Self.fullBuild(site)
+            #expect(update.succeeded == report.succeeded, "step \(step), action \(action): \(update.diagnostics) / \(report.diagnostics)")
+            #expect(update.diagnostics == report.diagnostics, "step \(step), action \(action)")
+            lastFailed = !report.succeeded
+            if lastFailed { failures += 1 } else { undo.removeAll() }
+            if report.succeeded {
+                #expect(Self.differences(live.files, built) == [], "step \(step), action \(action)")
+                lastGood = built
+            } else {
+                #expect(Self.differences(live.files, lastGood) == [], "step \(step), action \(action)")
+            }
+        }
+        // The sequence went through failures and back.
+        #expect(failures > 0 && failures < 20)
+    }
+}
