@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // The preview server's HTTP: pure Swift on async sockets, small, no NIO.
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
     ],
     targets: [
         // Debian's libcmark-gfm-dev; pkg-config links both the core and the extensions library.
@@ -38,10 +40,19 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // `sitegen serve`: the site in memory, a file watcher, live reload and HTTP.
+        .target(
+            name: "Preview",
+            dependencies: [
+                "SiteGen",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
+        ),
         .executableTarget(
             name: "sitegen",
             dependencies: [
                 "SiteGen",
+                "Preview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,7 +66,7 @@ let package = Package(
             name: "SiteGenTests",
             // The executable too: CommandLineTests run the `sitegen` built beside them.
             // swift-mustache: the oracle sitegen's own Mustache engine is compared with (MustacheOracleTests).
-            dependencies: ["SiteGen", "sitegen", .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["SiteGen", "Preview", "sitegen", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")]
         ),
     ],
     swiftLanguageModes: [.v6]

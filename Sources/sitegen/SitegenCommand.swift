@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Preview
 import SiteGen
 
 /// Options shared by `build` and `check`.
@@ -21,18 +22,19 @@ struct SiteOptions: ParsableArguments {
 }
 
 @main
-struct SitegenCommand: ParsableCommand {
+struct SitegenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sitegen",
         abstract: "Builds a static website from Markdown pages and Mustache templates.",
         discussion: """
             Run with no arguments in a site's folder to build content/ with templates/ into public/. \
-            Use `sitegen build --content DIR --templates DIR --output DIR` for other folders.
+            Use `sitegen build --content DIR --templates DIR --output DIR` for other folders. \
+            While editing, `sitegen serve` shows the site at http://127.0.0.1:1313/ and reloads each page as you save.
 
             Problems are reported as path:line:column: error: message, all of them in one run, and \
             the exit status is 1. A failed build leaves the output folder exactly as it was.
             """,
-        subcommands: [Build.self, Check.self],
+        subcommands: [Build.self, Check.self, Serve.self, New.self, Init.self],
         defaultSubcommand: Build.self
     )
 }
@@ -96,4 +98,68 @@ func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
     } else {
         print("sitegen: checked, no errors")
     }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the site while you edit it: rebuilt in memory after each save, pages reload by themselves.",
+        discussion: """
+            Builds the site in memory (public/ is not touched), watches the content and templates folders, and \
+            serves the site at http://127.0.0.1:1313/. After each save only what the edit changed is rebuilt; \
+            open pages reload once the new version is ready, and a stylesheet change is swapped in without a \
+            reload. When an edit breaks the build, the terminal and every page show the errors over the last \
+            good version until they are fixed. Ctrl-C stops the server.
+            """
+    )
+
+    @Option(help: "Folder of Markdown pages and site.yaml.")
+    var content = "content"
+
+    @Option(help: "Folder of Mustache templates (and assets/).")
+    var templates = "templates"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port: UInt16 = 1313
+
+    @Option(help: "Address to listen on; 127.0.0.1 keeps the preview on this machine, 0.0.0.0 shows it to the network.")
+    var bind = "127.0.0.1"
+
+    @Option(help: "Threads for rebuilds (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() async throws {
+        let options = PreviewServer.Options(build: BuildOptions(contentDirectory: content, templatesDirectory: templates, jobs: jobs),
+                                            address: bind, port: port)
+        let colour = DiagnosticPrinter.wantsColour()
+        let server = PreviewServer(options: options) { summary, diagnostics in
+            let printer = DiagnosticPrinter(colour: colour)
+            for diagnostic in diagnostics { printer.print(diagnostic) }
+            printer.flush()
+            say(summary)
+        }
+        // Ctrl-C or a service manager's SIGTERM: nothing is kept on disk and no file is half written, so the
+        // process ends at once, from the handler itself (write and _exit are safe there).
+        for number in [SIGINT, SIGTERM] as [Int32] {
+            signal(number) { _ in
+                let message: StaticString = "\nsitegen: stopped\n"
+                _ = write(STDOUT_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+                _exit(0)
+            }
+        }
+        let address: String
+        do {
+            address = try await server.start()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        say("sitegen: serving \(address) (watching \(content)/ and \(templates)/; Ctrl-C stops)")
+        while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
+    }
+}
+
+/// A line on standard output at once, also into a pipe or a log (where `print` would hold it back): the
+/// server's address and each rebuild are news.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -1,23 +1,24 @@
 import Foundation
-import SiteGen
 
 /// Writes diagnostics to standard error the way compilers do, with the source line and a caret.
 ///
 /// A build can report thousands (a front matter key every page has and sitegen does not know): each file
 /// is read once for all its diagnostics, which come sorted by path, and the text goes out in large writes.
-final class DiagnosticPrinter {
-    let colour: Bool
+public final class DiagnosticPrinter {
+    public let colour: Bool
     private var output: [UInt8] = []
+    /// Keeps the text for `text(of:)` instead of writing it out.
+    private var collecting = false
     /// The text of the file the last diagnostic was in; nil when it cannot be shown.
     private var cached: (path: String, text: [UInt8]?)?
     /// Where files are read into, made once.
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
-    init(colour: Bool) { self.colour = colour }
+    public init(colour: Bool) { self.colour = colour }
 
     deinit { flush() }
 
-    static func wantsColour() -> Bool {
+    public static func wantsColour() -> Bool {
         ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDERR_FILENO) == 1
     }
 
@@ -27,7 +28,7 @@ final class DiagnosticPrinter {
         if code != nil { endPaint() }
     }
 
-    func print(_ diagnostic: Diagnostic) {
+    public func print(_ diagnostic: Diagnostic) {
         // Appended piece by piece: interpolating the whole text cost more than finding the line.
         paint("1")
         output.append(contentsOf: diagnostic.path.utf8)
@@ -62,7 +63,17 @@ final class DiagnosticPrinter {
             append("^", painted: "1;32")
             output.append(UInt8(ascii: "\n"))
         }
-        if output.count >= 1 << 16 { flush() }
+        if output.count >= 1 << 16, !collecting { flush() }
+    }
+
+    /// The same report as text instead of on standard error (without colour): the preview server shows it in pages.
+    public static func text(of diagnostics: [Diagnostic]) -> String {
+        let printer = DiagnosticPrinter(colour: false)
+        printer.collecting = true
+        // A page shows the first screenfuls; the terminal has them all.
+        for diagnostic in diagnostics where printer.output.count < 1 << 16 { printer.print(diagnostic) }
+        defer { printer.output.removeAll() }
+        return String(decoding: printer.output, as: UTF8.self)
     }
 
     private func paint(_ code: String) {
@@ -86,14 +97,14 @@ final class DiagnosticPrinter {
         }
     }
 
-    func printSummary(errors: Int, warnings: Int) {
+    public func printSummary(errors: Int, warnings: Int) {
         func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         append("\(count(errors, "error")), \(count(warnings, "warning"))\n")
         flush()
     }
 
     /// Writes what is waiting; before anything goes to standard output.
-    func flush() {
+    public func flush() {
         guard !output.isEmpty else { return }
         FileHandle.standardError.write(Data(output))
         output.removeAll(keepingCapacity: true)

@@ -1,0 +1,112 @@
+import Foundation
+
+/// What the preview server adds to each HTML page it serves (and `sitegen build` never writes): the live
+/// reload script, and when the last rebuild failed, its errors.
+enum LiveReload {
+    /// Asks the server what the next rebuild changed, and then reloads the page if its own file, the
+    /// overlay, or a file it may show (an image) changed; a stylesheet alone is swapped in place. A page
+    /// learns of a rebuild only once the new site is published, so a reload never gets the old page.
+    /// No external code; works offline.
+    static func script(path: String, generation: Int) -> String {
+        let pathLiteral = String(decoding: try! JSONSerialization.data(withJSONObject: [path]), as: UTF8.self)
+        return """
+            <script id="sitegen-live-reload">
+            (() => {
+              const page = \(pathLiteral)[0];
+              let generation = \(generation);
+              const poll = () => fetch("\(PreviewHandler.eventsPath)?since=" + generation, { cache: "no-store" })
+                .then((response) => response.json())
+                .then((update) => {
+                  const changed = update.changed || [];
+                  const quiet = (file) => file.endsWith(".html") || file.endsWith(".css") || file === "sitemap.xml" || file === "robots.txt";
+                  if (update.reload || update.overlay || changed.includes(page) || changed.some((file) => !quiet(file))) {
+                    location.reload();
+                    return;
+                  }
+                  for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
+                    const url = new URL(link.href);
+                    if (changed.includes(decodeURIComponent(url.pathname.slice(1)))) {
+                      url.searchParams.set("sitegen", String(update.generation));
+                      link.href = url.href;
+                    }
+                  }
+                  generation = update.generation;
+                  poll();
+                })
+                .catch(() => setTimeout(poll, 1000));
+              poll();
+            })();
+            </script>
+
+            """
+    }
+
+    /// The errors of a failed rebuild over the page, in the HTML itself so it shows without JavaScript; the
+    /// last good page stays underneath.
+    static func overlay(_ errors: String) -> String {
+        """
+        <div id="sitegen-errors" role="alert" style="position:fixed;top:0;left:0;right:0;max-height:80vh;overflow:auto;\
+        z-index:2147483647;margin:0;padding:1rem 1.25rem;background:#fff5f5;color:#1a1a1a;border-bottom:4px solid #c62828;\
+        box-shadow:0 4px 16px rgba(0,0,0,.3);font:15px/1.45 system-ui,sans-serif">
+        <p style="margin:0 0 .5rem;font-weight:700;color:#b71c1c">sitegen: the last edit does not build. \
+        This is the last good version of the page; fix the error and it reloads by itself.</p>
+        <pre style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:#1a1a1a">\(escape(errors))</pre>
+        </div>
+
+        """
+    }
+
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// The page with the script before `</body>` and the overlay right after `<body …>`.
+    static func inject(into page: Data, path: String, generation: Int, errors: String?) -> Data {
+        let bytes = [UInt8](page)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 2048)
+        let script = Array(script(path: path, generation: generation).utf8)
+        let bodyEnd = lastRange(of: Array("</body>".utf8), in: bytes) ?? bytes.count
+        var bodyStart = 0
+        if errors != nil, let open = firstRange(of: Array("<body".utf8), in: bytes),
+           let close = bytes[open...].firstIndex(of: UInt8(ascii: ">")), close < bodyEnd {
+            bodyStart = close + 1
+            if bodyStart < bytes.count, bytes[bodyStart] == UInt8(ascii: "\n") { bodyStart += 1 }
+        }
+        result.append(contentsOf: bytes[..<bodyStart])
+        if let errors { result.append(contentsOf: overlay(errors).utf8) }
+        result.append(contentsOf: bytes[bodyStart..<bodyEnd])
+        result.append(contentsOf: script)
+        result.append(contentsOf: bytes[bodyEnd...])
+        return Data(result)
+    }
+
+    private static func firstRange(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] && bytes[start..<start + needle.count].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
+
+    private static func lastRange(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        for start in stride(from: bytes.count - needle.count, through: 0, by: -1)
+        where bytes[start] == needle[0] && bytes[start..<start + needle.count].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SiteGen
+
+/// A file as the preview server sends it.
+public struct ServedFile: Sendable {
+    public let body: Data
+    /// A hash of the bytes: the file's validator for `If-None-Match`.
+    public let hash: String
+
+    public init(_ bytes: [UInt8]) {
+        body = Data(bytes)
+        // FNV-1a, 64 bits: a validator, not a defence; a collision would only serve a cached copy.
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        hash = String(value, radix: 16)
+    }
+}
+
+/// What the server serves: the last good site, the errors of the last rebuild if it failed, and which files
+/// each rebuild changed, for the pages' live reload. Published whole, under a lock, once a rebuild is done:
+/// a request sees the site before a rebuild or after it, never a mix.
+public final class PreviewState: @unchecked Sendable {
+    public struct Snapshot: Sendable {
+        public var files: [String: ServedFile] = [:]
+        /// Counts rebuilds, failed ones too: a page knows which it was served from.
+        public var generation = 0
+        /// The last rebuild's errors, as the overlay shows them; nil when it succeeded.
+        public var errors: String?
+    }
+
+    /// What one rebuild changed.
+    struct Step {
+        var generation: Int
+        var changed: [String]
+        /// The overlay appeared, went, or says something else: every page's HTML changed.
+        var overlayChanged: Bool
+    }
+
+    private let lock = NSLock()
+    private var snapshot = Snapshot()
+    /// The last rebuilds' changes, for pages that ask what changed since the one they were served from.
+    private var steps: [Step] = []
+    private static let remembered = 200
+    private var waiters: [UUID: (after: Int, resume: @Sendable (Snapshot) -> Void)] = [:]
+
+    public init() {}
+
+    public var current: Snapshot { lock.withLock { snapshot } }
+
+    /// Publishes a rebuild: its changed files (bytes from `files`) and its errors, if it failed.
+    public func publish(changed: [String], files: [String: [UInt8]], errors: String?) {
+        // The bytes are copied and hashed before the lock is taken.
+        let served = changed.compactMap { path in files[path].map { (path, ServedFile($0)) } }
+        let ready: [@Sendable (Snapshot) -> Void]
+        let published: Snapshot
+        (ready, published) = lock.withLock {
+            var next = snapshot
+            for path in changed { next.files[path] = nil }
+            for (path, file) in served { next.files[path] = file }
+            next.generation += 1
+            let overlayChanged = next.errors != errors
+            next.errors = errors
+            snapshot = next
+            steps.append(Step(generation: next.generation, changed: changed, overlayChanged: overlayChanged))
+            if steps.count > Self.remembered { steps.removeFirst(steps.count - Self.remembered) }
+            let due = waiters.filter { $0.value.after < next.generation }
+            for id in due.keys { waiters[id] = nil }
+            return (due.values.map(\.resume), next)
+        }
+        for resume in ready { resume(published) }
+    }
+
+    /// What changed after `generation`: the files, whether the overlay did, or nil when that is too long ago
+    /// to know (the page should reload).
+    func changes(after generation: Int) -> (changed: Set<String>, overlayChanged: Bool, generation: Int)? {
+        lock.withLock {
+            let later = steps.filter { $0.generation > generation }
+            if let first = later.first, first.generation != generation + 1 { return nil }
+            if later.isEmpty, generation != snapshot.generation { return nil }
+            return (Set(later.flatMap(\.changed)), later.contains { $0.overlayChanged }, snapshot.generation)
+        }
+    }
+
+    /// Returns once a rebuild after `generation` is published, or after `timeout` seconds.
+    func waitForRebuild(after generation: Int, timeout: Double) async -> Snapshot {
+        let id = UUID()
+        let timer = Task { [weak self] in
+            try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+            self?.expire(id)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { continuation in
+            let resumeNow: Snapshot? = lock.withLock {
+                if snapshot.generation > generation { return snapshot }
+                let once = ResumeOnce(continuation)
+                waiters[id] = (generation, { once.resume($0) })
+                return nil
+            }
+            if let resumeNow { continuation.resume(returning: resumeNow) }
+        }
+    }
+
+    private func expire(_ id: UUID) {
+        let (waiter, now) = lock.withLock { (waiters.removeValue(forKey: id), snapshot) }
+        waiter?.resume(now)
+    }
+
+    /// How many requests wait for a rebuild (for tests).
+    var waiting: Int { lock.withLock { waiters.count } }
+}
+
+/// Resumes a continuation at most once, whoever comes first: the rebuild or the timeout.
+private final class ResumeOnce: @unchecked Sendable {
+    private var continuation: CheckedContinuation<PreviewState.Snapshot, Never>?
+    private let lock = NSLock()
+
+    init(_ continuation: CheckedContinuation<PreviewState.Snapshot, Never>) { self.continuation = continuation }
+
+    func resume(_ snapshot: PreviewState.Snapshot) {
+        let taken = lock.withLock { () -> CheckedContinuation<PreviewState.Snapshot, Never>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        taken?.resume(returning: snapshot)
+    }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import SiteGen
+
+/// `sitegen new PATH`: a content file with the front matter of its kind, as `hugo new` does with archetypes.
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a content file with the front matter of its kind.",
+        discussion: """
+            PATH is inside the content folder. timeline/2026-01-02-short-name.md makes an event dated from \
+            its name; ambassadors/firstname-lastname.md a chief of mission (a draft until its dates are \
+            filled in); anything else a page. Never overwrites a file.
+            """
+    )
+
+    @Argument(help: "Path of the new file inside the content folder, ending in .md.")
+    var path: String
+
+    @Option(help: "Folder of Markdown pages and site.yaml.")
+    var content = "content"
+
+    func run() throws {
+        var relative = path
+        // `content/history.md` from the site's folder means the same as `history.md`.
+        let prefix = content.hasSuffix("/") ? content : content + "/"
+        if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
+        if let problem = Archetype.problem(relative) {
+            FileHandle.standardError.write(Data("error: \(path): \(problem)\n".utf8))
+            throw ExitCode(1)
+        }
+        let target = (content as NSString).appendingPathComponent(relative)
+        try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // O_EXCL: created only if nothing is there, even a file made a moment ago by someone else.
+        let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "a file is already there; sitegen new never overwrites" : String(cString: strerror(errno))
+            FileHandle.standardError.write(Data("error: \(target): \(reason)\n".utf8))
+            throw ExitCode(1)
+        }
+        let bytes = Array(Archetype.text(for: relative).utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count else {
+            unlink(target)
+            FileHandle.standardError.write(Data("error: \(target): could not write the file\n".utf8))
+            throw ExitCode(1)
+        }
+        print(target)
+    }
+}
+
+/// The front matter each kind of content file starts with.
+enum Archetype {
+    /// Why `path` (inside the content folder) cannot be a new content file; nil when it can.
+    static func problem(_ path: String) -> String? {
+        if let problem = PathSafety.problem(in: path) { return problem }
+        if let problem = PathSafety.urlProblem(in: path) { return problem }
+        guard path.hasSuffix(".md"), path.count > 3 else { return "a content file's name ends in .md (for example history.md)" }
+        if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { return "hidden files and folders are not part of the site" }
+        if PageKind(path: path) == .event, eventDate(path) == nil {
+            return "an event's name starts with its date: timeline/YYYY-MM-DD-short-name.md (or YYYY-MM-, or YYYY-)"
+        }
+        return nil
+    }
+
+    static func text(for path: String) -> String {
+        let name = String(path.split(separator: "/").last!.dropLast(3))
+        switch PageKind(path: path) {
+        case .event:
+            let date = eventDate(path)!
+            let words = String(name.dropFirst(date.count)).drop { $0 == "-" }
+            return """
+                ---
+                date: \(date)
+                title: \(quoted(words.isEmpty ? "New event" : sentence(String(words))))
+                # Pages and chiefs of mission the event concerns, by path in content/:
+                # pages: [history.md]
+                # ambassadors: [ambassadors/john-gunther-dean.md]
+                ---
+
+                What happened, with a footnote citing the source.[^source]
+
+                [^source]: Outlet, "Title", date, link.
+
+                """
+        case .ambassador:
+            return """
+                ---
+                name: \(quoted(name.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")))
+                title: Ambassador
+                # Dates are YYYY-MM-DD, YYYY-MM or YYYY. A chief of mission is placed in order of service by
+                # `credentials` (or `appointed`): fill one in, then remove `draft: true` to publish the page.
+                appointed:
+                credentials:
+                left:
+                draft: true
+                ---
+
+                Who they are and what they did, with footnotes citing the sources.[^source]
+
+                [^source]: Outlet, "Title", date, link.
+
+                """
+        default:
+            return """
+                ---
+                title: \(quoted(name == "index" ? "New section" : sentence(name)))
+                description:
+                ---
+
+                The page's text, in Markdown.
+
+                """
+        }
+    }
+
+    /// `2026-01-02`, `2026-01` or `2026` at the start of an event's file name.
+    static func eventDate(_ path: String) -> String? {
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        for length in [10, 7, 4] where name.count > length {
+            let candidate = String(name.prefix(length))
+            let rest = name.dropFirst(length)
+            guard rest.first == "-" || rest.first == "." else { continue }
+            if case .success = PartialDate.parse(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// `short-name` → `Short name`.
+    static func sentence(_ slug: String) -> String {
+        let words = slug.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    /// A YAML double-quoted string.
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+/// `sitegen init DIR`: a new, minimal site that builds as it is.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a new site: settings, a home page, one page, templates and a stylesheet.",
+        discussion: "The files come from sitegen itself. DIR must be empty or not exist yet."
+    )
+
+    @Argument(help: "Folder of the new site.")
+    var directory: String
+
+    func run() throws {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue, (try? fileManager.contentsOfDirectory(atPath: directory))?.isEmpty == true else {
+                FileHandle.standardError.write(Data("error: \(directory) exists and is not an empty folder; sitegen init never overwrites\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        for (path, text) in StarterSite.files {
+            let target = (directory as NSString).appendingPathComponent(path)
+            try fileManager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .withoutOverwriting)
+        }
+        print("""
+            sitegen: a new site in \(directory)
+              cd \(directory)
+              sitegen serve      # preview at http://127.0.0.1:1313/, reloading as you save
+              sitegen build      # the site, into public/
+            """)
+    }
+}
