@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sitegen serve` as an editor runs it: started in a copy of the project's site, edited while it runs,
+/// asked over real HTTP.
+@Suite(.serialized) struct ServeCommandTests {
+    /// A running `sitegen serve`, its output read as it comes.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        private(set) var port = 0
+        private let lock = NSLock()
+        private var output = ""
+
+        init(site: TemporarySite, arguments: [String] = ["serve", "--port", "0"]) throws {
+            process.executableURL = CommandLineTests.executable
+            process.arguments = arguments
+            process.currentDirectoryURL = site.root
+            process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+            }
+            try process.run()
+            var port: Int?
+            for _ in 0..<600 where port == nil {
+                if let range = log.range(of: #"serving http://127\.0\.0\.1:[0-9]+/"#, options: .regularExpression) {
+                    port = Int(log[range].split(separator: ":").last!.dropLast())
+                } else if !process.isRunning {
+                    break
+                } else {
+                    usleep(50_000)
+                }
+            }
+            guard let port else {
+                process.terminate()
+                throw Failure(description: "sitegen serve did not start: \(log)")
+            }
+            self.port = port
+        }
+
+        var log: String { lock.withLock { output } }
+
+        func stop() {
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            process.waitUntilExit()
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    /// One request over a new connection, the target sent exactly as given (no client tidies `..` away).
+    static func request(_ port: Int, _ target: String, method: String = "GET", headers: [String] = []) throws -> (status: Int, headers: [String: String], body: String) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
+        let text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers.map { $0 + "\r\n" }.joined() + "\r\n"
+        _ = text.withCString { send(descriptor, $0, strlen($0), 0) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[..<count]
+        }
+        let response = String(decoding: received, as: UTF8.self)
+        guard let split = response.range(of: "\r\n\r\n") else { throw Failure(description: "no response to \(target): \(response)") }
+        let head = response[..<split.lowerBound].split(separator: "\r\n")
+        let status = Int(head.first!.split(separator: " ")[1])!
+        var fields: [String: String] = [:]
+        for line in head.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            fields[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        return (status, fields, String(response[split.upperBound...]))
+    }
+
+    /// Asks until `condition` holds for the page, for at most ten seconds (a bound for a stuck server, not a timing).
+    static func eventually(_ port: Int, _ target: String, _ condition: (String) -> Bool) throws -> Bool {
+        for _ in 0..<200 {
+            if condition(try request(port, target).body) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    @Test func servesTheSiteAndFollowsEditsErrorsAndFixes() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        let server = try Server(site: site)
+        defer { server.stop() }
+        let port = server.port
+
+        let home = try Self.request(port, "/")
+        #expect(home.status == 200 && home.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(home.body.contains("Mali–United States relations") && home.body.contains("sitegen-live-reload"))
+        let head = try Self.request(port, "/", method: "HEAD")
+        #expect(head.status == 200 && head.body.isEmpty && head.headers["content-length"] == String(home.body.utf8.count))
+        let tag = try #require(home.headers["etag"])
+        #expect(try Self.request(port, "/", headers: ["If-None-Match: \(tag)"]).status == 304)
+        #expect(try Self.request(port, "/assets/style.css").headers["content-type"] == "text/css; charset=utf-8")
+        let folder = try Self.request(port, "/timeline?x=1")
+        #expect(folder.status == 301 && folder.headers["location"] == "/timeline/?x=1")
+        let missing = try Self.request(port, "/ambassadors/no-such-person/")
+        #expect(missing.status == 404 && missing.body.contains("Page not found"))
+        for attack in ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2fPackage.swift", "/..%5c..%5cetc", "/index.html%00"] {
+            let refused = try Self.request(port, attack)
+            #expect(refused.status == 400, "\(attack)")
+            #expect(!refused.body.contains("root:"), "\(attack)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: site.root.appendingPathComponent("public").path), "serve writes nothing to disk")
+
+        // An edit, saved the way many editors do: a new file renamed over the old one.
+        let missions = site.root.appendingPathComponent("content/missions.md")
+        let original = try String(contentsOf: missions, encoding: .utf8)
+        let generation = try #require(Int(try Self.request(port, "/__sitegen/events?since=-1").body
+            .split(separator: ",").first { $0.contains("generation") }!.split(separator: ":").last!.filter(\.isNumber)))
+        try (original + "\nA sentence written while serving.\n").write(to: missions.appendingPathExtension("tmp"), atomically: false, encoding: .utf8)
+        #expect(rename(missions.path + ".tmp", missions.path) == 0)
+        // A page waiting for the next rebuild hears about it only once it is published.
+        let events = try Self.request(port, "/__sitegen/events?since=\(generation)")
+        #expect(events.body.contains(#""changed":["missions\/index.html"]"#), "\(events.body)")
+        #expect(try Self.request(port, "/missions/").body.contains("A sentence written while serving."))
+
+        // A broken edit: the errors in every page, over the last good version.
+        try (original + "\nA [broken link](no-such-page.md).\n").write(to: missions, atomically: true, encoding: .utf8)
+        #expect(try Self.eventually(port, "/history/") { $0.contains("sitegen-errors") })
+        let broken = try Self.request(port, "/missions/").body
+        #expect(broken.contains("content/missions.md:") && broken.contains("error: link to no-such-page.md, which does not exist"))
+        #expect(broken.contains("A sentence written while serving."))
+        #expect(server.log.contains("error: link to no-such-page.md"))
+        // Fixed: the overlay goes.
+        try original.write(to: missions, atomically: true, encoding: .utf8)
+        #expect(try Self.eventually(port, "/history/") { !$0.contains("sitegen-errors") })
+        #expect(try !Self.request(port, "/missions/").body.contains("A sentence written while serving."))
+
+        // A new page in a new folder, and its removal.
+        try site.write("content/notes/new-page.md", "---\ntitle: A new page\n---\n\nNew.\n")
+        #expect(try Self.eventually(port, "/notes/new-page/") { $0.contains("A new page") })
+        try site.delete("content/notes")
+        #expect(try Self.eventually(port, "/notes/new-page/") { $0.contains("Page not found") })
+    }
+
+    @Test func aPortInUseIsAClearErrorAndSignalsEndTheServerAtOnce() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        let first = try Server(site: site)
+        let second = Process()
+        second.executableURL = CommandLineTests.executable
+        second.arguments = ["serve", "--port", String(first.port)]
+        second.currentDirectoryURL = site.root
+        let errors = Pipe()
+        second.standardError = errors
+        second.standardOutput = Pipe()
+        try second.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 1)
+        #expect(message.contains("port \(first.port) is in use") && message.contains("--port"))
+
+        for signal in [SIGTERM, SIGINT] as [Int32] {
+            let server = signal == SIGTERM ? first : try Server(site: site)
+            kill(server.process.processIdentifier, signal)
+            server.process.waitUntilExit()
+            #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0)
+            #expect(server.log.hasSuffix("sitegen: stopped\n"))
+        }
+    }
+
+    @Test func newWritesTheFrontMatterOfEachKindAndTheSiteStillBuilds() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        let cli = CommandLineTests()
+        let event = try cli.run(["new", "timeline/2026-01-02-short-name.md"], in: site.root)
+        #expect(event.status == 0 && event.output == "content/timeline/2026-01-02-short-name.md\n")
+        let eventText = try String(contentsOf: site.root.appendingPathComponent("content/timeline/2026-01-02-short-name.md"), encoding: .utf8)
+        #expect(eventText.hasPrefix("---\ndate: 2026-01-02\ntitle: \"Short name\"\n"))
+        #expect(try cli.run(["new", "content/ambassadors/jane-doe.md"], in: site.root).status == 0)
+        let chief = try String(contentsOf: site.root.appendingPathComponent("content/ambassadors/jane-doe.md"), encoding: .utf8)
+        #expect(chief.hasPrefix("---\nname: \"Jane Doe\"\ntitle: Ambassador\n") && chief.contains("\nappointed:\ncredentials:\nleft:\n"))
+        #expect(try cli.run(["new", "notes/a-page.md"], in: site.root).status == 0)
+        let built = try cli.run([], in: site.root)
+        #expect(built.status == 0, "\(built.errors)")
+        #expect(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("public/notes/a-page/index.html").path))
+        #expect(try String(contentsOf: site.root.appendingPathComponent("public/timeline/index.html"), encoding: .utf8).contains("Short name"))
+
+        let again = try cli.run(["new", "notes/a-page.md"], in: site.root)
+        #expect(again.status == 1 && again.errors.contains("never overwrites"))
+        for unsafe in ["../outside.md", "/etc/x.md", "notes/../../x.md", "notes/x.txt", "timeline/no-date.md", ".hidden/x.md"] {
+            let refused = try cli.run(["new", unsafe], in: site.root)
+            #expect(refused.status == 1 && refused.errors.hasPrefix("error: "), "\(unsafe)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: site.root.deletingLastPathComponent().appendingPathComponent("outside.md").path))
+    }
+
+    @Test func initMakesASiteThatBuildsFromTheBinaryAlone() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The binary copied alone into an empty folder: its files come from itself.
+        let copy = folder.appendingPathComponent("sitegen")
+        try FileManager.default.copyItem(at: CommandLineTests.executable, to: copy)
+        let cli = CommandLineTests()
+        let made = try cli.run(["init", "my-site"], in: folder, executable: copy)
+        #expect(made.status == 0, "\(made.errors)")
+        let site = folder.appendingPathComponent("my-site")
+        let built = try cli.run(["build"], in: site, executable: copy)
+        #expect(built.status == 0 && built.errors.isEmpty, "\(built.errors)")
+        for page in ["public/index.html", "public/about/index.html", "public/404.html", "public/assets/style.css"] {
+            #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(page).path), "\(page)")
+        }
+        let refused = try cli.run(["init", "my-site"], in: folder, executable: copy)
+        #expect(refused.status == 1 && refused.errors.contains("not an empty folder"))
+    }
+}
