@@ -17,11 +17,14 @@ public final class PreviewServer: @unchecked Sendable {
         public var build: BuildOptions
         public var address: String
         public var port: UInt16
+        /// Each rebuild's phases in its summary line.
+        public var timings: Bool
 
-        public init(build: BuildOptions, address: String = "127.0.0.1", port: UInt16 = 1313) {
+        public init(build: BuildOptions, address: String = "127.0.0.1", port: UInt16 = 1313, timings: Bool = false) {
             self.build = build
             self.address = address
             self.port = port
+            self.timings = timings
         }
     }
 
@@ -120,7 +123,8 @@ public final class PreviewServer: @unchecked Sendable {
         }
         failing = !update.succeeded
         builds += 1
-        report(summary, update.diagnostics)
+        let phases = options.timings ? " [" + update.phaseTimes.map { String(format: "%@ %.1f ms", $0.phase, $0.seconds * 1000) }.joined(separator: ", ") + "]" : ""
+        report(summary + phases, update.diagnostics)
     }
 
     /// Why `port` cannot be listened on at `address`, found before the server starts: a clear message

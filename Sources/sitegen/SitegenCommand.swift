@@ -127,9 +127,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Threads for rebuilds (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Print the time each phase of each rebuild took.")
+    var timings = false
+
     func run() async throws {
         let options = PreviewServer.Options(build: BuildOptions(contentDirectory: content, templatesDirectory: templates, jobs: jobs),
-                                            address: bind, port: port)
+                                            address: bind, port: port, timings: timings)
         let colour = DiagnosticPrinter.wantsColour()
         let server = PreviewServer(options: options) { summary, diagnostics in
             let printer = DiagnosticPrinter(colour: colour)

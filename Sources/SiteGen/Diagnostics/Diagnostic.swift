@@ -41,6 +41,7 @@ public struct DiagnosticList: Sendable {
     public private(set) var items: [Diagnostic] = []
 
     public init() {}
+    public init(_ items: [Diagnostic]) { self.items = items }
 
     public mutating func append(_ diagnostic: Diagnostic) { items.append(diagnostic) }
     public mutating func append(contentsOf other: some Sequence<Diagnostic>) { items.append(contentsOf: other) }

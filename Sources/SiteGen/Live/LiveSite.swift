@@ -11,6 +11,8 @@ public struct LiveUpdate: Sendable {
     /// Every page was rendered again: a template, the settings or the set of files changed, or a page's
     /// title, dates, anchors or kind did, which other pages show.
     public var renderedAll = false
+    /// Only the edited files were looked at (`LiveSite.rebuildAfterEdit`).
+    public var quick = false
     public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 }
@@ -59,6 +61,23 @@ public final class LiveSite {
     private var linkCheckWorld: World?
     /// What the published `files` were made from.
     private var published: World?
+    /// What a quick rebuild (`rebuildAfterEdit`) reuses from the last one, set when it succeeded.
+    private struct Reusable {
+        var site: Site
+        var config: SiteConfig
+        var links: LinkResolver
+        var resolver: SiteResolver
+        var linkContext: SiteResolver.LinkContext
+        /// What links in rendered pages may lead to.
+        var linkable: Set<String>
+        /// Every diagnostic but those of parsing and of link checks, which depend on documents' texts.
+        var otherDiagnostics: [Diagnostic]
+        /// The Markdown files in the order of the listing.
+        var pages: [String]
+    }
+    private var reusable: Reusable?
+    /// Files a quick rebuild parsed before it gave way to a full one, counted in that one's `parsed`.
+    private var parsedBeforeFallback = 0
 
     /// The inputs every output depends on.
     private struct World {
@@ -87,9 +106,13 @@ public final class LiveSite {
 
     /// Rebuilds after `changes`; `files` is the new site when the rebuild succeeded.
     public func rebuild(after changes: Changes = .unknown) -> LiveUpdate {
+        if case .files(let paths) = changes, let update = rebuildAfterEdit(paths) { return update }
+        reusable = nil  // set again only if this rebuild succeeds
         var diagnostics = DiagnosticList()
         var clock = PhaseClock()
         var update = LiveUpdate(diagnostics: [])
+        update.parsed = parsedBeforeFallback
+        parsedBeforeFallback = 0
         let named: Set<String>?
         switch changes {
         case .unknown: named = nil
@@ -183,20 +206,19 @@ public final class LiveSite {
         var documents: [Document] = []
         documents.reserveCapacity(pagePaths.count)
         for path in loaded.pages {
-            guard let file = parsed[path] else { continue }
-            diagnostics.append(contentsOf: file.diagnostics)
-            if let document = file.document { documents.append(document) }
+            if let document = parsed[path]?.document { documents.append(document) }
         }
         let world = World(documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) }),
                           pages: pagePaths, statics: staticPaths, settings: settingsText, templates: templateSources,
                           assets: Set(assetBytes.keys))
         if let earlier = linkCheckWorld, Self.sameFaces(earlier, world) {} else { linkChecks.removeAll() }
         let resolver = SiteResolver(config: config, configSource: configSource, links: links)
-        let site = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, jobs: options.jobs,
-                                    linkChecks: &linkChecks, diagnostics: &diagnostics)
+        let (site, linkContext) = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, jobs: options.jobs,
+                                                   linkChecks: &linkChecks, diagnostics: &diagnostics)
         linkCheckWorld = world
-        guard let templates, !diagnostics.hasErrors else {
-            update.diagnostics = diagnostics.sorted
+        let linksBroken = linkChecks.values.contains { $0.diagnostics.contains { $0.severity == .error } }
+        guard let templates, !diagnostics.hasErrors, !linksBroken, !hasErrors(pages: loaded.pages) else {
+            update.diagnostics = assembled(diagnostics, pages: loaded.pages)
             update.phaseTimes = clock.times
             return update
         }
@@ -204,7 +226,7 @@ public final class LiveSite {
         renderer.checkLayouts(into: &diagnostics)
         clock.end("resolve")
         if diagnostics.hasErrors {
-            update.diagnostics = diagnostics.sorted
+            update.diagnostics = assembled(diagnostics, pages: loaded.pages)
             update.phaseTimes = clock.times
             return update
         }
@@ -217,6 +239,7 @@ public final class LiveSite {
         let staticOutputs = site.staticFiles.map { OutputFile(path: $0.path, contents: .bytes(staticBytes[$0.path] ?? [])) }
         let assetOutputs = assetBytes.keys.sorted().map { OutputFile(path: $0, contents: .bytes(assetBytes[$0]!)) }
         let allPaths = outputs.map(\.path) + staticOutputs.map(\.path) + assetOutputs.map(\.path)
+        let linkable = RenderPhase.linkTargets(allPaths)
         let toRender: [OutputFile]
         if let published, let pages = pagesToRender(published, world, site: site) {
             toRender = outputs.filter { pages.contains($0.path) }
@@ -225,11 +248,11 @@ public final class LiveSite {
             update.renderedAll = true
         }
         let sink = CollectingSink()
-        let rendered = RenderPhase.render(toRender, among: allPaths, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
+        let rendered = RenderPhase.render(toRender, linkable: linkable, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
         update.rendered = toRender.count { $0.path.hasSuffix(".html") }
         clock.end("render")
         guard !diagnostics.hasErrors else {
-            update.diagnostics = diagnostics.sorted
+            update.diagnostics = assembled(diagnostics, pages: loaded.pages)
             update.phaseTimes = clock.times
             return update
         }
@@ -245,8 +268,124 @@ public final class LiveSite {
         if update.renderedAll { changed += files.keys.filter { next[$0] == nil } }
         files = next
         published = world
+        reusable = Reusable(site: site, config: config, links: links, resolver: resolver, linkContext: linkContext, linkable: linkable,
+                            otherDiagnostics: diagnostics.items, pages: loaded.pages)
         update.changed = changed.sorted()
-        update.diagnostics = diagnostics.sorted
+        update.diagnostics = assembled(diagnostics, pages: loaded.pages)
+        clock.end("publish")
+        update.phaseTimes = clock.times
+        return update
+    }
+
+    /// Whether reading or parsing a Markdown file found an error.
+    private func hasErrors(pages: [String]) -> Bool {
+        pages.contains { parsed[$0]?.diagnostics.contains { $0.severity == .error } ?? false }
+    }
+
+    /// Every diagnostic of the site: `others`, and those of each Markdown file's reading, parsing and links.
+    private func assembled(_ others: DiagnosticList, pages: [String]) -> [Diagnostic] {
+        var all = others
+        for path in pages {
+            if let found = parsed[path]?.diagnostics { all.append(contentsOf: found) }
+            if let found = linkChecks[path]?.diagnostics { all.append(contentsOf: found) }
+        }
+        return all.sorted
+    }
+
+    /// The rebuild after an editor saved files that already existed, when what other pages see of each
+    /// (`DocumentFace`) is unchanged, the last rebuild succeeded and this one does too: the edited files
+    /// are read and parsed, their links checked, and their pages rendered, with nothing of the whole
+    /// site listed, sorted or indexed again. nil when that does not hold: `rebuild` then does it all.
+    private func rebuildAfterEdit(_ named: Set<String>) -> LiveUpdate? {
+        guard let reusable, let before = published, let templates, let markdownOptions else { return nil }
+        var clock = PhaseClock()
+        let contentPrefix = contentURL.path + "/"
+        var edited: [String] = [], editedStatic: [String] = []
+        for path in named {
+            guard path.hasPrefix(contentPrefix) else { return nil }  // a template, or the content folder itself
+            let relative = String(path.dropFirst(contentPrefix.count))
+            // Hidden files are not part of the site (the loader skips them): editors' swap and backup files.
+            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if relative == SiteConfig.fileName { return nil }
+            let known = before.pages.contains(relative) || before.statics.contains(relative)
+            var status = stat()
+            guard lstat(path, &status) == 0 else {
+                if known { return nil }  // removed
+                continue  // came and went: a temporary file of a save
+            }
+            guard known, status.st_mode & S_IFMT == S_IFREG else { return nil }  // a new file, or a folder
+            if before.pages.contains(relative) { edited.append(relative) } else { editedStatic.append(relative) }
+        }
+        clock.end("load")
+
+        // parse: the edited files, with the links of the last rebuild (no file came or went)
+        let loader = ContentLoader(contentDirectory: contentURL, displayRoot: options.contentDirectory)
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable.links)
+        var replaced: [String: Document] = [:]
+        var parsedCount = 0
+        for path in edited.sorted() {
+            let (source, problems) = loader.read(path)
+            guard let source else { return nil }
+            if let earlier = parsed[path], earlier.text == source.text { continue }
+            let (document, found) = parser.parse(source)
+            parsed[path] = ParsedFile(text: source.text, document: document, diagnostics: problems + found)
+            parsedCount += 1
+            parsedBeforeFallback += 1
+            guard let document, let earlier = before.documents[path], !found.contains(where: { $0.severity == .error }),
+                  DocumentFace(earlier) == DocumentFace(document) else { return nil }
+            if document.layout != earlier.layout, !document.draft, document.kind != .event,
+               !templates.names.contains(document.layout ?? document.kind.defaultLayout) { return nil }
+            replaced[path] = document
+        }
+        var staticChanged: [String: [UInt8]] = [:]
+        for path in editedStatic {
+            guard let bytes = ContentLoader.readBytes(contentURL.path + "/" + path) else { return nil }
+            if staticBytes[path] != bytes { staticChanged[path] = bytes }
+        }
+        clock.end("parse")
+
+        // resolve: the same site with the new documents, and their links checked
+        let site = reusable.site.replacing(replaced)
+        var checked: [String: SiteResolver.CheckedLinks] = [:]
+        for (path, document) in replaced where !document.draft {
+            let found = reusable.resolver.checkLinks(of: document, in: reusable.linkContext)
+            if found.contains(where: { $0.severity == .error }) { return nil }
+            checked[path] = SiteResolver.CheckedLinks(document: document, diagnostics: found)
+        }
+        clock.end("resolve")
+
+        // render: the pages the edited documents show on
+        let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable.config.baseURL)
+        var world = before
+        for (path, document) in replaced { world.documents[path] = document }
+        guard let toRender = pagesToRender(before, world, site: site) else { return nil }
+        let outputs = site.pages.filter { toRender.contains($0.holderURL + "index.html") }.map(renderer.outputFile(for:))
+        var problems = DiagnosticList()
+        let rendered = RenderPhase.render(outputs, linkable: reusable.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
+        guard !problems.hasErrors else { return nil }
+        clock.end("render")
+
+        // publish
+        var changed: [String] = []
+        for file in rendered where files[file.path] != file.bytes {
+            files[file.path] = file.bytes
+            changed.append(file.path)
+        }
+        for (path, bytes) in staticChanged {
+            staticBytes[path] = bytes
+            files[path] = bytes
+            changed.append(path)
+        }
+        for (path, result) in checked { linkChecks[path] = result }
+        published = world
+        if linkCheckWorld != nil { for (path, document) in replaced { linkCheckWorld!.documents[path] = document } }
+        self.reusable!.site = site
+        var update = LiveUpdate(diagnostics: assembled(DiagnosticList(reusable.otherDiagnostics), pages: reusable.pages))
+        update.changed = changed.sorted()
+        update.parsed = parsedCount
+        update.rendered = outputs.count
+        update.quick = true
+        parsedBeforeFallback = 0
         clock.end("publish")
         update.phaseTimes = clock.times
         return update
@@ -334,6 +473,9 @@ struct DocumentFace: Equatable {
     var chief: [String?]
     var eventDate: PartialDate?
     var related: [String]
+    /// Where the dates and references are written: other files' diagnostics (a term that overlaps the
+    /// previous one) point there.
+    var locations: [SourceLocation]
 
     init(_ document: Document) {
         kind = document.kind
@@ -350,6 +492,8 @@ struct DocumentFace: Equatable {
         }
         eventDate = document.event?.date
         related = document.event?.related.map(\.path) ?? []
+        locations = (document.ambassador?.locations.sorted { $0.key < $1.key }.map(\.value) ?? [])
+            + (document.event?.related.map(\.location) ?? [])
     }
 }
 

@@ -53,6 +53,19 @@ public struct Site: Sendable {
 
     public func page(at path: String) -> Document? { pagesByPath[path] }
 
+    /// The same site with new versions of some documents (by path) that other pages see the same way
+    /// (`DocumentFace`): same kind, title, dates, URL and anchors, so every relation stays as it was.
+    func replacing(_ documents: [String: Document]) -> Site {
+        func replaced(_ document: Document) -> Document { documents[document.path] ?? document }
+        let chiefs = self.chiefs.map { chief -> ChiefOfMission in
+            var chief = chief
+            chief.document = replaced(chief.document)
+            return chief
+        }
+        return Site(config: config, pages: pages.map(replaced), chiefs: chiefs, events: events.map(replaced),
+                    staticFiles: staticFiles, recordEnd: recordEnd)
+    }
+
     /// The chief of mission in office on `date`, or nil in a vacancy. A term runs from the chief's start
     /// to the day they left when that is known, and ends at the latest when the successor takes charge: a
     /// chief whose departure is not recorded is not in office for ever. A date known only to the month or

@@ -15,7 +15,22 @@ public struct SiteResolver: Sendable {
     public func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)],
                         jobs: Int = 1, diagnostics: inout DiagnosticList) -> Site {
         var linkChecks: [String: CheckedLinks] = [:]
-        return resolve(documents, staticFiles: staticFiles, jobs: jobs, linkChecks: &linkChecks, diagnostics: &diagnostics)
+        let (site, _) = resolve(documents, staticFiles: staticFiles, jobs: jobs, linkChecks: &linkChecks, diagnostics: &diagnostics)
+        for checked in linkChecks.values { diagnostics.append(contentsOf: checked.diagnostics) }
+        return site
+    }
+
+    /// What the check of links needs to know of the whole site: every page's anchors, and every document by path.
+    struct LinkContext {
+        let anchors: AnchorIndex
+        let byPath: [String: Document]
+    }
+
+    /// The diagnostics of one document's links.
+    func checkLinks(of document: Document, in context: LinkContext) -> [Diagnostic] {
+        var found = DiagnosticList()
+        checkLinks(of: document, anchors: context.anchors, byPath: context.byPath, diagnostics: &found)
+        return found.items
     }
 
     /// What the check of one document's links found, kept by a preview server between rebuilds.
@@ -27,9 +42,10 @@ public struct SiteResolver: Sendable {
 
     /// The same, reusing the link checks of documents that did not change. `linkChecks` holds results the
     /// caller knows to be still valid (no page was added, removed, renamed or given other anchors, titles
-    /// or kinds since: see `LiveSite`); on return, every published document's.
+    /// or kinds since: see `LiveSite`); on return, every published document's. Their diagnostics are in
+    /// `linkChecks` only; `diagnostics` gets the rest, which depends on no document's text beyond its face.
     func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)], jobs: Int,
-                 linkChecks: inout [String: CheckedLinks], diagnostics: inout DiagnosticList) -> Site {
+                 linkChecks: inout [String: CheckedLinks], diagnostics: inout DiagnosticList) -> (Site, LinkContext) {
         let published = documents.filter { !$0.draft }
         let byPath = Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) })
         let pages = published.filter { $0.kind != .event }.sorted { $0.path < $1.path }
@@ -56,7 +72,6 @@ public struct SiteResolver: Sendable {
         }
         linkChecks = Dictionary(minimumCapacity: published.count)
         for (document, found) in zip(published, checked) {
-            diagnostics.append(contentsOf: found)
             linkChecks[document.path] = CheckedLinks(document: document, diagnostics: found)
         }
         checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
@@ -65,7 +80,7 @@ public struct SiteResolver: Sendable {
                 diagnostics.error(configSource.displayPath, location, "navigation names \(path), which is not a published page")
             }
         }
-        return site
+        return (site, LinkContext(anchors: anchors, byPath: byPath))
     }
 
     private func checkCollisions(_ pages: [Document], staticFiles: [String], diagnostics: inout DiagnosticList) {

@@ -1,16 +1,11 @@
 /// The render phase: every file of the site made into bytes on the build's threads, each handed to the
 /// sink as soon as it is finished, and every relative link the pages hold checked against the files.
 enum RenderPhase {
-    /// - Parameter sitePaths: every file of the site when `files` are only some of them (a preview
-    ///   server renders again only the pages an edit changed); the links are checked against these.
-    static func render<Sink: SiteSink>(_ files: [OutputFile], among sitePaths: [String]? = nil, into sink: Sink, jobs: Int,
+    /// - Parameter linkable: what links may lead to when `files` are only some of the site's files (a preview
+    ///   server renders again only the pages an edit changed): `linkTargets` of all of them.
+    static func render<Sink: SiteSink>(_ files: [OutputFile], linkable: Set<String>? = nil, into sink: Sink, jobs: Int,
                                        diagnostics: inout DiagnosticList) -> [Sink.Staged] {
-        // A link may name a page's folder (`history/`, `` for the root) or its file.
-        let paths = sitePaths ?? files.map(\.path)
-        var linkable = Set(paths)
-        for path in paths where path == "index.html" || path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
-            linkable.insert(String(path.utf8.dropLast(10))!)
-        }
+        let linkable = linkable ?? linkTargets(files.map(\.path))
         let results = Parallel.map(files, jobs: jobs) { [linkable] file -> (staged: Sink.Staged?, broken: [String], problem: Diagnostic?, emptyLayout: String?) in
             let bytes: [UInt8]
             do {
@@ -45,5 +40,14 @@ enum RenderPhase {
         }
         diagnostics.append(contentsOf: LinkAudit.diagnostics(files: files, brokenTargets: results.map(\.broken)))
         return staged
+    }
+
+    /// What a link may name: a file, or a page's folder (`history/`, `` for the root).
+    static func linkTargets(_ paths: [String]) -> Set<String> {
+        var linkable = Set(paths)
+        for path in paths where path == "index.html" || path.utf8.suffix(11).elementsEqual("/index.html".utf8) {
+            linkable.insert(String(path.utf8.dropLast(10))!)
+        }
+        return linkable
     }
 }
