@@ -54,13 +54,13 @@ public final class PreviewState: @unchecked Sendable {
         let ready: [@Sendable (Snapshot) -> Void]
         let published: Snapshot
         (ready, published) = lock.withLock {
-            var next = snapshot
-            for path in changed { next.files[path] = nil }
-            for (path, file) in served { next.files[path] = file }
-            next.generation += 1
-            let overlayChanged = next.errors != errors
-            next.errors = errors
-            snapshot = next
+            // In place: a copy of the whole site's table for each save would grow with the site.
+            for path in changed { snapshot.files[path] = nil }
+            for (path, file) in served { snapshot.files[path] = file }
+            snapshot.generation += 1
+            let overlayChanged = snapshot.errors != errors
+            snapshot.errors = errors
+            let next = snapshot
             steps.append(Step(generation: next.generation, changed: changed, overlayChanged: overlayChanged))
             if steps.count > Self.remembered { steps.removeFirst(steps.count - Self.remembered) }
             let due = waiters.filter { $0.value.after < next.generation }

@@ -62,3 +62,12 @@ public struct DiagnosticList: Sendable {
         return unique
     }
 }
+
+extension Array where Element == Diagnostic {
+    /// Removes one occurrence of each of `others` (a diagnostic repeated is removed as often as `others` has it).
+    mutating func removeOnce(_ others: [Diagnostic]) {
+        for other in others {
+            if let index = firstIndex(of: other) { remove(at: index) }
+        }
+    }
+}

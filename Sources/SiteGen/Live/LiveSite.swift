@@ -70,10 +70,8 @@ public final class LiveSite {
         var linkContext: SiteResolver.LinkContext
         /// What links in rendered pages may lead to.
         var linkable: Set<String>
-        /// Every diagnostic but those of parsing and of link checks, which depend on documents' texts.
-        var otherDiagnostics: [Diagnostic]
-        /// The Markdown files in the order of the listing.
-        var pages: [String]
+        /// The last rebuild's diagnostics, sorted.
+        var diagnostics: [Diagnostic]
     }
     private var reusable: Reusable?
     /// Files a quick rebuild parsed before it gave way to a full one, counted in that one's `parsed`.
@@ -242,7 +240,7 @@ public final class LiveSite {
         let linkable = RenderPhase.linkTargets(allPaths)
         let toRender: [OutputFile]
         if let published, let pages = pagesToRender(published, world, site: site) {
-            toRender = outputs.filter { pages.contains($0.path) }
+            toRender = pages.map(renderer.outputFile(for:))
         } else {
             toRender = outputs
             update.renderedAll = true
@@ -268,10 +266,10 @@ public final class LiveSite {
         if update.renderedAll { changed += files.keys.filter { next[$0] == nil } }
         files = next
         published = world
-        reusable = Reusable(site: site, config: config, links: links, resolver: resolver, linkContext: linkContext, linkable: linkable,
-                            otherDiagnostics: diagnostics.items, pages: loaded.pages)
         update.changed = changed.sorted()
         update.diagnostics = assembled(diagnostics, pages: loaded.pages)
+        reusable = Reusable(site: site, config: config, links: links, resolver: resolver, linkContext: linkContext, linkable: linkable,
+                            diagnostics: update.diagnostics)
         clock.end("publish")
         update.phaseTimes = clock.times
         return update
@@ -294,10 +292,11 @@ public final class LiveSite {
 
     /// The rebuild after an editor saved files that already existed, when what other pages see of each
     /// (`DocumentFace`) is unchanged, the last rebuild succeeded and this one does too: the edited files
-    /// are read and parsed, their links checked, and their pages rendered, with nothing of the whole
-    /// site listed, sorted or indexed again. nil when that does not hold: `rebuild` then does it all.
+    /// are read and parsed, their links checked, and their pages rendered; the site model, the published
+    /// world and the diagnostics are updated in place for those files only, so that the work does not grow
+    /// with the size of the site. nil when that does not hold: `rebuild` then does it all.
     private func rebuildAfterEdit(_ named: Set<String>) -> LiveUpdate? {
-        guard let reusable, let before = published, let templates, let markdownOptions else { return nil }
+        guard reusable != nil, published != nil, let templates, let markdownOptions else { return nil }
         var clock = PhaseClock()
         let contentPrefix = contentURL.path + "/"
         var edited: [String] = [], editedStatic: [String] = []
@@ -307,33 +306,35 @@ public final class LiveSite {
             // Hidden files are not part of the site (the loader skips them): editors' swap and backup files.
             if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
             if relative == SiteConfig.fileName { return nil }
-            let known = before.pages.contains(relative) || before.statics.contains(relative)
+            let isPage = published!.pages.contains(relative), known = isPage || published!.statics.contains(relative)
             var status = stat()
             guard lstat(path, &status) == 0 else {
                 if known { return nil }  // removed
                 continue  // came and went: a temporary file of a save
             }
             guard known, status.st_mode & S_IFMT == S_IFREG else { return nil }  // a new file, or a folder
-            if before.pages.contains(relative) { edited.append(relative) } else { editedStatic.append(relative) }
+            if isPage { edited.append(relative) } else { editedStatic.append(relative) }
         }
         clock.end("load")
 
         // parse: the edited files, with the links of the last rebuild (no file came or went)
         let loader = ContentLoader(contentDirectory: contentURL, displayRoot: options.contentDirectory)
-        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable.links)
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable!.links)
         var replaced: [String: Document] = [:]
+        var before: [String: ParsedFile] = [:]
         var parsedCount = 0
         for path in edited.sorted() {
             let (source, problems) = loader.read(path)
             guard let source else { return nil }
-            if let earlier = parsed[path], earlier.text == source.text { continue }
+            guard let earlier = parsed[path], earlier.text != source.text else { continue }
             let (document, found) = parser.parse(source)
             parsed[path] = ParsedFile(text: source.text, document: document, diagnostics: problems + found)
+            before[path] = earlier
             parsedCount += 1
             parsedBeforeFallback += 1
-            guard let document, let earlier = before.documents[path], !found.contains(where: { $0.severity == .error }),
-                  DocumentFace(earlier) == DocumentFace(document) else { return nil }
-            if document.layout != earlier.layout, !document.draft, document.kind != .event,
+            guard let document, let old = published!.documents[path], !found.contains(where: { $0.severity == .error }),
+                  DocumentFace(old) == DocumentFace(document) else { return nil }
+            if document.layout != old.layout, !document.draft, document.kind != .event,
                !templates.names.contains(document.layout ?? document.kind.defaultLayout) { return nil }
             replaced[path] = document
         }
@@ -344,25 +345,46 @@ public final class LiveSite {
         }
         clock.end("parse")
 
-        // resolve: the same site with the new documents, and their links checked
-        let site = reusable.site.replacing(replaced)
+        // resolve: the new documents' links checked against the site as it was (no face changed)
         var checked: [String: SiteResolver.CheckedLinks] = [:]
         for (path, document) in replaced where !document.draft {
-            let found = reusable.resolver.checkLinks(of: document, in: reusable.linkContext)
+            let found = reusable!.resolver.checkLinks(of: document, in: reusable!.linkContext)
             if found.contains(where: { $0.severity == .error }) { return nil }
             checked[path] = SiteResolver.CheckedLinks(document: document, diagnostics: found)
         }
+        // From here on the model changes: the new documents in place (one reference to each store, so
+        // nothing of the whole site is copied).
+        let changedDocuments = replaced.values.sorted { $0.path < $1.path }
+        linkCheckWorld = nil
+        for (path, document) in replaced { published!.documents[path] = document }
+        linkCheckWorld = published
+        reusable!.site.replace(replaced)
+        var diagnostics = reusable!.diagnostics
+        for (path, earlier) in before {
+            diagnostics.removeOnce(earlier.diagnostics)
+            diagnostics.removeOnce(linkChecks[path]?.diagnostics ?? [])
+            diagnostics += parsed[path]?.diagnostics ?? []
+            diagnostics += checked[path]?.diagnostics ?? []
+            linkChecks[path] = checked[path]
+        }
+        diagnostics = DiagnosticList(diagnostics).sorted
+        reusable!.diagnostics = diagnostics
         clock.end("resolve")
 
         // render: the pages the edited documents show on
-        let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable.config.baseURL)
-        var world = before
-        for (path, document) in replaced { world.documents[path] = document }
-        guard let toRender = pagesToRender(before, world, site: site) else { return nil }
-        let outputs = site.pages.filter { toRender.contains($0.holderURL + "index.html") }.map(renderer.outputFile(for:))
+        let site = reusable!.site
+        let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
+        let toRender = pagesToRender(changedDocuments, site: site)
+        let outputs = toRender.map(renderer.outputFile(for:))
         var problems = DiagnosticList()
-        let rendered = RenderPhase.render(outputs, linkable: reusable.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
-        guard !problems.hasErrors else { return nil }
+        let rendered = RenderPhase.render(outputs, linkable: reusable!.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
+        if problems.hasErrors {
+            // The model is new, the pages are not: only a full rebuild sets both right (rare: a template's
+            // link that only this page's values break).
+            reusable = nil
+            published = nil
+            return nil
+        }
         clock.end("render")
 
         // publish
@@ -376,11 +398,7 @@ public final class LiveSite {
             files[path] = bytes
             changed.append(path)
         }
-        for (path, result) in checked { linkChecks[path] = result }
-        published = world
-        if linkCheckWorld != nil { for (path, document) in replaced { linkCheckWorld!.documents[path] = document } }
-        self.reusable!.site = site
-        var update = LiveUpdate(diagnostics: assembled(DiagnosticList(reusable.otherDiagnostics), pages: reusable.pages))
+        var update = LiveUpdate(diagnostics: diagnostics)
         update.changed = changed.sorted()
         update.parsed = parsedCount
         update.rendered = outputs.count
@@ -443,21 +461,30 @@ public final class LiveSite {
         return true
     }
 
-    /// The output paths to render again after going from `before` to `now`; nil for every page.
-    private func pagesToRender(_ before: World, _ now: World, site: Site) -> Set<String>? {
+    /// The pages to render again after going from `before` to `now`; nil for every page.
+    private func pagesToRender(_ before: World, _ now: World, site: Site) -> [Document]? {
         guard Self.sameFaces(before, now) else { return nil }
-        var paths = Set<String>()
-        for (path, document) in now.documents where before.documents[path] !== document && !document.draft {
+        return pagesToRender(now.documents.values.filter { before.documents[$0.path] !== $0 }, site: site)
+    }
+
+    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`).
+    private func pagesToRender(_ changed: [Document], site: Site) -> [Document] {
+        var pages: [Document] = []
+        var listsShown = false
+        for document in changed where !document.draft {
             if document.kind == .event {
                 // An event is shown whole on the timeline, and by title and date on its chief's page.
-                for page in site.pages where page.kind == .timeline || page.kind == .ambassador {
-                    paths.insert(page.holderURL + "index.html")
-                }
-            } else {
-                paths.insert(document.holderURL + "index.html")
+                listsShown = true
+            } else if let page = site.page(at: document.path) {
+                pages.append(page)
             }
         }
-        return paths
+        if listsShown {
+            pages += site.pages.filter { $0.kind == .timeline }
+            pages += site.chiefs.map(\.document)
+        }
+        var seen = Set<String>()
+        return pages.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
     }
 }
 

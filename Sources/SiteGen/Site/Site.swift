@@ -2,21 +2,19 @@
 public struct Site: Sendable {
     public var config: SiteConfig
     /// Pages that get their own output page, sorted by source path (events and drafts excluded).
-    public var pages: [Document] {
-        didSet { index() }
-    }
+    public private(set) var pages: [Document]
     /// The same pages by source path and by URL: every page's navigation and breadcrumbs look pages up.
     public private(set) var pagesByPath: [String: Document] = [:]
     public private(set) var pagesByURL: [String: Document] = [:]
     /// Chiefs of mission by source path.
-    public let chiefsByPath: [String: ChiefOfMission]
+    public private(set) var chiefsByPath: [String: ChiefOfMission]
     /// The chief of mission in office on each event's date, by the event's source path; computed once
     /// because the timeline and every ambassador page ask.
-    public let chiefOfEvent: [String: ChiefOfMission]
+    public private(set) var chiefOfEvent: [String: ChiefOfMission]
     /// Chiefs of mission in order of service.
-    public let chiefs: [ChiefOfMission]
+    public private(set) var chiefs: [ChiefOfMission]
     /// Events in chronological order, ties broken by source path.
-    public let events: [Document]
+    public private(set) var events: [Document]
     /// Files of `content/` copied as they are: (path inside content/, absolute path on disk).
     public var staticFiles: [(path: String, sourceFile: String)]
     /// The latest date the ambassadors' record mentions: "as recorded to" on the home page.
@@ -53,17 +51,25 @@ public struct Site: Sendable {
 
     public func page(at path: String) -> Document? { pagesByPath[path] }
 
-    /// The same site with new versions of some documents (by path) that other pages see the same way
-    /// (`DocumentFace`): same kind, title, dates, URL and anchors, so every relation stays as it was.
-    func replacing(_ documents: [String: Document]) -> Site {
-        func replaced(_ document: Document) -> Document { documents[document.path] ?? document }
-        let chiefs = self.chiefs.map { chief -> ChiefOfMission in
-            var chief = chief
-            chief.document = replaced(chief.document)
-            return chief
+    /// Puts new versions of some documents in place of the old ones, which other pages see the same way
+    /// (`DocumentFace`: same kind, title, dates, URL and anchors), so every relation stays as it was. In place,
+    /// touching only those documents' entries: a preview server does this after each save of a large site.
+    mutating func replace(_ documents: [String: Document]) {
+        for (path, document) in documents {
+            if document.kind == .event {
+                if let index = events.firstIndex(where: { $0.path == path }) { events[index] = document }
+                continue
+            }
+            guard let old = pagesByPath[path] else { continue }
+            if let index = pages.firstIndex(where: { $0 === old }) { pages[index] = document }
+            pagesByPath[path] = document
+            if pagesByURL[document.holderURL] === old { pagesByURL[document.holderURL] = document }
+            if document.kind == .ambassador, let index = chiefs.firstIndex(where: { $0.path == path }) {
+                chiefs[index].document = document
+                chiefsByPath[path] = chiefs[index]
+                for (event, chief) in chiefOfEvent where chief.path == path { chiefOfEvent[event] = chiefs[index] }
+            }
         }
-        return Site(config: config, pages: pages.map(replaced), chiefs: chiefs, events: events.map(replaced),
-                    staticFiles: staticFiles, recordEnd: recordEnd)
     }
 
     /// The chief of mission in office on `date`, or nil in a vacancy. A term runs from the chief's start
