@@ -122,18 +122,28 @@ def measure_hugo(site, edits):
 
 
 def rebuilds(site, count):
-    """sitegen's resident memory after 10 rebuilds and after `count`, each an edit seen over HTTP."""
+    """sitegen's resident memory after 10 rebuilds and after `count`, each an edit seen over HTTP: mostly a
+    page's text (a quick rebuild), every 20th the footer template and every 50th a page's title (a full
+    render of every page)."""
     port = free_port()
     root = os.path.join(site, "sitegen")
     process, _, connection = start([SITEGEN, "serve", "--port", str(port)], root, port)
     source = os.path.join(root, "content", "part-3", "page-00003.md")
-    original = open(source, encoding="utf-8").read()
+    footer = os.path.join(root, "templates", "footer.mustache")
+    original, original_footer = open(source, encoding="utf-8").read(), open(footer, encoding="utf-8").read()
     readings = {}
     try:
         for run in range(1, count + 1):
             marker = f"Rebuild {run}."
-            with open(source, "w", encoding="utf-8") as f:
-                f.write(original + f"\n{marker}\n")
+            if run % 20 == 0:
+                with open(footer, "w", encoding="utf-8") as f:
+                    f.write(original_footer.replace("</footer>", f"<p>{marker}</p></footer>"))
+            elif run % 50 == 25:
+                with open(source, "w", encoding="utf-8") as f:
+                    f.write(original.replace("title: ", f"title: {marker} ", 1))
+            else:
+                with open(source, "w", encoding="utf-8") as f:
+                    f.write(original + f"\n{marker}\n")
             while marker.encode() not in get(connection, "/part-3/page-00003/")[1]:
                 time.sleep(0.001)
             if run in (10, 100, count):
@@ -144,6 +154,8 @@ def rebuilds(site, count):
         process.wait()
         with open(source, "w", encoding="utf-8") as f:
             f.write(original)
+        with open(footer, "w", encoding="utf-8") as f:
+            f.write(original_footer)
     print(f"ratio {count} / 10: {readings[count] / readings[10]:.3f}")
 
 

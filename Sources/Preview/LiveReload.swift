@@ -73,8 +73,7 @@ enum LiveReload {
     }
 
     /// The page with the script before `</body>` and the overlay right after `<body …>`.
-    static func inject(into page: Data, path: String, generation: Int, errors: String?) -> Data {
-        let bytes = [UInt8](page)
+    static func inject(into bytes: [UInt8], path: String, generation: Int, errors: String?) -> Data {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count + 2048)
         let script = Array(script(path: path, generation: generation).utf8)

@@ -71,7 +71,7 @@ public struct PreviewHandler: HTTPHandler {
             headers[.contentType] = nil
             return Reply(.notModified, headers, Data())
         }
-        let body = html ? LiveReload.inject(into: file.body, path: path, generation: snapshot.generation, errors: snapshot.errors) : file.body
+        let body = html ? LiveReload.inject(into: file.bytes, path: path, generation: snapshot.generation, errors: snapshot.errors) : Data(file.bytes)
         return Reply(status, headers, body)
     }
 

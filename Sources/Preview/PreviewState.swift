@@ -3,12 +3,13 @@ import SiteGen
 
 /// A file as the preview server sends it.
 public struct ServedFile: Sendable {
-    public let body: Data
+    /// The site's own array, shared with `LiveSite.files` (not a copy: the site is in memory once).
+    public let bytes: [UInt8]
     /// A hash of the bytes: the file's validator for `If-None-Match`.
     public let hash: String
 
     public init(_ bytes: [UInt8]) {
-        body = Data(bytes)
+        self.bytes = bytes
         // FNV-1a, 64 bits: a validator, not a defence; a collision would only serve a cached copy.
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
@@ -31,7 +32,9 @@ public final class PreviewState: @unchecked Sendable {
     /// What one rebuild changed.
     struct Step {
         var generation: Int
-        var changed: [String]
+        /// nil when most of the site changed (a template edit): every page reloads, and the server does
+        /// not keep ten thousand paths for each such rebuild.
+        var changed: [String]?
         /// The overlay appeared, went, or says something else: every page's HTML changed.
         var overlayChanged: Bool
     }
@@ -40,7 +43,9 @@ public final class PreviewState: @unchecked Sendable {
     private var snapshot = Snapshot()
     /// The last rebuilds' changes, for pages that ask what changed since the one they were served from.
     private var steps: [Step] = []
-    private static let remembered = 200
+    private static let remembered = 50
+    /// Above this many changed files a step just says "everything".
+    private static let listedAtMost = 200
     private var waiters: [UUID: (after: Int, resume: @Sendable (Snapshot) -> Void)] = [:]
 
     public init() {}
@@ -61,7 +66,8 @@ public final class PreviewState: @unchecked Sendable {
             let overlayChanged = snapshot.errors != errors
             snapshot.errors = errors
             let next = snapshot
-            steps.append(Step(generation: next.generation, changed: changed, overlayChanged: overlayChanged))
+            steps.append(Step(generation: next.generation, changed: changed.count > Self.listedAtMost ? nil : changed,
+                              overlayChanged: overlayChanged))
             if steps.count > Self.remembered { steps.removeFirst(steps.count - Self.remembered) }
             let due = waiters.filter { $0.value.after < next.generation }
             for id in due.keys { waiters[id] = nil }
@@ -71,13 +77,18 @@ public final class PreviewState: @unchecked Sendable {
     }
 
     /// What changed after `generation`: the files, whether the overlay did, or nil when that is too long ago
-    /// to know (the page should reload).
+    /// to know or too much to list (the page should reload).
     func changes(after generation: Int) -> (changed: Set<String>, overlayChanged: Bool, generation: Int)? {
         lock.withLock {
             let later = steps.filter { $0.generation > generation }
             if let first = later.first, first.generation != generation + 1 { return nil }
             if later.isEmpty, generation != snapshot.generation { return nil }
-            return (Set(later.flatMap(\.changed)), later.contains { $0.overlayChanged }, snapshot.generation)
+            var changed = Set<String>()
+            for step in later {
+                guard let files = step.changed else { return nil }
+                changed.formUnion(files)
+            }
+            return (changed, later.contains { $0.overlayChanged }, snapshot.generation)
         }
     }
 

@@ -259,8 +259,13 @@ public final class LiveSite {
         var next = update.renderedAll ? [String: [UInt8]](minimumCapacity: allPaths.count) : files
         var changed: [String] = []
         for (path, bytes) in rendered.map({ ($0.path, $0.bytes) }) + (staticOutputs + assetOutputs).map({ ($0.path, (try? $0.bytes()) ?? []) }) {
-            if files[path] != bytes { changed.append(path) }
-            next[path] = bytes
+            // An unchanged file keeps its old array: the server shares it, and the new one is freed now.
+            if let old = files[path], old == bytes {
+                next[path] = old
+            } else {
+                changed.append(path)
+                next[path] = bytes
+            }
         }
         // Only a full render can drop a file: a file that comes or goes changes the world's files.
         if update.renderedAll { changed += files.keys.filter { next[$0] == nil } }
