@@ -224,3 +224,29 @@ struct LiveSiteTests {
         #expect(quick >= 5 && quick <= 30, "\(quick) quick rebuilds")
     }
 }
+
+/// Merged events keep their former anchors.
+struct EventAliasTests {
+    @Test func anAliasIsAnIdOnTheTimelineAndLinksMayUseIt() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        try site.write("content/about.md", try String(contentsOf: site.root.appendingPathComponent("content/about.md"), encoding: .utf8)
+            + "\nSee [the coup](timeline/index.md#2012-03-military-coup-aid-cut-off).\n")
+        let (report, files) = LiveSiteTests.fullBuild(site)
+        #expect(report.succeeded, "\(report.summary)")
+        let timeline = String(decoding: try #require(files["timeline/index.html"]), as: UTF8.self)
+        #expect(timeline.contains(#"<li class="event" id="2012-03-22-military-coup"><span id="2012-03-military-coup-aid-cut-off"></span>"#))
+    }
+
+    @Test func anAliasThatIsAlreadyAnIdOrNotAnIdIsAnError() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        try site.write("content/timeline/2001-01-01-x.md", "---\ndate: 2001-01-01\ntitle: X\naliases: [2012-03-22-military-coup]\n---\n\nText.\n")
+        try site.write("content/timeline/2001-01-02-y.md", "---\ndate: 2001-01-02\ntitle: Y\naliases: [\"a b\"]\n---\n\nText.\n")
+        let (report, _) = LiveSiteTests.fullBuild(site)
+        #expect(report.errors.map(\.description) == [
+            "content/timeline/2001-01-01-x.md:4:11: error: alias #2012-03-22-military-coup is already an id on the timeline; an alias names an anchor that no longer exists",
+            "content/timeline/2001-01-02-y.md:4:11: error: `aliases` names former anchors such as 2012-03-military-coup (letters, digits, - and _), not a b",
+        ])
+    }
+}

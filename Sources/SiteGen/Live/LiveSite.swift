@@ -523,9 +523,9 @@ struct DocumentFace: Equatable {
             chief = []
         }
         eventDate = document.event?.date
-        related = document.event?.related.map(\.path) ?? []
+        related = (document.event?.related.map(\.path) ?? []) + (document.event?.aliases.map { "#" + $0.id } ?? [])
         locations = (document.ambassador?.locations.sorted { $0.key < $1.key }.map(\.value) ?? [])
-            + (document.event?.related.map(\.location) ?? [])
+            + (document.event?.related.map(\.location) ?? []) + (document.event?.aliases.map(\.location) ?? [])
     }
 }
 

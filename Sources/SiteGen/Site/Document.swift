@@ -75,4 +75,7 @@ public struct EventFields: Sendable {
     public var date: PartialDate
     /// Pages and ambassadors the event concerns, by source path.
     public var related: [(path: String, location: SourceLocation)]
+    /// Former anchors of the event on the timeline (the names of files merged into this one), kept as ids so
+    /// that links to them still land on it.
+    public var aliases: [(id: String, location: SourceLocation)] = []
 }

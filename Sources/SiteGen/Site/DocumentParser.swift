@@ -37,6 +37,14 @@ public struct DocumentParser: Sendable {
             } else {
                 _ = fields.stringList("pages") + fields.stringList("ambassadors")
             }
+            for (alias, location) in fields.stringList("aliases") {
+                // An id as sitegen makes them from file names: letters, digits, `-` and `_`.
+                guard !alias.isEmpty, alias.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x2D || $0 == 0x5F }) else {
+                    fields.reportError(at: location, "`aliases` names former anchors such as 2012-03-military-coup (letters, digits, - and _), not \(alias)")
+                    continue
+                }
+                event?.aliases.append((alias, location))
+            }
         default:
             title = fields.string("title", required: "History")
         }

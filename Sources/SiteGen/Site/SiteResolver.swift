@@ -75,6 +75,7 @@ public struct SiteResolver: Sendable {
             linkChecks[document.path] = CheckedLinks(document: document, diagnostics: found)
         }
         checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
+        checkAliases(site, diagnostics: &diagnostics)
         for (path, location) in config.navigation {
             if byPath[path] == nil || byPath[path]?.draft == true || PageKind(path: path) == .event {
                 diagnostics.error(configSource.displayPath, location, "navigation names \(path), which is not a published page")
@@ -141,6 +142,7 @@ public struct SiteResolver: Sendable {
         for event in site.events {
             timeline.insert(SitePath.eventAnchor(forSource: event.path))
             timeline.formUnion(event.body.headings.map(\.id))
+            timeline.formUnion(event.event?.aliases.map(\.id) ?? [])
         }
         for chief in site.chiefs { timeline.insert(TimelineEntry.termAnchor(chief)) }
         for entry in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { timeline.insert(entry.id) }
@@ -201,6 +203,23 @@ public struct SiteResolver: Sendable {
                     let url = page.holderURL
                     diagnostics.error(shown, location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors.all(at: url)))")
                 }
+            }
+        }
+    }
+
+    /// An event's former anchor must not be an id the timeline has already: two elements would share it.
+    private func checkAliases(_ site: Site, diagnostics: inout DiagnosticList) {
+        guard site.events.contains(where: { !($0.event?.aliases.isEmpty ?? true) }) else { return }
+        var taken = PageKind.timeline.templateAnchors
+        for event in site.events {
+            taken.insert(SitePath.eventAnchor(forSource: event.path))
+            taken.formUnion(event.body.headings.map(\.id))
+        }
+        for chief in site.chiefs { taken.insert(TimelineEntry.termAnchor(chief)) }
+        for decade in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { taken.insert(decade.id) }
+        for event in site.events {
+            for (alias, location) in event.event?.aliases ?? [] where !taken.insert(alias).inserted {
+                diagnostics.error(event.source.displayPath, location, "alias #\(alias) is already an id on the timeline; an alias names an anchor that no longer exists")
             }
         }
     }

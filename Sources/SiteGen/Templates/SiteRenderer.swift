@@ -149,6 +149,7 @@ public struct SiteRenderer: Sendable {
                 return ["title": .text(page.title), "href": .text(SitePath.relative(from: url, to: page.holderURL))]
             })
             context["related"] = .list(related)
+            context["aliases"] = .list((event.event?.aliases ?? []).map { ["id": .text($0.id)] })
             context["hasRelated"] = .flag(!related.isEmpty)
             if let chief = site.chiefOfEvent[event.path] {
                 var link = chiefLink(chief, from: url)

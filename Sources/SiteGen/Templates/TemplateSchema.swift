@@ -18,7 +18,7 @@ enum TemplateSchema {
     static let timelineEntry: [String: Shape] = [
         "id": .value, "date": date, "isEvent": .value, "title": .value, "body": .value,
         "related": .list(of: (["title": .value, "href": .value, "last": .value])), "hasRelated": .value,
-        "chief": .object(chiefLink.merging(["asOf": .value]) { $1 }), "isTerm": .value, "presented": .value, "tookCharge": .value, "number": .value,
+        "chief": .object(chiefLink.merging(["asOf": .value]) { $1 }), "aliases": .list(of: ["id": .value]), "isTerm": .value, "presented": .value, "tookCharge": .value, "number": .value,
     ]
 
     static let chief: Shape = .object(chiefLink.merging([
