@@ -31,6 +31,9 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         case .title?: return .text(title)
         case .page?: return page.map { .object(PageFields(document: $0)) }
         case .root?: return .text(root)
+        // The page's absolute address, only when the site's address is known (`base_url`): a page served
+        // for missing paths (page nil) has none.
+        case .canonical?: return page != nil ? renderer.baseURL.map { .text($0 + url) } : nil
         case .assets?: return .text(assets)
         case .language?: return .text(renderer.site.config.language)
         case .site?: return .object(renderer.siteFields)
@@ -66,7 +69,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         let targetURL = target.holderURL
         return .object(NavigationItem(title: target.navigationTitle ?? target.title,
                                       href: absoluteRoot.map { $0 + targetURL } ?? SitePath.relative(from: url, to: targetURL),
-                                      current: targetURL == url,
+                                      current: page != nil && targetURL == url,
                                       section: !targetURL.isEmpty && url.hasPrefix(targetURL) && targetURL != url))
     }
 
@@ -101,10 +104,18 @@ final class PageFields: TemplateObject {
         self.document = document
     }
 
+    /// Where cmark-gfm's footnotes section starts (always last in the body), or the end: `prose` and `notes`
+    /// let a layout put something, such as a table, between the text and its notes.
+    private var notesStart: String.Index {
+        document.body.html.range(of: "<section class=\"footnotes\"", options: .backwards)?.lowerBound ?? document.body.html.endIndex
+    }
+
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
         case .title?: return .text(document.title)
         case .body?: return .text(document.body.html)
+        case .prose?: return .text(String(document.body.html[..<notesStart]))
+        case .notes?: return .text(String(document.body.html[notesStart...]))
         case .description?: return document.description.map { .text($0) }
         default: return nil
         }

@@ -34,8 +34,8 @@ enum TemplateSchema {
     /// What every page's templates see (`PageValues`).
     static let page: Shape = .object([
         "title": .value,
-        "page": .object(["title": .value, "body": .value, "description": .value]),
-        "root": .value, "assets": .value, "language": .value,
+        "page": .object(["title": .value, "body": .value, "prose": .value, "notes": .value, "description": .value]),
+        "canonical": .value, "root": .value, "assets": .value, "language": .value,
         "site": .object(["title": .value, "description": .value]),
         "isHome": .value,
         "nav": .list(of: (["title": .value, "href": .value, "current": .value, "section": .value])),
