@@ -90,35 +90,29 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure_sitegen(site, edits):
+def measure(name, command, root, edits):
+    """Starts one server in `root` (its port appended by `command`), then edits; what was measured."""
     port = free_port()
-    root = os.path.join(site, "sitegen")
-    process, ready, connection = start([SITEGEN, "serve", "--port", str(port)], root, port)
+    process, ready, connection = start(command(port), root, port)
     try:
         rss, _ = memory(process.pid)
         delays = edit_latencies(connection, os.path.join(root, "content"),
-                                lambda section, page: f"/part-{section}/page-{page:05d}/", edits, "sitegen")
+                                lambda section, page: f"/part-{section}/page-{page:05d}/", edits, name)
         after, peak = memory(process.pid)
     finally:
         process.terminate()
         process.wait()
     return ready, rss, after, peak, delays
+
+
+def measure_sitegen(site, edits):
+    return measure("sitegen", lambda port: [SITEGEN, "serve", "--port", str(port)], os.path.join(site, "sitegen"), edits)
 
 
 def measure_hugo(site, edits):
-    port = free_port()
-    root = os.path.join(site, "hugo")
-    process, ready, connection = start(["hugo", "server", "--port", str(port), "--bind", "127.0.0.1", "--disableLiveReload",
-                                        "--baseURL", f"http://127.0.0.1:{port}/", "--appendPort=false"], root, port)
-    try:
-        rss, _ = memory(process.pid)
-        delays = edit_latencies(connection, os.path.join(root, "content"),
-                                lambda section, page: f"/part-{section}/page-{page:05d}/", edits, "hugo")
-        after, peak = memory(process.pid)
-    finally:
-        process.terminate()
-        process.wait()
-    return ready, rss, after, peak, delays
+    return measure("hugo", lambda port: ["hugo", "server", "--port", str(port), "--bind", "127.0.0.1", "--disableLiveReload",
+                                         "--baseURL", f"http://127.0.0.1:{port}/", "--appendPort=false"],
+                   os.path.join(site, "hugo"), edits)
 
 
 def rebuilds(site, count):
