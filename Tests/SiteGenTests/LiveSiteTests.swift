@@ -107,6 +107,39 @@ struct LiveSiteTests {
         #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
     }
 
+    @Test func aTitleOnlyBreadcrumbsShowRendersThosePagesOnly() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        try site.write("content/notes/index.md", "---\ntitle: Notes\n---\n\nSee [a note](a.md).\n")
+        try site.write("content/notes/a.md", "---\ntitle: A note\n---\n\nText.\n")
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        try site.write("content/notes/index.md", "---\ntitle: Working notes\n---\n\nSee [a note](a.md).\n")
+        let update = live.rebuild(after: .files([site.root.appendingPathComponent("content/notes/index.md").path]))
+        #expect(update.succeeded && !update.renderedAll && !update.quick)
+        // The section's page and the page whose breadcrumbs name it: nothing else shows its title.
+        #expect(update.rendered == 2 && update.changed == ["notes/a/index.html", "notes/index.html"])
+        #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
+    }
+
+    @Test func aNewHeadingRendersItsPageAndChecksLinksAgain() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        let path = site.root.appendingPathComponent("content/missions.md").path
+        try site.write("content/missions.md", try text(site, "content/missions.md") + "\n## A new section\n\nText.\n")
+        try site.write("content/about.md", try text(site, "content/about.md") + "\nSee [the new section](missions.md#a-new-section).\n")
+        let update = live.rebuild(after: .files([path, site.root.appendingPathComponent("content/about.md").path]))
+        #expect(update.succeeded && !update.renderedAll, "\(update.diagnostics)")
+        #expect(update.changed == ["about/index.html", "missions/index.html"])
+        #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
+        // The link to the heading is checked against the new anchors: taking the heading away breaks it.
+        try site.write("content/missions.md", try text(site, "content/missions.md").replacingOccurrences(of: "## A new section", with: "Text."))
+        let broken = live.rebuild(after: .files([path]))
+        #expect(!broken.succeeded && broken.diagnostics.contains { $0.message.contains("no heading or anchor #a-new-section") })
+    }
+
     @Test func aFailedRebuildKeepsTheLastGoodSiteAndTheNextGoodOneConverges() throws {
         let site = try Self.projectSite()
         defer { site.remove() }

@@ -468,8 +468,43 @@ public final class LiveSite {
 
     /// The pages to render again after going from `before` to `now`; nil for every page.
     private func pagesToRender(_ before: World, _ now: World, site: Site) -> [Document]? {
-        guard Self.sameFaces(before, now) else { return nil }
-        return pagesToRender(now.documents.values.filter { before.documents[$0.path] !== $0 }, site: site)
+        guard before.pages == now.pages, before.statics == now.statics, before.settings == now.settings,
+              before.templates == now.templates, before.assets == now.assets, before.documents.count == now.documents.count
+        else { return nil }
+        let changed = now.documents.values.filter { before.documents[$0.path] !== $0 }
+        var pages: [Document] = []
+        for document in changed {
+            guard let old = before.documents[document.path] else { return nil }
+            let (oldFace, newFace) = (DocumentFace(old), DocumentFace(document))
+            if oldFace == newFace { continue }
+            guard let shown = pagesShowing(title: oldFace.title != newFace.title || oldFace.navigationTitle != newFace.navigationTitle,
+                                           of: document, site: site),
+                  oldFace.sameBut(titlesAndAnchorsOf: newFace) else { return nil }
+            pages += shown
+        }
+        return Self.unique(pages + pagesToRender(changed.filter { DocumentFace(before.documents[$0.path]!) == DocumentFace($0) }, site: site))
+    }
+
+    /// The pages other than its own that show a page's title, when only its title or its headings changed;
+    /// nil when that is every page (it is in the navigation, or it is the home page, in every breadcrumb),
+    /// or when the document is not a plain page (a chief's or an event's title is shown in many lists).
+    private func pagesShowing(title changed: Bool, of document: Document, site: Site) -> [Document]? {
+        guard document.kind == .page || document.kind == .timeline || document.kind == .ambassadorIndex else { return nil }
+        guard let own = site.page(at: document.path) else { return document.draft ? [] : nil }
+        guard changed else { return [own] }  // headings: its own page (links to them are checked, not shown)
+        if document.holderURL.isEmpty || site.config.navigation.contains(where: { $0.path == document.path }) { return nil }
+        // Breadcrumbs: every page below it; the timeline: events that concern it.
+        var pages = site.pages.filter { $0.holderURL.hasPrefix(document.holderURL) }
+        if site.events.contains(where: { $0.event?.related.contains { $0.path == document.path } ?? false }) {
+            pages += site.pages.filter { $0.kind == .timeline }
+        }
+        return pages
+    }
+
+    /// Each page once, in path order.
+    private static func unique(_ pages: [Document]) -> [Document] {
+        var seen = Set<String>()
+        return pages.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
     }
 
     /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`).
@@ -488,8 +523,7 @@ public final class LiveSite {
             pages += site.pages.filter { $0.kind == .timeline }
             pages += site.chiefs.map(\.document)
         }
-        var seen = Set<String>()
-        return pages.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
+        return Self.unique(pages)
     }
 }
 
@@ -508,6 +542,15 @@ struct DocumentFace: Equatable {
     /// Where the dates and references are written: other files' diagnostics (a term that overlaps the
     /// previous one) point there.
     var locations: [SourceLocation]
+
+    /// Whether the two differ at most in the title, the navigation title and the anchors.
+    func sameBut(titlesAndAnchorsOf other: DocumentFace) -> Bool {
+        var other = other
+        other.title = title
+        other.navigationTitle = navigationTitle
+        other.anchors = anchors
+        return self == other
+    }
 
     init(_ document: Document) {
         kind = document.kind
