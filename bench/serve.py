@@ -3,6 +3,7 @@
 
     python3 bench/serve.py SITE [EDITS]         # SITE made by bench/generate.py --site-templates N SITE .
     python3 bench/serve.py --rebuilds 1000 SITE # sitegen's memory after 10 and after 1,000 rebuilds
+    python3 bench/serve.py --rebuilds 1000 --template-every 10 SITE
 
 For each server: the time from starting it to its first answer over HTTP (ready), its resident memory
 then and after the edits (VmRSS, and VmHWM for the peak), and the edit latency: a sentence appended to one
@@ -115,10 +116,10 @@ def measure_hugo(site, edits):
                    os.path.join(site, "hugo"), edits)
 
 
-def rebuilds(site, count):
+def rebuilds(site, count, template_every=20):
     """sitegen's resident memory after 10 rebuilds and after `count`, each an edit seen over HTTP: mostly a
-    page's text (a quick rebuild), every 20th the footer template and every 50th a page's title (a full
-    render of every page)."""
+    page's text (a quick rebuild), every `template_every`th the footer template and every 50th a page's
+    title (a full render of every page)."""
     port = free_port()
     root = os.path.join(site, "sitegen")
     process, _, connection = start([SITEGEN, "serve", "--port", str(port)], root, port)
@@ -129,7 +130,7 @@ def rebuilds(site, count):
     try:
         for run in range(1, count + 1):
             marker = f"Rebuild {run}."
-            if run % 20 == 0:
+            if run % template_every == 0:
                 with open(footer, "w", encoding="utf-8") as f:
                     f.write(original_footer.replace("</footer>", f"<p>{marker}</p></footer>"))
             elif run % 50 == 25:
@@ -156,7 +157,9 @@ def rebuilds(site, count):
 def main():
     args = sys.argv[1:]
     if args and args[0] == "--rebuilds":
-        rebuilds(args[2], int(args[1]))
+        # --rebuilds COUNT [--template-every K] SITE
+        every = int(args[3]) if len(args) > 4 and args[2] == "--template-every" else 20
+        rebuilds(args[-1], int(args[1]), every)
         return
     site, edits = args[0], int(args[1]) if len(args) > 1 else 21
     results = {"sitegen": measure_sitegen(site, edits), "hugo": measure_hugo(site, edits)}
