@@ -104,6 +104,14 @@ final class PageFields: TemplateObject {
         self.document = document
     }
 
+    /// Where the opening paragraph ends, when the body starts with one (else at the start): `lede` and `rest`
+    /// let a layout put the infobox and the contents after it, so that a phone shows the text first.
+    private var ledeEnd: String.Index {
+        let html = document.body.html
+        guard html.hasPrefix("<p>"), let end = html.range(of: "</p>\n") else { return html.startIndex }
+        return end.upperBound
+    }
+
     /// Where cmark-gfm's footnotes section starts (always last in the body), or the end: `prose` and `notes`
     /// let a layout put something, such as a table, between the text and its notes.
     private var notesStart: String.Index {
@@ -116,6 +124,8 @@ final class PageFields: TemplateObject {
         case .body?: return .text(document.body.html)
         case .prose?: return .text(String(document.body.html[..<notesStart]))
         case .notes?: return .text(String(document.body.html[notesStart...]))
+        case .lede?: return .text(String(document.body.html[..<ledeEnd]))
+        case .rest?: return .text(String(document.body.html[ledeEnd...]))
         case .description?: return document.description.map { .text($0) }
         default: return nil
         }

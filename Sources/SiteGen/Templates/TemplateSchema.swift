@@ -34,7 +34,7 @@ enum TemplateSchema {
     /// What every page's templates see (`PageValues`).
     static let page: Shape = .object([
         "title": .value,
-        "page": .object(["title": .value, "body": .value, "prose": .value, "notes": .value, "description": .value]),
+        "page": .object(["title": .value, "body": .value, "prose": .value, "notes": .value, "lede": .value, "rest": .value, "description": .value]),
         "canonical": .value, "root": .value, "assets": .value, "language": .value,
         "site": .object(["title": .value, "description": .value]),
         "isHome": .value,
