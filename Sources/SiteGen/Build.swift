@@ -171,6 +171,7 @@ public struct SiteBuilder: Sendable {
         files.append(renderer.renderNotFound())
         files.append(renderer.renderRobots())
         if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
+        if let feed = renderer.renderFeed() { files.append(feed) }
         files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
         files += assetFiles(&diagnostics)
         return files

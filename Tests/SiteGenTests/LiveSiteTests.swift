@@ -283,3 +283,49 @@ struct EventAliasTests {
         ])
     }
 }
+
+/// The timeline's Atom feed, made when the site's address is known.
+struct TimelineFeedTests {
+    static let base = "https://example.org/mali-us/"
+
+    @Test func everyEventIsAnEntryNewestFirstLinkedFromEveryPage() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        let sink = LiveSiteTests.RecordingSink()
+        let report = SiteBuilder(options: BuildOptions(baseURL: Self.base, jobs: 2, workingDirectory: site.root.path)).build(into: sink)
+        #expect(report.succeeded, "\(report.summary)")
+        let feed = String(decoding: try #require(sink.files["timeline/feed.xml"]), as: UTF8.self)
+        let events = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/timeline").path)
+            .filter { $0.hasSuffix(".md") && $0 != "index.md" }
+        #expect(feed.hasPrefix("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"\(Self.base)timeline/\">"))
+        #expect(feed.components(separatedBy: "<entry>").count - 1 == events.count)
+        // Newest first, each with its anchor as id and link, and its date as `updated`.
+        let first = try #require(feed.range(of: "<entry>")).upperBound
+        #expect(feed[first...].hasPrefix("\n    <id>\(Self.base)timeline/#2025-11-13-embassy-operations-resumed</id>"))
+        #expect(feed.contains("<updated>2012-03-22T00:00:00Z</updated>"))
+        #expect(feed.contains("<link rel=\"alternate\" type=\"text/html\" href=\"\(Self.base)timeline/#2012-03-22-military-coup\"/>"))
+        for page in ["index.html", "history/index.html", "ambassadors/john-gunther-dean/index.html"] {
+            let html = String(decoding: try #require(sink.files[page]), as: UTF8.self)
+            #expect(html.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Mali–United States relations: timeline\" href=\"\(Self.base)timeline/feed.xml\">"), "\(page)")
+        }
+        // Without the site's address there is no feed (its ids must be absolute).
+        let (_, plain) = LiveSiteTests.fullBuild(site)
+        #expect(plain["timeline/feed.xml"] == nil)
+    }
+
+    @Test func anEventEditUpdatesTheFeedInServe() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        let options = BuildOptions(baseURL: Self.base, jobs: 2, workingDirectory: site.root.path)
+        let live = LiveSite(options: options)
+        #expect(live.rebuild().succeeded)
+        let event = "content/timeline/2006-11-13-mcc-compact-signed.md"
+        try site.write(event, try String(contentsOf: site.root.appendingPathComponent(event), encoding: .utf8) + "\nA sentence for the feed.\n")
+        let update = live.rebuild(after: .files([site.root.appendingPathComponent(event).path]))
+        #expect(update.succeeded && update.quick)
+        #expect(update.changed == ["timeline/feed.xml", "timeline/index.html"])
+        let sink = LiveSiteTests.RecordingSink()
+        #expect(SiteBuilder(options: options).build(into: sink).succeeded)
+        #expect(LiveSiteTests.differences(live.files, sink.files) == [])
+    }
+}

@@ -234,13 +234,16 @@ public final class LiveSite {
         outputs.append(renderer.renderNotFound())
         outputs.append(renderer.renderRobots())
         if let sitemap = renderer.renderSitemap() { outputs.append(sitemap) }
+        // The feed holds every event's text: made again at each rebuild (it is small), kept if unchanged.
+        let feed = renderer.renderFeed()
+        if let feed { outputs.append(feed) }
         let staticOutputs = site.staticFiles.map { OutputFile(path: $0.path, contents: .bytes(staticBytes[$0.path] ?? [])) }
         let assetOutputs = assetBytes.keys.sorted().map { OutputFile(path: $0, contents: .bytes(assetBytes[$0]!)) }
         let allPaths = outputs.map(\.path) + staticOutputs.map(\.path) + assetOutputs.map(\.path)
         let linkable = RenderPhase.linkTargets(allPaths)
         let toRender: [OutputFile]
         if let published, let pages = pagesToRender(published, world, site: site) {
-            toRender = pages.map(renderer.outputFile(for:))
+            toRender = pages.map(renderer.outputFile(for:)) + (feed.map { [$0] } ?? [])
         } else {
             toRender = outputs
             update.renderedAll = true
@@ -380,7 +383,7 @@ public final class LiveSite {
         let site = reusable!.site
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
         let toRender = pagesToRender(changedDocuments, site: site)
-        let outputs = toRender.map(renderer.outputFile(for:))
+        let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.kind == .event } ? renderer.renderFeed().map { [$0] } ?? [] : [])
         var problems = DiagnosticList()
         let rendered = RenderPhase.render(outputs, linkable: reusable!.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
         if problems.hasErrors {
@@ -406,7 +409,7 @@ public final class LiveSite {
         var update = LiveUpdate(diagnostics: diagnostics)
         update.changed = changed.sorted()
         update.parsed = parsedCount
-        update.rendered = outputs.count
+        update.rendered = outputs.count { $0.path.hasSuffix(".html") }
         update.quick = true
         parsedBeforeFallback = 0
         clock.end("publish")

@@ -33,6 +33,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         case .root?: return .text(root)
         // The page's absolute address, only when the site's address is known (`base_url`): a page served
         // for missing paths (page nil) has none.
+        case .feed?: return renderer.feedURL.map { .text($0) }
         case .canonical?: return page != nil ? renderer.baseURL.map { .text($0 + url) } : nil
         case .assets?: return .text(assets)
         case .language?: return .text(renderer.site.config.language)

@@ -115,6 +115,44 @@ public struct SiteRenderer: Sendable {
         return OutputFile(path: "sitemap.xml", contents: .text(xml))
     }
 
+    /// Where the timeline's Atom feed is published: nil without `base_url` (a feed's ids and links are
+    /// absolute) or without a timeline page.
+    public var feedURL: String? {
+        guard let baseURL, site.pages.contains(where: { $0.kind == .timeline }) else { return nil }
+        return baseURL + Self.timelineURL + Self.feedFile
+    }
+    static let feedFile = "feed.xml"
+    static let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
+
+    /// The timeline as an Atom feed (RFC 4287): every event an entry, newest first, its id and link the
+    /// event's anchor on the timeline page, `updated` its date (the first day of a month or year known only
+    /// so), its text as the summary. Relative links in the text resolve against the timeline page (`xml:base`).
+    public func renderFeed() -> OutputFile? {
+        guard let feedURL, let baseURL else { return nil }
+        let timeline = baseURL + Self.timelineURL
+        func stamp(_ date: PartialDate) -> String {
+            String(format: "%04d-%02d-%02dT00:00:00Z", date.year, date.month ?? 1, date.day ?? 1)
+        }
+        let events = site.events.reversed()
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"\(timeline.htmlEscaped)\">\n"
+        xml += "  <title>\((site.config.title + ": timeline").htmlEscaped)</title>\n"
+        xml += "  <id>\(timeline.htmlEscaped)</id>\n"
+        xml += "  <link rel=\"self\" type=\"application/atom+xml\" href=\"\(feedURL.htmlEscaped)\"/>\n"
+        xml += "  <link rel=\"alternate\" type=\"text/html\" href=\"\(timeline.htmlEscaped)\"/>\n"
+        let latest = site.events.compactMap { $0.event?.date }.max()
+        xml += "  <updated>\(latest.map(stamp) ?? "1970-01-01T00:00:00Z")</updated>\n"
+        xml += "  <author><name>\(site.config.title.htmlEscaped)</name></author>\n"
+        for event in events {
+            guard let date = event.event?.date else { continue }
+            let link = (timeline + "#" + SitePath.eventAnchor(forSource: event.path)).htmlEscaped
+            xml += "  <entry>\n    <id>\(link)</id>\n    <title>\(event.title.htmlEscaped)</title>\n    <updated>\(stamp(date))</updated>\n"
+            xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(link)\"/>\n"
+            xml += "    <summary type=\"html\">\(event.body.html.htmlEscaped)</summary>\n  </entry>\n"
+        }
+        xml += "</feed>\n"
+        return OutputFile(path: Self.timelineURL + Self.feedFile, contents: .text(xml))
+    }
+
     // MARK: Contexts
 
     private func date(_ date: PartialDate?) -> TemplateValue? {
@@ -144,8 +182,15 @@ public struct SiteRenderer: Sendable {
             context["isEvent"] = true
             context["title"] = .text(event.title)
             context["body"] = .text(event.body.html)
+            // "Concerns" lists what the entry does not show already: not a page its text links to, nor the
+            // chief of mission its "in office" line names.
+            let linked = Set(event.internalLinks.compactMap { link -> String? in
+                if case .content(let path, _) = link.target { return path }
+                return nil
+            })
+            let inOffice = site.chiefOfEvent[event.path]?.path
             let related = Self.markingLast((event.event?.related ?? []).compactMap { item -> [String: TemplateValue]? in
-                guard let page = site.page(at: item.path) else { return nil }
+                guard !linked.contains(item.path), item.path != inOffice, let page = site.page(at: item.path) else { return nil }
                 return ["title": .text(page.title), "href": .text(SitePath.relative(from: url, to: page.holderURL))]
             })
             context["related"] = .list(related)

@@ -35,7 +35,7 @@ enum TemplateSchema {
     static let page: Shape = .object([
         "title": .value,
         "page": .object(["title": .value, "body": .value, "prose": .value, "notes": .value, "lede": .value, "rest": .value, "description": .value]),
-        "canonical": .value, "root": .value, "assets": .value, "language": .value,
+        "canonical": .value, "feed": .value, "root": .value, "assets": .value, "language": .value,
         "site": .object(["title": .value, "description": .value]),
         "isHome": .value,
         "nav": .list(of: (["title": .value, "href": .value, "current": .value, "section": .value])),

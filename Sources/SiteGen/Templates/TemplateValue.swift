@@ -55,7 +55,7 @@ public struct TemplateKey: Sendable, Hashable {
     public enum KnownName: String, Sendable {
         case title, page, root, assets, language, site, isHome, nav, credit, main, breadcrumbs, hasBreadcrumbs
         case toc, hasToc, timeline, index, chief, infobox, body, description, href, current, section, id, text, sub
-        case url, license, licenseURL, prose, notes, canonical, lede, rest
+        case url, license, licenseURL, prose, notes, canonical, lede, rest, feed
     }
 }
 
