@@ -168,10 +168,7 @@ public struct SiteBuilder: Sendable {
         let site = renderer.site
         // What the render phase makes: each page is rendered there, on its threads.
         var files = site.pages.map(renderer.outputFile(for:))
-        files.append(renderer.renderNotFound())
-        files.append(renderer.renderRobots())
-        if let sitemap = renderer.renderSitemap() { files.append(sitemap) }
-        if let feed = renderer.renderFeed() { files.append(feed) }
+        files += renderer.siteWideFiles()
         files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
         files += assetFiles(&diagnostics)
         return files
@@ -184,18 +181,8 @@ public struct SiteBuilder: Sendable {
         let loaded = loader.load(into: &diagnostics)
         let templates = TemplateSet.load(directory: url(options.templatesDirectory), displayRoot: options.templatesDirectory,
                                          diagnostics: &diagnostics)
-        let configSource = loaded.settings
-        let settingsPath = loader.displayPath(SiteConfig.fileName)
-        // Present but unreadable: that error was reported already, not "missing".
-        if configSource == nil, diagnostics.items.contains(where: { $0.path == settingsPath }) { return nil }
-        guard var config = SiteConfig.parse(configSource, displayPath: settingsPath, into: &diagnostics),
-              let configSource else { return nil }
-        if let baseURL = options.baseURL {
-            if let problem = SiteConfig.baseURLProblem(baseURL) {
-                diagnostics.append(.error("--base-url", problem))
-            }
-            config.baseURL = SiteConfig.withTrailingSlash(baseURL)
-        }
+        guard let (config, configSource) = SiteConfig.read(loaded, loader: loader, baseURL: options.baseURL, diagnostics: &diagnostics)
+        else { return nil }
 
         clock.end("load")
 

@@ -85,6 +85,12 @@ public final class LiveSite {
         var settings: String?
         var templates: [String: [UInt8]]?
         var assets: Set<String>
+
+        /// The same files, settings and templates: only documents' texts may differ.
+        func sameFiles(as other: World) -> Bool {
+            pages == other.pages && statics == other.statics && settings == other.settings && templates == other.templates
+                && assets == other.assets && documents.count == other.documents.count
+        }
     }
 
     public init(options: BuildOptions) {
@@ -126,16 +132,8 @@ public final class LiveSite {
         let templatesTouched = named.map { $0.contains { $0 == templatesURL.path || $0.hasPrefix(templatesURL.path + "/") } } ?? true
         if templatesTouched || templateSources == nil { loadTemplates() }
         diagnostics.append(contentsOf: templateDiagnostics)
-        let settingsPath = loader.displayPath(SiteConfig.fileName)
         let settingsText = loaded.settings?.text
-        var config: SiteConfig?
-        if loaded.settings != nil || !diagnostics.items.contains(where: { $0.path == settingsPath }) {
-            config = SiteConfig.parse(loaded.settings, displayPath: settingsPath, into: &diagnostics)
-        }
-        if let baseURL = options.baseURL, config != nil {
-            if let problem = SiteConfig.baseURLProblem(baseURL) { diagnostics.append(.error("--base-url", problem)) }
-            config?.baseURL = SiteConfig.withTrailingSlash(baseURL)
-        }
+        let settings = SiteConfig.read(loaded, loader: loader, baseURL: options.baseURL, diagnostics: &diagnostics)
         for (path, url) in loaded.staticFiles where staticBytes[path] == nil || contentNamed?.contains(path) ?? true {
             if let bytes = ContentLoader.readBytes(url.path) {
                 staticBytes[path] = bytes
@@ -150,12 +148,15 @@ public final class LiveSite {
         diagnostics.append(contentsOf: unreadableStatic.values)
         clock.end("load")
 
-        // parse: only what changed, or depends on a file that came or went
-        guard let config else {
-            update.diagnostics = diagnostics.sorted
+        // The rebuild's diagnostics once it stops, at any phase: those of every file read so far included.
+        func ended(readingFiles pages: [String] = []) -> LiveUpdate {
+            update.diagnostics = assembled(diagnostics, pages: pages)
             update.phaseTimes = clock.times
             return update
         }
+
+        // parse: only what changed, or depends on a file that came or went
+        guard let (config, configSource) = settings else { return ended() }
         let markdown = MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)
         if markdown != markdownOptions {
             parsed.removeAll()
@@ -196,11 +197,6 @@ public final class LiveSite {
         clock.end("parse")
 
         // resolve
-        guard let configSource = loaded.settings else {
-            update.diagnostics = diagnostics.sorted
-            update.phaseTimes = clock.times
-            return update
-        }
         var documents: [Document] = []
         documents.reserveCapacity(pagePaths.count)
         for path in loaded.pages {
@@ -216,27 +212,17 @@ public final class LiveSite {
         linkCheckWorld = world
         let linksBroken = linkChecks.values.contains { $0.diagnostics.contains { $0.severity == .error } }
         guard let templates, !diagnostics.hasErrors, !linksBroken, !hasErrors(pages: loaded.pages) else {
-            update.diagnostics = assembled(diagnostics, pages: loaded.pages)
-            update.phaseTimes = clock.times
-            return update
+            return ended(readingFiles: loaded.pages)
         }
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)
         clock.end("resolve")
-        if diagnostics.hasErrors {
-            update.diagnostics = assembled(diagnostics, pages: loaded.pages)
-            update.phaseTimes = clock.times
-            return update
-        }
+        if diagnostics.hasErrors { return ended(readingFiles: loaded.pages) }
 
         // render: every file, or the pages the changed documents show on
-        var outputs = site.pages.map(renderer.outputFile(for:))
-        outputs.append(renderer.renderNotFound())
-        outputs.append(renderer.renderRobots())
-        if let sitemap = renderer.renderSitemap() { outputs.append(sitemap) }
+        let outputs = site.pages.map(renderer.outputFile(for:)) + renderer.siteWideFiles()
         // The feed holds every event's text: made again at each rebuild (it is small), kept if unchanged.
-        let feed = renderer.renderFeed()
-        if let feed { outputs.append(feed) }
+        let feed = outputs.first { $0.path == SiteRenderer.feedPath }
         let staticOutputs = site.staticFiles.map { OutputFile(path: $0.path, contents: .bytes(staticBytes[$0.path] ?? [])) }
         let assetOutputs = assetBytes.keys.sorted().map { OutputFile(path: $0, contents: .bytes(assetBytes[$0]!)) }
         let allPaths = outputs.map(\.path) + staticOutputs.map(\.path) + assetOutputs.map(\.path)
@@ -252,11 +238,7 @@ public final class LiveSite {
         let rendered = RenderPhase.render(toRender, linkable: linkable, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
         update.rendered = toRender.count { $0.path.hasSuffix(".html") }
         clock.end("render")
-        guard !diagnostics.hasErrors else {
-            update.diagnostics = assembled(diagnostics, pages: loaded.pages)
-            update.phaseTimes = clock.times
-            return update
-        }
+        if diagnostics.hasErrors { return ended(readingFiles: loaded.pages) }
 
         // publish: the new bytes in place, and what changed
         var next = update.renderedAll ? [String: [UInt8]](minimumCapacity: allPaths.count) : files
@@ -460,8 +442,7 @@ public final class LiveSite {
     /// Whether every document other pages can see is seen the same way in both: the same files, and each
     /// changed document with the same face.
     private static func sameFaces(_ a: World, _ b: World) -> Bool {
-        guard a.pages == b.pages, a.statics == b.statics, a.settings == b.settings, a.templates == b.templates,
-              a.assets == b.assets, a.documents.count == b.documents.count else { return false }
+        guard a.sameFiles(as: b) else { return false }
         for (path, document) in b.documents {
             guard let before = a.documents[path] else { return false }
             if before !== document, DocumentFace(before) != DocumentFace(document) { return false }
@@ -471,21 +452,21 @@ public final class LiveSite {
 
     /// The pages to render again after going from `before` to `now`; nil for every page.
     private func pagesToRender(_ before: World, _ now: World, site: Site) -> [Document]? {
-        guard before.pages == now.pages, before.statics == now.statics, before.settings == now.settings,
-              before.templates == now.templates, before.assets == now.assets, before.documents.count == now.documents.count
-        else { return nil }
-        let changed = now.documents.values.filter { before.documents[$0.path] !== $0 }
-        var pages: [Document] = []
-        for document in changed {
+        guard before.sameFiles(as: now) else { return nil }
+        var pages: [Document] = [], sameFace: [Document] = []
+        for document in now.documents.values where before.documents[document.path] !== document {
             guard let old = before.documents[document.path] else { return nil }
             let (oldFace, newFace) = (DocumentFace(old), DocumentFace(document))
-            if oldFace == newFace { continue }
+            if oldFace == newFace {
+                sameFace.append(document)
+                continue
+            }
             guard let shown = pagesShowing(title: oldFace.title != newFace.title || oldFace.navigationTitle != newFace.navigationTitle,
                                            of: document, site: site),
                   oldFace.sameBut(titlesAndAnchorsOf: newFace) else { return nil }
             pages += shown
         }
-        return Self.unique(pages + pagesToRender(changed.filter { DocumentFace(before.documents[$0.path]!) == DocumentFace($0) }, site: site))
+        return Self.unique(pages + pagesToRender(sameFace, site: site))
     }
 
     /// The pages other than its own that show a page's title, when only its title or its headings changed;

@@ -25,6 +25,21 @@ public struct SiteConfig: Sendable {
         public var licenseURL: String
     }
 
+    /// The settings of a loaded content folder, with `--base-url` applied: what `build` and `serve` both use.
+    /// nil when they are unusable (the diagnostics say why), or present but unreadable (reported already).
+    static func read(_ loaded: ContentLoader.Loaded, loader: ContentLoader, baseURL: String?,
+                     diagnostics: inout DiagnosticList) -> (SiteConfig, SourceFile)? {
+        let settingsPath = loader.displayPath(fileName)
+        if loaded.settings == nil, diagnostics.items.contains(where: { $0.path == settingsPath }) { return nil }
+        guard var config = parse(loaded.settings, displayPath: settingsPath, into: &diagnostics), let source = loaded.settings
+        else { return nil }
+        if let baseURL {
+            if let problem = baseURLProblem(baseURL) { diagnostics.append(.error("--base-url", problem)) }
+            config.baseURL = withTrailingSlash(baseURL)
+        }
+        return (config, source)
+    }
+
     /// Reads the settings; nil when they are unusable (the diagnostics say why).
     public static func parse(_ source: SourceFile?, displayPath: String, into diagnostics: inout DiagnosticList) -> SiteConfig? {
         guard let source else {

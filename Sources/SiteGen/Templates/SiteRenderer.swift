@@ -91,6 +91,12 @@ public struct SiteRenderer: Sendable {
         return templates.render(.object(values), template: TemplateSet.baseLayout, capacity: main.count + 4096)
     }
 
+    /// The files that are not a content page's: the not-found page, robots.txt, the sitemap and the feed
+    /// (the last two with `base_url`). `build` and `serve` both take them from here.
+    public func siteWideFiles() -> [OutputFile] {
+        [renderNotFound(), renderRobots()] + [renderSitemap(), renderFeed()].compactMap { $0 }
+    }
+
     /// The not-found page, written at the root; servers show it for any missing path.
     public func renderNotFound() -> OutputFile {
         // Served for missing paths at any depth, so only absolute URLs are sure to work.
@@ -119,10 +125,11 @@ public struct SiteRenderer: Sendable {
     /// absolute) or without a timeline page.
     public var feedURL: String? {
         guard let baseURL, site.pages.contains(where: { $0.kind == .timeline }) else { return nil }
-        return baseURL + Self.timelineURL + Self.feedFile
+        return baseURL + Self.feedPath
     }
     static let feedFile = "feed.xml"
     static let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
+    static let feedPath = timelineURL + feedFile
 
     /// The timeline as an Atom feed (RFC 4287): every event an entry, newest first, its id and link the
     /// event's anchor on the timeline page, `updated` its date (the first day of a month or year known only
@@ -150,7 +157,7 @@ public struct SiteRenderer: Sendable {
             xml += "    <summary type=\"html\">\(event.body.html.htmlEscaped)</summary>\n  </entry>\n"
         }
         xml += "</feed>\n"
-        return OutputFile(path: Self.timelineURL + Self.feedFile, contents: .text(xml))
+        return OutputFile(path: Self.feedPath, contents: .text(xml))
     }
 
     // MARK: Contexts
