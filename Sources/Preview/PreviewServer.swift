@@ -180,9 +180,8 @@ private final class FailureBox: @unchecked Sendable {
 /// FlyingFox's socket pool, with Nagle's algorithm turned off on every socket it waits on.
 ///
 /// FlyingFox writes a response's header and its body in separate writes. With Nagle's algorithm on, the
-/// body of the second response on a kept-alive connection waits for the client's delayed ACK: 40 ms per
-/// request (measured: 44 ms per request of a keep-alive client, 1 ms with new connections). FlyingFox 0.27
-/// has no setting for it; the listening socket is the first to wait here, and Linux gives the sockets it
+/// body of the second response on a kept-alive connection waits for the client's delayed ACK, the length of
+/// a delayed-ACK timer per request (BENCHMARKS.md has the figures). FlyingFox 0.27 has no setting for it; the listening socket is the first to wait here, and Linux gives the sockets it
 /// accepts its TCP_NODELAY (connections accepted before that, or whose reads wait, get it here too).
 struct NoDelaySocketPool<Base: AsyncSocketPool>: AsyncSocketPool {
     let base: Base
