@@ -89,6 +89,34 @@ struct SiteBuildTests {
         #expect(home.contains("none|Fixture site|*Home;Timeline;Chiefs;]"))
     }
 
+    /// `lede`/`rest` split the body after its opening paragraph, `prose`/`notes` before cmark-gfm's footnotes;
+    /// the parts always add up to the body, also when there is no opening paragraph or no footnote.
+    @Test func bodySplitsAtTheOpeningParagraphAndAtTheFootnotes() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("templates/page.mustache", "§{{{page.body}}}@{{{page.lede}}}@{{{page.rest}}}@{{{page.prose}}}@{{{page.notes}}}§")
+        try site.write("content/about.md", "---\ntitle: About\n---\n\nÉté à Bamako ↩.[^n]\n\n## Après\n\nSecond.\n\n[^n]: Note « ici ».\n")
+        try site.write("content/plain.md", "---\ntitle: Plain\n---\n\n## Heading first\n\nText é.\n")
+        #expect(site.build().succeeded)
+        let files = site.snapshot().mapValues { String(decoding: $0.0, as: UTF8.self) }
+        func parts(_ page: String) throws -> [String] {
+            try #require(page.components(separatedBy: "§").dropFirst().first).components(separatedBy: "@")
+        }
+        let about = try parts(#require(files["about/index.html"]))
+        try #require(about.count == 5)
+        let (body, lede, rest, prose, notes) = (about[0], about[1], about[2], about[3], about[4])
+        #expect(lede + rest == body)
+        #expect(prose + notes == body)
+        #expect(lede.hasPrefix("<p>Été à Bamako ↩.<sup") && lede.hasSuffix("</p>\n") && !lede.contains("Après"))
+        #expect(rest.hasPrefix("<h2"))
+        #expect(notes.hasPrefix("<section class=\"footnotes\"") && notes.contains("Note « ici »"))
+        #expect(prose.hasSuffix("<p>Second.</p>\n"))
+        let plain = try parts(#require(files["plain/index.html"]))
+        try #require(plain.count == 5)
+        #expect(plain[1] == "" && plain[2] == plain[0], "no opening paragraph: all of it is the rest")
+        #expect(plain[3] == plain[0] && plain[4] == "", "no footnotes: all of it is prose")
+    }
+
     @Test func theNotFoundPageLinksAbsolutelyUnderABaseURL() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -109,14 +109,14 @@ final class PageFields: TemplateObject {
     /// let a layout put the infobox and the contents after it, so that a phone shows the text first.
     private var ledeEnd: String.Index {
         let html = document.body.html
-        guard html.hasPrefix("<p>"), let end = html.range(of: "</p>\n") else { return html.startIndex }
-        return end.upperBound
+        guard html.hasPrefix("<p>"), let end = html.utf8Index(of: "</p>\n") else { return html.startIndex }
+        return html.utf8.index(end, offsetBy: 5)
     }
 
     /// Where cmark-gfm's footnotes section starts (always last in the body), or the end: `prose` and `notes`
     /// let a layout put something, such as a table, between the text and its notes.
     private var notesStart: String.Index {
-        document.body.html.range(of: "<section class=\"footnotes\"", options: .backwards)?.lowerBound ?? document.body.html.endIndex
+        document.body.html.utf8Index(of: "<section class=\"footnotes\"", last: true) ?? document.body.html.endIndex
     }
 
     func value(named key: TemplateKey) -> TemplateValue? {
