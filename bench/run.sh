@@ -9,8 +9,9 @@
 # Scenarios: first build into an empty folder; rebuild with nothing changed; rebuild after one page was
 # edited; rebuild after a template was edited. Each is timed for wall and CPU (user + system) time and peak
 # memory with /usr/bin/time; the table gives medians and sitegen's ratio to Hugo, all from this one run.
-# Extra rows: the same on tmpfs (TMPFS=1, the default, at 10,000 pages), and sitegen with two one-line
-# templates (what the site's templates cost, into tmpfs). Needs hugo and /usr/bin/time (Debian packages hugo, time).
+# Extra rows: the floor (the first build's folders and files written by bench/fs-floor.c, which does
+# nothing else: what the disk alone costs), the same on tmpfs (TMPFS=1, the default, at 10,000 pages), and
+# sitegen with two one-line templates (what the site's templates cost, into tmpfs). Needs hugo and /usr/bin/time (Debian packages hugo, time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -28,6 +29,8 @@ for tool in hugo /usr/bin/time; do
 done
 swift build -c release --static-swift-stdlib --product sitegen >/dev/null
 SITEGEN=$PWD/.build/release/sitegen
+FLOOR=$WORK/fs-floor
+cc -O2 -pthread bench/fs-floor.c -o "$FLOOR" 2>/dev/null || FLOOR=  # the floor row needs a C compiler
 
 # measure NAME DIR COMMAND...: runs COMMAND in DIR, appends "wall cpu kilobytes" to $WORK/NAME.times
 measure() {
@@ -57,6 +60,8 @@ scenarios() {
     local into=$out/run-$run
     sitegen_build "$label-first-sitegen" "$site" "$into/sitegen"
     hugo_build "$label-first-hugo" "$site" "$into/hugo"
+    # The floor: sitegen's output written again by a program that does nothing else (bench/fs-floor.c).
+    [[ -n "$FLOOR" && $label == disk-* ]] && "$FLOOR" "$into/sitegen" "$into/floor" "$(nproc)" | awk '{ print $1, 0, 0 }' >> "$WORK/$label-floor.times"
     sitegen_build "$label-same-sitegen" "$site" "$into/sitegen"
     hugo_build "$label-same-hugo" "$site" "$into/hugo"
     edit_page "$site" "$run"
@@ -93,6 +98,10 @@ for size in $SIZES; do
   row "$size" same "disk-$size" "rebuild, nothing changed"
   row "$size" page "disk-$size" "rebuild after one page was edited"
   row "$size" template "disk-$size" "rebuild after a template was edited"
+  if [ -n "$FLOOR" ]; then
+    awk -v p="$size" -v fw="$(column_median "disk-$size-floor" 1)" -v hw="$(column_median "disk-$size-first-hugo" 1)" \
+      'BEGIN { printf "| %d | (floor) the first build'"'"'s folders and files written by a program that does nothing else | %.2f | | | %.2f | | | **%.3f** | | |\n", p, fw, hw, fw / hw }'
+  fi
   if [ "$size" = 10000 ] && [ "$TMPFS" = 1 ] && [ -d /dev/shm ]; then
     shm=$(mktemp -d /dev/shm/sitegen-bench.XXXXXX)
     cp -r "$site" "$shm/site"
