@@ -125,7 +125,7 @@ public final class PreviewServer: @unchecked Sendable {
         // A full render had the old and the new site in memory at once, made on several threads; glibc keeps
         // what they freed in its per-thread arenas. Handed back here, a server that runs all day stays at the
         // size of one site (BENCHMARKS.md: resident memory over 1,000 rebuilds).
-        if update.renderedAll { Self.trimMalloc?(0) }
+        if update.renderedAll { _ = Self.trimMalloc?(0) }
         failing = !update.succeeded
         builds += 1
         let phases = options.timings ? " [" + update.phaseTimes.map { String(format: "%@ %.1f ms", $0.phase, $0.seconds * 1000) }.joined(separator: ", ") + "]" : ""
