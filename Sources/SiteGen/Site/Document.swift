@@ -25,6 +25,12 @@ public final class Document: Sendable {
     /// Ids of this document's own output page: its headings' and its template's. Made on the parsing
     /// threads; the timeline and the ambassador index have more (see `SiteResolver`).
     public let anchors: Set<String>
+    /// Where the body's opening paragraph ends, when it starts with one (else at its start): templates get
+    /// `page.lede` and `page.rest`, so that a layout can put the infobox and the contents after it.
+    public let ledeEnd: String.Index
+    /// Where cmark-gfm's footnotes section starts (always last in the body), or the end: `page.prose` and
+    /// `page.notes`, so that a layout can put something, such as a table, between the text and its notes.
+    public let notesStart: String.Index
 
     public var path: String { source.path }
 
@@ -48,6 +54,14 @@ public final class Document: Sendable {
         anchors.formUnion(kind.templateAnchors)
         for heading in body.headings { anchors.insert(heading.id) }
         self.anchors = anchors
+        // Found once here, on the parsing threads, not at each template lookup.
+        let html = body.html
+        if html.hasPrefix("<p>"), let end = html.utf8Index(of: "</p>\n") {
+            ledeEnd = html.utf8.index(end, offsetBy: "</p>\n".utf8.count)
+        } else {
+            ledeEnd = html.startIndex
+        }
+        notesStart = html.utf8Index(of: "<section class=\"footnotes\"", last: true) ?? html.endIndex
     }
 }
 

@@ -138,17 +138,24 @@ public struct SiteResolver: Sendable {
     /// events' headings, the decades) and the ambassador index (each chief's anchor).
     func listedAnchors(_ site: Site) -> [String: Set<String>] {
         let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
-        var timeline = PageKind.timeline.templateAnchors
-        for event in site.events {
-            timeline.insert(SitePath.eventAnchor(forSource: event.path))
-            timeline.formUnion(event.body.headings.map(\.id))
-            timeline.formUnion(event.event?.aliases.map(\.id) ?? [])
-        }
-        for chief in site.chiefs { timeline.insert(TimelineEntry.termAnchor(chief)) }
-        for entry in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { timeline.insert(entry.id) }
+        var timeline = timelineIDs(site)
+        for event in site.events { timeline.formUnion(event.event?.aliases.map(\.id) ?? []) }
         let indexURL = SitePath.pageURL(forSource: PageKind.ambassadorsFolder + "/index.md")
         let index = PageKind.ambassadorIndex.templateAnchors.union(site.chiefs.map { SitePath.eventAnchor(forSource: $0.path) })
         return [timelineURL: timeline, indexURL: index]
+    }
+
+    /// The timeline's own ids, its events' former anchors (`aliases`) aside: each event's and term's
+    /// anchor, the events' headings, the decades, the template's.
+    private func timelineIDs(_ site: Site) -> Set<String> {
+        var ids = PageKind.timeline.templateAnchors
+        for event in site.events {
+            ids.insert(SitePath.eventAnchor(forSource: event.path))
+            ids.formUnion(event.body.headings.map(\.id))
+        }
+        for chief in site.chiefs { ids.insert(TimelineEntry.termAnchor(chief)) }
+        for entry in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { ids.insert(entry.id) }
+        return ids
     }
 
     /// Every id each output page has, to check `#fragment` links against.
@@ -210,13 +217,7 @@ public struct SiteResolver: Sendable {
     /// An event's former anchor must not be an id the timeline has already: two elements would share it.
     private func checkAliases(_ site: Site, diagnostics: inout DiagnosticList) {
         guard site.events.contains(where: { !($0.event?.aliases.isEmpty ?? true) }) else { return }
-        var taken = PageKind.timeline.templateAnchors
-        for event in site.events {
-            taken.insert(SitePath.eventAnchor(forSource: event.path))
-            taken.formUnion(event.body.headings.map(\.id))
-        }
-        for chief in site.chiefs { taken.insert(TimelineEntry.termAnchor(chief)) }
-        for decade in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { taken.insert(decade.id) }
+        var taken = timelineIDs(site)
         for event in site.events {
             for (alias, location) in event.event?.aliases ?? [] where !taken.insert(alias).inserted {
                 diagnostics.error(event.source.displayPath, location, "alias #\(alias) is already an id on the timeline; an alias names an anchor that no longer exists")

@@ -105,28 +105,14 @@ final class PageFields: TemplateObject {
         self.document = document
     }
 
-    /// Where the opening paragraph ends, when the body starts with one (else at the start): `lede` and `rest`
-    /// let a layout put the infobox and the contents after it, so that a phone shows the text first.
-    private var ledeEnd: String.Index {
-        let html = document.body.html
-        guard html.hasPrefix("<p>"), let end = html.utf8Index(of: "</p>\n") else { return html.startIndex }
-        return html.utf8.index(end, offsetBy: 5)
-    }
-
-    /// Where cmark-gfm's footnotes section starts (always last in the body), or the end: `prose` and `notes`
-    /// let a layout put something, such as a table, between the text and its notes.
-    private var notesStart: String.Index {
-        document.body.html.utf8Index(of: "<section class=\"footnotes\"", last: true) ?? document.body.html.endIndex
-    }
-
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
         case .title?: return .text(document.title)
         case .body?: return .text(document.body.html)
-        case .prose?: return .text(String(document.body.html[..<notesStart]))
-        case .notes?: return .text(String(document.body.html[notesStart...]))
-        case .lede?: return .text(String(document.body.html[..<ledeEnd]))
-        case .rest?: return .text(String(document.body.html[ledeEnd...]))
+        case .prose?: return .text(String(document.body.html[..<document.notesStart]))
+        case .notes?: return .text(String(document.body.html[document.notesStart...]))
+        case .lede?: return .text(String(document.body.html[..<document.ledeEnd]))
+        case .rest?: return .text(String(document.body.html[document.ledeEnd...]))
         case .description?: return document.description.map { .text($0) }
         default: return nil
         }
