@@ -46,6 +46,11 @@ struct LiveSiteTests {
         LiveSite(options: BuildOptions(jobs: 2, workingDirectory: site.root.path))
     }
 
+    /// `live` rebuilt after the files at `paths` (inside the site) were saved, as the watcher reports them.
+    static func rebuild(_ live: LiveSite, _ site: TemporarySite, after paths: String...) -> LiveUpdate {
+        live.rebuild(after: .files(Set(paths.map { site.root.appendingPathComponent($0).path })))
+    }
+
     func text(_ site: TemporarySite, _ path: String) throws -> String {
         try String(contentsOf: site.root.appendingPathComponent(path), encoding: .utf8)
     }
@@ -68,9 +73,8 @@ struct LiveSiteTests {
         defer { site.remove() }
         let live = Self.live(site)
         #expect(live.rebuild().succeeded)
-        let path = site.root.appendingPathComponent("content/missions.md").path
         try site.write("content/missions.md", try text(site, "content/missions.md") + "\nOne more sentence for the test.\n")
-        let update = live.rebuild(after: .files([path]))
+        let update = Self.rebuild(live, site, after: "content/missions.md")
         #expect(update.succeeded, "\(update.diagnostics)")
         #expect(!update.renderedAll && update.parsed == 1 && update.rendered == 1)
         #expect(update.quick)
@@ -85,7 +89,7 @@ struct LiveSiteTests {
         #expect(live.rebuild().succeeded)
         let event = "content/timeline/2006-11-13-mcc-compact-signed.md"
         try site.write(event, try text(site, event) + "\nA sentence only the timeline shows.\n")
-        let update = live.rebuild(after: .files([site.root.appendingPathComponent(event).path]))
+        let update = Self.rebuild(live, site, after: event)
         let chiefs = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/ambassadors").path)
             .count { $0.hasSuffix(".md") && $0 != "index.md" }
         #expect(update.succeeded && !update.renderedAll && update.quick)
@@ -100,7 +104,7 @@ struct LiveSiteTests {
         let live = Self.live(site)
         #expect(live.rebuild().succeeded)
         try site.write("content/missions.md", try text(site, "content/missions.md").replacingOccurrences(of: "title: ", with: "title: Renamed "))
-        let update = live.rebuild(after: .files([site.root.appendingPathComponent("content/missions.md").path]))
+        let update = Self.rebuild(live, site, after: "content/missions.md")
         #expect(update.succeeded && update.renderedAll && update.parsed == 1 && !update.quick)
         // Every page's navigation names it.
         #expect(update.changed.count { $0.hasSuffix(".html") } > 20)
@@ -115,7 +119,7 @@ struct LiveSiteTests {
         let live = Self.live(site)
         #expect(live.rebuild().succeeded)
         try site.write("content/notes/index.md", "---\ntitle: Working notes\n---\n\nSee [a note](a.md).\n")
-        let update = live.rebuild(after: .files([site.root.appendingPathComponent("content/notes/index.md").path]))
+        let update = Self.rebuild(live, site, after: "content/notes/index.md")
         #expect(update.succeeded && !update.renderedAll && !update.quick)
         // The section's page and the page whose breadcrumbs name it: nothing else shows its title.
         #expect(update.rendered == 2 && update.changed == ["notes/a/index.html", "notes/index.html"])
@@ -127,16 +131,15 @@ struct LiveSiteTests {
         defer { site.remove() }
         let live = Self.live(site)
         #expect(live.rebuild().succeeded)
-        let path = site.root.appendingPathComponent("content/missions.md").path
         try site.write("content/missions.md", try text(site, "content/missions.md") + "\n## A new section\n\nText.\n")
         try site.write("content/about.md", try text(site, "content/about.md") + "\nSee [the new section](missions.md#a-new-section).\n")
-        let update = live.rebuild(after: .files([path, site.root.appendingPathComponent("content/about.md").path]))
+        let update = Self.rebuild(live, site, after: "content/missions.md", "content/about.md")
         #expect(update.succeeded && !update.renderedAll, "\(update.diagnostics)")
         #expect(update.changed == ["about/index.html", "missions/index.html"])
         #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
         // The link to the heading is checked against the new anchors: taking the heading away breaks it.
         try site.write("content/missions.md", try text(site, "content/missions.md").replacingOccurrences(of: "## A new section", with: "Text."))
-        let broken = live.rebuild(after: .files([path]))
+        let broken = Self.rebuild(live, site, after: "content/missions.md")
         #expect(!broken.succeeded && broken.diagnostics.contains { $0.message.contains("no heading or anchor #a-new-section") })
     }
 
@@ -147,14 +150,13 @@ struct LiveSiteTests {
         #expect(live.rebuild().succeeded)
         let good = live.files
         let about = try text(site, "content/about.md")
-        let path = site.root.appendingPathComponent("content/about.md").path
         try site.write("content/about.md", about + "\nA [broken link](no-such-page.md).\n")
-        let failed = live.rebuild(after: .files([path]))
+        let failed = Self.rebuild(live, site, after: "content/about.md")
         #expect(!failed.succeeded && failed.changed.isEmpty)
         #expect(failed.diagnostics == Self.fullBuild(site).0.diagnostics)
         #expect(Self.differences(live.files, good) == [])
         try site.write("content/about.md", about + "\nFixed.\n")
-        let fixed = live.rebuild(after: .files([path]))
+        let fixed = Self.rebuild(live, site, after: "content/about.md")
         #expect(fixed.succeeded && fixed.changed == ["about/index.html"])
         #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
     }
@@ -321,7 +323,7 @@ struct TimelineFeedTests {
         #expect(live.rebuild().succeeded)
         let event = "content/timeline/2006-11-13-mcc-compact-signed.md"
         try site.write(event, try String(contentsOf: site.root.appendingPathComponent(event), encoding: .utf8) + "\nA sentence for the feed.\n")
-        let update = live.rebuild(after: .files([site.root.appendingPathComponent(event).path]))
+        let update = LiveSiteTests.rebuild(live, site, after: event)
         #expect(update.succeeded && update.quick)
         #expect(update.changed == ["timeline/feed.xml", "timeline/index.html"])
         let sink = LiveSiteTests.RecordingSink()
