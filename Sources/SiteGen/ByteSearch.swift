@@ -6,9 +6,8 @@ extension String {
     /// Where `needle` first (or, with `last`, last) occurs in this text, as an index; nil if nowhere.
     ///
     /// A byte search on the UTF-8 storage (memchr for the first byte, memcmp for the rest): Foundation's
-    /// `range(of:)` bridges the text to UTF-16 first, which for a page body cost as much as rendering the
-    /// page. UTF-8 is self-synchronising, so a match of whole characters' bytes starts and ends on
-    /// character boundaries.
+    /// `range(of:)` converts the whole text to UTF-16 first (BENCHMARKS.md says what that cost). UTF-8 is
+    /// self-synchronising, so a match of whole characters' bytes starts and ends on character boundaries.
     func utf8Index(of needle: String, last: Bool = false) -> String.Index? {
         var text = self, needle = needle
         let offset: Int? = text.withUTF8 { haystack -> Int? in
