@@ -43,6 +43,10 @@ public struct BuildReport: Sendable {
     public var written = WriteSummary()
     /// Nothing was built: the inputs and the published site were as the last build left them.
     public var upToDate = false
+    /// Files rendered (the others were kept as published: `PublishedPages`).
+    public var rendered = 0
+    /// What other pages see of each document (`DocumentFace.digest`), by path inside the content folder.
+    var faces: [String: String] = [:]
     /// Wall time of each phase that ran, in order, for `--timings`.
     public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -76,16 +80,23 @@ public struct SiteBuilder: Sendable {
     }
 
     /// A full build, unless the inputs and the published files are exactly as the last successful build left
-    /// them (`InputRecord`): then nothing is read or written, and that build's warnings are given again.
+    /// them (`InputRecord`): then nothing is read or written, and that build's warnings are given again. When
+    /// only Markdown pages changed, the pages that do not show them are kept as published (`PublishedPages`).
     private func buildUnlessUpToDate(_ writer: OutputWriter) throws -> BuildReport {
         var clock = PhaseClock()
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
+        let now = { var now = timespec(); clock_gettime(CLOCK_REALTIME, &now); return now }()
         let content = url(options.contentDirectory), templates = url(options.templatesDirectory)
         let shaping = "options content=\(content.path) templates=\(templates.path) base-url=\(options.baseURL ?? "-")"
-        let inputs = InputRecord.inputs(content: content, templates: templates, options: shaping, now: now)
-        if let inputs, let record = InputRecord.read(from: writer.recordPath), record.inputs == inputs,
-           let published = writer.publishedPaths(), InputRecord.outputs(published, in: writer.output) == record.outputs {
+        // The inputs' identities, and the record with the published files' identities: two walks of as many
+        // files as the site has, independent of each other.
+        let jobs = options.jobs
+        let (inputs, (record, published)) = Parallel.both({
+            InputRecord.inputs(content: content, templates: templates, options: shaping, now: now)
+        }, {
+            let record = InputRecord.read(from: writer.recordPath)
+            return (record, record.flatMap { _ in writer.publishedPaths().flatMap { InputRecord.outputs($0, in: writer.output, jobs: max(1, jobs - 1)) } })
+        })
+        if let record, inputs.isExactly(record.inputs), published == record.outputs {
             clock.end("inputs")
             var report = BuildReport(diagnostics: record.warnings)
             report.pages = record.pages
@@ -95,39 +106,55 @@ public struct SiteBuilder: Sendable {
             report.phaseTimes = clock.times
             return report
         }
+        let publishedPages = record.flatMap { PublishedPages(record: $0, inputs: inputs, publishedOutputs: published) }
+        clock.end("inputs")
         // Gone before anything is written: a build that fails or is stopped leaves no record to trust.
         unlink(writer.recordPath)
-        var report = build(into: try writer.prepared())
+        var report = build(into: try writer.prepared(), keeping: publishedPages)
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
-        if report.succeeded, let inputs, let published = writer.publishedPaths(),
-           let outputs = InputRecord.outputs(published, in: writer.output) {
-            let record = InputRecord(inputs: inputs, outputs: outputs, warnings: report.diagnostics.filter { $0.severity == .warning },
-                                     pages: report.pages, files: report.files)
+        clock = PhaseClock()
+        if report.succeeded, let published = writer.publishedPaths(), let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
+            let record = InputRecord(inputs: inputs, outputs: outputs, faces: report.faces,
+                                     warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)
             try? record.write(to: writer.recordPath)
+            clock.end("record")
+            report.phaseTimes += clock.times
         }
         return report
     }
 
     /// Every phase, the sink taking the rendered files: it commits them only when no phase found an error.
-    public func build<Sink: SiteSink>(into sink: Sink) -> BuildReport {
+    public func build<Sink: SiteSink>(into sink: Sink) -> BuildReport { build(into: sink, keeping: nil) }
+
+    /// - Parameter publishedPages: what the sink published last that this build need not render again; a
+    ///   sink that does not keep what it published (`SiteSink.keep`) gets every file rendered all the same.
+    func build<Sink: SiteSink>(into sink: Sink, keeping publishedPages: PublishedPages?) -> BuildReport {
         var diagnostics = DiagnosticList()
         var report = BuildReport()
         var clock = PhaseClock()
-        guard let files = makeSite(&diagnostics, clock: &clock), !diagnostics.hasErrors else {
+        guard let (renderer, documents) = makeRenderer(&diagnostics, clock: &clock), !diagnostics.hasErrors else {
             sink.discard([])
             report.diagnostics = diagnostics.sorted
             report.phaseTimes = clock.times
             return report
         }
+        var files = makeFiles(renderer, &diagnostics)
+        // What the next build's record says other pages see of each document.
+        let faces = Parallel.map(documents, jobs: options.jobs) { DocumentFace($0).digest }
+        report.faces = Dictionary(zip(documents.map(\.path), faces), uniquingKeysWith: { first, _ in first })
+        if let unchanged = publishedPages?.unchangedOutputs(of: renderer.site, documents: documents, faces: report.faces) {
+            for index in files.indices where unchanged.contains(files[index].path) { files[index].asPublished = true }
+        }
         // The pages' renders, each holding its page, and what the sink keeps would be released one by one
         // on this thread at the end; a process about to end leaves that to the operating system.
         if !options.releasesMemory { KeptUntilExit.keep(files) }
         // render: every file, each handed to the sink as it is finished
-        let rendered = RenderPhase.render(files, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
+        let (rendered, kept) = RenderPhase.render(files, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
         if !options.releasesMemory { KeptUntilExit.keep(rendered) }
         clock.end("render")
         report.pages = files.count { $0.path.hasSuffix(".html") }
         report.files = files.count
+        report.rendered = files.count - kept
         // write: only when every check passed, the link audit of the rendered pages included
         if diagnostics.hasErrors {
             sink.discard(rendered)
@@ -145,8 +172,9 @@ public struct SiteBuilder: Sendable {
         return report
     }
 
-    /// Every phase but rendering and writing: the resolved site with its templates; nil when it cannot be made.
-    func makeRenderer(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> SiteRenderer? {
+    /// Every phase but rendering and writing: the resolved site with its templates, and every document
+    /// (drafts and events too); nil when it cannot be made.
+    func makeRenderer(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> (SiteRenderer, [Document])? {
         // load and parse, in a scope of their own so the sources' text is freed before rendering
         guard let (config, configSource, links, documents, staticFiles, templates) = loadAndParse(&diagnostics, clock: &clock)
         else { return nil }
@@ -159,12 +187,11 @@ public struct SiteBuilder: Sendable {
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: config.baseURL)
         renderer.checkLayouts(into: &diagnostics)
         clock.end("resolve")
-        return diagnostics.hasErrors ? nil : renderer
+        return diagnostics.hasErrors ? nil : (renderer, documents)
     }
 
-    /// The files of the site, each made in the render phase; nil when the site cannot be made.
-    func makeSite(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> [OutputFile]? {
-        guard let renderer = makeRenderer(&diagnostics, clock: &clock) else { return nil }
+    /// The files of the site, each made in the render phase.
+    private func makeFiles(_ renderer: SiteRenderer, _ diagnostics: inout DiagnosticList) -> [OutputFile] {
         let site = renderer.site
         // What the render phase makes: each page is rendered there, on its threads.
         var files = site.pages.map(renderer.outputFile(for:))

@@ -19,6 +19,15 @@ enum Parallel {
         }
         return results.values
     }
+
+    /// Two independent pieces of work at once.
+    static func both<First: Sendable, Second: Sendable>(_ first: @Sendable () -> First, _ second: @Sendable () -> Second) -> (First, Second) {
+        let firstResult = ResultSlots<First>(count: 1), secondResult = ResultSlots<Second>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 { firstResult.set(0, first()) } else { secondResult.set(0, second()) }
+        }
+        return (firstResult.values[0], secondResult.values[0])
+    }
 }
 
 final class AtomicCounter: @unchecked Sendable {

@@ -93,7 +93,9 @@ func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
         if report.upToDate {
             print("sitegen: \(report.pages) pages (\(report.files) files) up to date: no input changed since the last build")
         } else {
-            print("sitegen: built \(report.pages) pages (\(report.files) files: \(written.written) written, \(written.unchanged) unchanged\(removed))")
+            let kept = report.files - report.rendered
+            let notRendered = kept > 0 ? "; \(kept) kept without rendering: nothing they show was edited" : ""
+            print("sitegen: built \(report.pages) pages (\(report.files) files: \(written.written) written, \(written.unchanged) unchanged\(removed)\(notRendered))")
         }
     } else {
         print("sitegen: checked, no errors")

@@ -182,3 +182,148 @@ struct UpToDateTests {
         #expect(!site.build().upToDate)
     }
 }
+
+/// A rebuild after Markdown pages were edited renders only the pages that show them, when every edited page
+/// looks the same to the others (`PublishedPages`); the rest are kept as published. The output is always the
+/// clean build's.
+struct KeptPagesTests {
+    /// A site built once with nothing fresh, so that the next build can trust the record of this one.
+    static func builtSite() throws -> TemporarySite {
+        let site = try TemporarySite()
+        UpToDateTests.age(site.root)
+        UpToDateTests.letTimePass()
+        let first = site.build()
+        #expect(first.succeeded && first.rendered == first.files, "\(first.summary)")
+        return site
+    }
+
+    /// The published folder holds exactly what a clean build of the same sources writes.
+    static func expectCleanBuild(_ site: TemporarySite, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let clean = site.build(output: "clean")
+        #expect(clean.succeeded && clean.rendered == clean.files, sourceLocation: sourceLocation)
+        #expect(IncrementalWriteTests.contents(of: site.root.appendingPathComponent("public"))
+                == IncrementalWriteTests.contents(of: site.root.appendingPathComponent("clean")), sourceLocation: sourceLocation)
+        try? site.delete("clean")
+    }
+
+    static func edit(_ site: TemporarySite, _ path: String, _ change: (String) -> String) throws {
+        let text = try String(contentsOf: site.root.appendingPathComponent(path), encoding: .utf8)
+        try site.write(path, change(text))
+    }
+
+    @Test func anEditedPageIsTheOnlyPageRendered() throws {
+        let site = try Self.builtSite()
+        defer { site.remove() }
+        let public_ = site.root.appendingPathComponent("public")
+        let before = IncrementalWriteTests.identities(of: public_)
+        // Saved just now: its times cannot be trusted, so it counts as edited.
+        try Self.edit(site, "content/ambassadors/dean.md") { $0 + "\nOne more sentence.\n" }
+        let report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        // Dean's page, the not-found page, robots.txt and the stylesheet; the other four pages are kept.
+        #expect(report.rendered == 4 && report.files == 8, "rendered \(report.rendered) of \(report.files)")
+        #expect(report.written == WriteSummary(written: 1, unchanged: 7))
+        let after = IncrementalWriteTests.identities(of: public_)
+        #expect(after.keys.filter { after[$0] != before[$0] }.sorted() == [".sitegen-output", "ambassadors/dean", "ambassadors/dean/index.html"])
+        Self.expectCleanBuild(site)
+        // Edited again once its times are old enough to be compared: the same.
+        try Self.edit(site, "content/ambassadors/dean.md") { $0 + "\nAnd another.\n" }
+        UpToDateTests.letTimePass()
+        let again = site.build()
+        #expect(again.succeeded && again.rendered == 4 && again.written == WriteSummary(written: 1, unchanged: 7), "\(again.summary)")
+        Self.expectCleanBuild(site)
+    }
+
+    @Test func anEditedEventRendersTheTimelineAndTheChiefsPages() throws {
+        let site = try Self.builtSite()
+        defer { site.remove() }
+        try Self.edit(site, "content/timeline/1961.md") { $0.replacingOccurrences(of: "Something in 1961.", with: "Something else in 1961.") }
+        let report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        // The timeline, both ambassadors' pages and the three site-wide files; the home page and the index are kept.
+        #expect(report.rendered == 6, "rendered \(report.rendered) of \(report.files)")
+        Self.expectCleanBuild(site)
+    }
+
+    /// A title is shown in the navigation and the breadcrumbs of other pages: everything is rendered.
+    @Test func aPageThatLooksDifferentToOthersMeansEveryPageRendered() throws {
+        let site = try Self.builtSite()
+        defer { site.remove() }
+        try Self.edit(site, "content/ambassadors/dean.md") { $0.replacingOccurrences(of: "name: John Dean", with: "name: John W. Dean") }
+        let report = site.build()
+        #expect(report.succeeded && report.rendered == report.files, "\(report.summary)")
+        Self.expectCleanBuild(site)
+    }
+
+    @Test func aChangedTemplateOrSettingsMeansEveryPageRendered() throws {
+        let site = try Self.builtSite()
+        defer { site.remove() }
+        try Self.edit(site, "templates/page.mustache") { $0 + "\n" }
+        try Self.edit(site, "content/ambassadors/dean.md") { $0 + "\nOne more sentence.\n" }
+        let report = site.build()
+        #expect(report.succeeded && report.rendered == report.files, "\(report.summary)")
+        Self.expectCleanBuild(site)
+        try Self.edit(site, "content/site.yaml") { $0 + "\n" }
+        try Self.edit(site, "content/ambassadors/dean.md") { $0 + "\nAnd another.\n" }
+        let settings = site.build()
+        #expect(settings.succeeded && settings.rendered == settings.files, "\(settings.summary)")
+        Self.expectCleanBuild(site)
+    }
+
+    /// A published page changed by hand is not what the record says: nothing is kept, and the page is mended.
+    @Test func aPublishedPageChangedByHandIsRenderedAgain() throws {
+        let site = try Self.builtSite()
+        defer { site.remove() }
+        try site.write("public/ambassadors/wright/index.html", "changed by hand")
+        try Self.edit(site, "content/ambassadors/dean.md") { $0 + "\nOne more sentence.\n" }
+        let report = site.build()
+        #expect(report.succeeded && report.rendered == report.files && report.written.written == 2, "\(report.summary)")
+        Self.expectCleanBuild(site)
+    }
+
+    /// Edits of the project's own pages, one kind at random after another, each built at once (so the edited
+    /// files are too fresh to trust and count as edited again at the next build): every build's output is
+    /// the clean build's, and some of them kept pages.
+    @Test(arguments: [1, 2] as [UInt64]) func randomEditsOfTheSiteGiveTheCleanBuild(seed: UInt64) throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        UpToDateTests.age(site.root)
+        UpToDateTests.letTimePass()
+        #expect(site.build().succeeded)
+        var random = SplitMix64(seed: seed)
+        let content = site.root.appendingPathComponent("content")
+        var partial = 0
+        for step in 0..<12 {
+            let pages = (FileManager.default.enumerator(atPath: content.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".md") }.sorted()
+            let page = "content/" + random.pick(pages)
+            switch random.below(5) {
+            case 0, 1: try Self.edit(site, page) { $0 + "\nSentence \(step).\n" }
+            case 2: try Self.edit(site, page) { $0 + "\n## Heading \(step)\n\nText.\n" }
+            case 3: try Self.edit(site, page) { $0.replacingOccurrences(of: "title: ", with: "title: T\(step) ") }
+            default: try site.write("content/added-\(step).md", "---\ntitle: Added \(step)\n---\n\nA new page.\n")
+            }
+            let report = site.build()
+            #expect(report.succeeded, "step \(step): \(report.summary)")
+            if report.rendered < report.files { partial += 1 }
+            Self.expectCleanBuild(site)
+        }
+        #expect(partial > 0)
+    }
+
+    /// A sink that does not keep what it published (`SiteSink.keep` is nil) is given every file rendered.
+    @Test func aSinkThatKeepsNothingGetsEveryFileRendered() throws {
+        let site = try Self.builtSite()
+        defer { site.remove() }
+        try Self.edit(site, "content/ambassadors/dean.md") { $0 + "\nOne more sentence.\n" }
+        let options = BuildOptions(jobs: 2, workingDirectory: site.root.path)
+        let output = site.root.appendingPathComponent("public")
+        let record = try #require(InputRecord.read(from: OutputWriter(output: output, displayPath: "public", jobs: 2).recordPath))
+        let inputs = InputRecord.inputs(content: site.root.appendingPathComponent("content"), templates: site.root.appendingPathComponent("templates"),
+                                        options: record.inputs.options, now: timespec(tv_sec: Int(Date().timeIntervalSince1970), tv_nsec: 0))
+        let published = OutputWriter(output: output, displayPath: "public", jobs: 2).publishedPaths().flatMap { InputRecord.outputs($0, in: output, jobs: 2) }
+        let kept = try #require(PublishedPages(record: record, inputs: inputs, publishedOutputs: published))
+        #expect(kept.edited == ["ambassadors/dean.md"])
+        let report = SiteBuilder(options: options).build(into: CollectingSink(), keeping: kept)
+        #expect(report.succeeded && report.rendered == report.files && report.files == 8, "\(report.summary)")
+    }
+}

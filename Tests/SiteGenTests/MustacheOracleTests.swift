@@ -56,7 +56,7 @@ struct MustacheOracleTests {
         var diagnostics = DiagnosticList()
         var clock = PhaseClock()
         let builder = SiteBuilder(options: BuildOptions(contentDirectory: root.path + "/content", templatesDirectory: root.path + "/templates", jobs: 2))
-        let renderer = try #require(builder.makeRenderer(&diagnostics, clock: &clock), "\(diagnostics.items)")
+        let (renderer, _) = try #require(builder.makeRenderer(&diagnostics, clock: &clock), "\(diagnostics.items)")
         var texts: [String: String] = [:]
         for file in try FileManager.default.contentsOfDirectory(atPath: root.path + "/templates") where file.hasSuffix(".mustache") {
             texts[String(file.dropLast(9))] = try String(contentsOfFile: root.path + "/templates/" + file, encoding: .utf8)

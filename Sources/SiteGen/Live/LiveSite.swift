@@ -235,7 +235,7 @@ public final class LiveSite {
             update.renderedAll = true
         }
         let sink = CollectingSink()
-        let rendered = RenderPhase.render(toRender, linkable: linkable, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
+        let (rendered, _) = RenderPhase.render(toRender, linkable: linkable, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
         update.rendered = toRender.count { $0.path.hasSuffix(".html") }
         clock.end("render")
         if diagnostics.hasErrors { return ended(readingFiles: loaded.pages) }
@@ -364,10 +364,10 @@ public final class LiveSite {
         // render: the pages the edited documents show on
         let site = reusable!.site
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
-        let toRender = pagesToRender(changedDocuments, site: site)
+        let toRender = site.pagesShowing(changedDocuments)
         let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.kind == .event } ? renderer.renderFeed().map { [$0] } ?? [] : [])
         var problems = DiagnosticList()
-        let rendered = RenderPhase.render(outputs, linkable: reusable!.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
+        let (rendered, _) = RenderPhase.render(outputs, linkable: reusable!.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
         if problems.hasErrors {
             // The model is new, the pages are not: only a full rebuild sets both right (rare: a template's
             // link that only this page's values break).
@@ -466,7 +466,7 @@ public final class LiveSite {
                   oldFace.sameBut(titlesAndAnchorsOf: newFace) else { return nil }
             pages += shown
         }
-        return Self.unique(pages + pagesToRender(sameFace, site: site))
+        return Site.unique(pages + site.pagesShowing(sameFace))
     }
 
     /// The pages other than its own that show a page's title, when only its title or its headings changed;
@@ -483,76 +483,6 @@ public final class LiveSite {
             pages += site.pages.filter { $0.kind == .timeline }
         }
         return pages
-    }
-
-    /// Each page once, in path order.
-    private static func unique(_ pages: [Document]) -> [Document] {
-        var seen = Set<String>()
-        return pages.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
-    }
-
-    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`).
-    private func pagesToRender(_ changed: [Document], site: Site) -> [Document] {
-        var pages: [Document] = []
-        var listsShown = false
-        for document in changed where !document.draft {
-            if document.kind == .event {
-                // An event is shown whole on the timeline, and by title and date on its chief's page.
-                listsShown = true
-            } else if let page = site.page(at: document.path) {
-                pages.append(page)
-            }
-        }
-        if listsShown {
-            pages += site.pages.filter { $0.kind == .timeline }
-            pages += site.chiefs.map(\.document)
-        }
-        return Self.unique(pages)
-    }
-}
-
-/// What other pages show of a document, or check their links against: when an edit leaves it as it was,
-/// only the document's own page changes.
-struct DocumentFace: Equatable {
-    var kind: PageKind
-    var title: String
-    var navigationTitle: String?
-    var draft: Bool
-    var holderURL: String
-    var anchors: Set<String>
-    var chief: [String?]
-    var eventDate: PartialDate?
-    var related: [String]
-    /// Where the dates and references are written: other files' diagnostics (a term that overlaps the
-    /// previous one) point there.
-    var locations: [SourceLocation]
-
-    /// Whether the two differ at most in the title, the navigation title and the anchors.
-    func sameBut(titlesAndAnchorsOf other: DocumentFace) -> Bool {
-        var other = other
-        other.title = title
-        other.navigationTitle = navigationTitle
-        other.anchors = anchors
-        return self == other
-    }
-
-    init(_ document: Document) {
-        kind = document.kind
-        title = document.title
-        navigationTitle = document.navigationTitle
-        draft = document.draft
-        holderURL = document.holderURL
-        anchors = document.anchors
-        if let fields = document.ambassador {
-            chief = [fields.name, fields.title, fields.appointed?.description, fields.credentials?.description,
-                     fields.left?.description, fields.appointedBy, fields.appointedByInferred ? "inferred" : nil]
-        } else {
-            chief = []
-        }
-        eventDate = document.event?.date
-        related = (document.event?.related.map(\.path) ?? []) + (document.event?.aliases.map { "#" + $0.id } ?? [])
-        locations = (document.ambassador?.locations.sorted { $0.key < $1.key }.map(\.value) ?? [])
-            + (document.event?.related.map(\.location) ?? []) + (document.event?.aliases.map(\.location) ?? [])
     }
 }
 

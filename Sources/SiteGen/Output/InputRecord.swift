@@ -5,110 +5,218 @@ import Glibc
 
 /// What the last successful build of an output folder was made from, kept beside the folder: every file of
 /// the content and templates folders and the sitegen executable by their identity on disk (size, inode,
-/// modification and change times), the options that shape the output, the files it published, and the
-/// warnings it gave. A build whose inputs and published files are all exactly as recorded would make the
-/// same bytes (builds are deterministic), so it writes nothing and repeats the warnings instead.
+/// modification and change times), the options that shape the output, what other pages see of each
+/// Markdown page (`DocumentFace.digest`), the files it published, and the warnings it gave. A build whose
+/// inputs and published files are all exactly as recorded would make the same bytes (builds are
+/// deterministic), so it writes nothing and repeats the warnings instead; one where only Markdown pages
+/// changed, each looking the same to the others, renders only the pages that show them (`PublishedPages`).
 ///
 /// Nothing is trusted that could have changed unseen: a file whose times are within two seconds of the
-/// record's making (a change in the same tick as the build could keep its time) makes the record useless,
-/// and any difference at all means a full build.
+/// build's start (a change in the same tick as the build could keep its time) is recorded as changing, and
+/// counts as edited at the next build whatever its times say then.
 struct InputRecord: Sendable {
-    /// The inputs, one line each, in a fixed order: compared as text.
-    var inputs: String
+    var inputs: Inputs
     /// The published files with their identities.
     var outputs: String
+    /// What other pages see of each Markdown page, by path inside the content folder.
+    var faces: [String: String]
     var warnings: [Diagnostic]
     var pages: Int
     var files: Int
 
-    static let header = "sitegen input record 1"
+    static let header = "sitegen input record 2"
 
-    /// The inputs as they are now, or nil when one of them changed too recently to be compared by its times.
-    static func inputs(content: URL, templates: URL, options: String, now: timespec) -> String? {
-        var lines = [options]
-        guard let executable = identity(of: "/proc/self/exe", now: now) else { return nil }
-        lines.append("executable " + executable)
-        for (label, folder) in [("content", content), ("templates", templates)] {
-            guard let files = filesBelow(folder.path, now: now) else { return nil }
-            lines.append(label + " " + String(files.count))
-            lines += files
+    /// Everything a build reads, by identity on disk.
+    struct Inputs: Sendable {
+        /// The options that shape the output, as one line.
+        var options: String
+        /// nil when the executable changed too recently to be compared.
+        var executable: String?
+        var content: FileIdentities
+        var templates: FileIdentities
+
+        /// The same as `other`, every file settled in both: the same bytes would be built.
+        func isExactly(_ other: Inputs) -> Bool {
+            options == other.options && executable != nil && executable == other.executable
+                && content.isExactly(other.content) && templates.isExactly(other.templates)
         }
-        return lines.joined(separator: "\n")
     }
 
-    /// The published files' identities, as `OutputWriter` left them.
-    static func outputs(_ paths: [String], in folder: URL) -> String? {
-        var lines: [String] = []
-        lines.reserveCapacity(paths.count)
-        for path in paths {
-            guard let line = identity(of: folder.path + "/" + path, now: nil) else { return nil }
-            lines.append(path + "\t" + line)
+    /// The files of one folder: path inside it → identity.
+    struct FileIdentities: Sendable {
+        /// Files whose times are old enough to tell a change by.
+        var settled: [String: String] = [:]
+        /// Files changed too recently to be compared by their times: never taken as unchanged.
+        var changing: Set<String> = []
+
+        var paths: Set<String> { changing.union(settled.keys) }
+
+        /// Whether `path` is as it was in `old`: settled in both, with the same identity.
+        func isUnchanged(_ path: String, since old: FileIdentities) -> Bool {
+            guard let identity = settled[path] else { return false }
+            return old.settled[path] == identity
         }
-        return lines.joined(separator: "\n")
+
+        func isExactly(_ other: FileIdentities) -> Bool {
+            changing.isEmpty && other.changing.isEmpty && settled == other.settled
+        }
     }
 
-    /// Size, inode, modification and change times; nil for a file that is not there, or that changed within
-    /// two seconds of `now`.
-    private static func identity(of path: String, now: timespec?) -> String? {
+    /// The inputs as they are now. Content files the loader leaves out (names starting with `.`, an editor's
+    /// swap files among them) are left out here too: they cannot change the site.
+    static func inputs(content: URL, templates: URL, options: String, now: timespec) -> Inputs {
         var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        if let now, status.st_mtim.tv_sec + 2 >= now.tv_sec || status.st_ctim.tv_sec + 2 >= now.tv_sec { return nil }
-        return "\(status.st_size) \(status.st_ino) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)"
+        let executable: String? = switch stat("/proc/self/exe", &status) == 0 ? identity(status, now: now) : nil {
+        case .settled(let identity)?: identity
+        default: nil
+        }
+        return Inputs(options: options, executable: executable,
+                      content: filesBelow(content.path, skippingHidden: true, now: now),
+                      templates: filesBelow(templates.path, skippingHidden: false, now: now))
     }
 
-    /// Every file below `root` with its identity, sorted by path; nil if one changed too recently.
-    private static func filesBelow(_ root: String, now: timespec) -> [String]? {
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
-        var lines: [String] = []
-        while let relative = enumerator.nextObject() as? String {
+    /// The published files' identities, as `OutputWriter` left them; nil when one is missing.
+    static func outputs(_ paths: [String], in folder: URL, jobs: Int) -> String? {
+        guard let open = OpenFolder(folder.path) else { return nil }
+        // A share of the files on each thread, the texts joined in order.
+        let shares = stride(from: 0, to: paths.count, by: max(1, (paths.count + jobs - 1) / jobs)).map { $0..<min($0 + (paths.count + jobs - 1) / jobs, paths.count) }
+        let texts = Parallel.map(shares, jobs: jobs) { share in identities(paths[share], in: open) }
+        guard !texts.contains(where: { $0 == nil }) else { return nil }
+        return texts.map { $0! }.joined(separator: "\n")
+    }
+
+    private static func identities(_ paths: ArraySlice<String>, in open: OpenFolder) -> String? {
+        var text = ""
+        text.reserveCapacity(paths.count * 64)
+        for path in paths {
             var status = stat()
-            guard lstat(root + "/" + relative, &status) == 0 else { return nil }
-            if status.st_mode & S_IFMT == S_IFDIR { continue }
-            guard let line = identity(of: root + "/" + relative, now: now) else { return nil }
-            lines.append(relative + "\t" + line)
+            guard fstatat(open.descriptor, path, &status, 0) == 0, case .settled(let line) = identity(status, now: nil) else { return nil }
+            if !text.isEmpty { text += "\n" }
+            text += path
+            text += "\t"
+            text += line
         }
-        return lines.sorted()
+        return text
+    }
+
+    private enum Identity {
+        case settled(String)
+        case changing
+    }
+
+    /// Size, inode, modification and change times; changing for a file that changed within two seconds of `now`.
+    private static func identity(_ status: stat, now: timespec?) -> Identity {
+        if let now, status.st_mtim.tv_sec + 2 >= now.tv_sec || status.st_ctim.tv_sec + 2 >= now.tv_sec { return .changing }
+        return .settled("\(status.st_size) \(status.st_ino) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)")
+    }
+
+    /// Every file below `root` with its identity (a link by what it leads to), folder by folder with plain
+    /// system calls; one that cannot be looked at counts as changing.
+    private static func filesBelow(_ root: String, skippingHidden: Bool, now: timespec) -> FileIdentities {
+        var files = FileIdentities()
+        var pending = [""]
+        while let folder = pending.popLast() {
+            guard let stream = opendir(folder.isEmpty ? root : root + "/" + folder) else {
+                if !folder.isEmpty { files.changing.insert(folder) }
+                continue
+            }
+            let descriptor = dirfd(stream)
+            while let entry = readdir(stream) {
+                let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                    pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+                }
+                if name == "." || name == ".." || (skippingHidden && name.hasPrefix(".")) { continue }
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                var status = stat()
+                let type = Int32(entry.pointee.d_type)
+                if type == DT_DIR || (type == DT_UNKNOWN && fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0
+                                      && status.st_mode & S_IFMT == S_IFDIR) {
+                    pending.append(relative)
+                } else if fstatat(descriptor, name, &status, 0) == 0, case .settled(let identity) = identity(status, now: now) {
+                    files.settled[relative] = identity
+                } else {
+                    files.changing.insert(relative)
+                }
+            }
+            closedir(stream)
+        }
+        return files
     }
 
     // MARK: The record's file
 
+    /// The record as text: a header, the counts, the warnings, then one line per input and per output.
+    /// A content file's line ends with its page's face; a file that was changing has `-` for its identity.
     func write(to path: String) throws {
         var text = Self.header + "\n\(pages) \(files)\n"
         text += "warnings \(warnings.count)\n"
         for warning in warnings {
             text += "\(warning.line)\t\(warning.column)\t\(Self.escape(warning.path))\t\(Self.escape(warning.message))\n"
         }
-        text += "inputs \(inputs.utf8.count)\n" + inputs + "\n"
+        text += "options " + Self.escape(inputs.options) + "\n"
+        text += "executable " + (inputs.executable ?? "-") + "\n"
+        for (label, files) in [("content", inputs.content), ("templates", inputs.templates)] {
+            text += "\(label) \(files.settled.count + files.changing.count)\n"
+            for path in files.paths.sorted() {
+                text += Self.escape(path) + "\t" + (files.settled[path] ?? "-") + "\t" + (faces[path] ?? "") + "\n"
+            }
+        }
         text += "outputs\n" + outputs + "\n"
         let temporary = path + OutputWriter.temporarySuffix
         try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
         guard rename(temporary, path) == 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
     }
 
+    /// The record at `path`; nil when there is none, or it is of another version or damaged.
     static func read(from path: String) -> InputRecord? {
-        guard let bytes = ContentLoader.readBytes(path), let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
+        guard let bytes = ContentLoader.readBytes(path), let text = String(validating: bytes, as: UTF8.self),
+              let outputsStart = text.utf8Index(of: "\noutputs\n") else { return nil }
+        // Split on bytes: splitting a String splits its characters, several times slower on 10,000s of lines.
+        var lines = text[..<outputsStart].utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)[...]
+        func fields(_ line: Substring?) -> [Substring]? {
+            line?.utf8.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(Substring.init)
+        }
         guard lines.popFirst() == Substring(header), let counts = lines.popFirst()?.split(separator: " "), counts.count == 2,
               let pages = Int(counts[0]), let files = Int(counts[1]),
               let warningLine = lines.popFirst(), warningLine.hasPrefix("warnings "), let warningCount = Int(warningLine.dropFirst(9)) else { return nil }
         var warnings: [Diagnostic] = []
         for _ in 0..<warningCount {
-            guard let fields = lines.popFirst()?.split(separator: "\t", omittingEmptySubsequences: false), fields.count == 4,
-                  let line = Int(fields[0]), let column = Int(fields[1]) else { return nil }
+            guard let fields = fields(lines.popFirst()), fields.count == 4, let line = Int(fields[0]), let column = Int(fields[1]) else { return nil }
             warnings.append(.warning(unescape(fields[2]), line: line, column: column, unescape(fields[3])))
         }
-        guard let inputLine = lines.popFirst(), inputLine.hasPrefix("inputs ") else { return nil }
-        var inputs: [Substring] = []
-        while let line = lines.popFirst(), line != "outputs" { inputs.append(line) }
-        let outputs = lines.dropLast().joined(separator: "\n")
-        return InputRecord(inputs: inputs.joined(separator: "\n"), outputs: outputs, warnings: warnings, pages: pages, files: files)
+        guard let optionLine = lines.popFirst(), optionLine.hasPrefix("options "),
+              let executableLine = lines.popFirst(), executableLine.hasPrefix("executable ") else { return nil }
+        let executable = executableLine.dropFirst(11)
+        var inputs = Inputs(options: unescape(optionLine.dropFirst(8)), executable: executable == "-" ? nil : String(executable),
+                            content: FileIdentities(), templates: FileIdentities())
+        var faces: [String: String] = [:]
+        for label in ["content", "templates"] {
+            guard let countLine = lines.popFirst(), countLine.hasPrefix(label + " "), let count = Int(countLine.dropFirst(label.count + 1))
+            else { return nil }
+            var files = FileIdentities()
+            files.settled.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let fields = fields(lines.popFirst()), fields.count == 3 else { return nil }
+                let path = unescape(fields[0])
+                if fields[1] == "-" { files.changing.insert(path) } else { files.settled[path] = String(fields[1]) }
+                if label == "content", !fields[2].isEmpty { faces[path] = String(fields[2]) }
+            }
+            if label == "content" { inputs.content = files } else { inputs.templates = files }
+        }
+        guard lines.isEmpty else { return nil }
+        // The published files' lines are compared as one text, as `outputs(_:in:)` makes it.
+        var outputs = text[text.utf8.index(outputsStart, offsetBy: 9)...]
+        if outputs.hasSuffix("\n") { outputs = outputs.dropLast() }
+        return InputRecord(inputs: inputs, outputs: String(outputs), faces: faces, warnings: warnings, pages: pages, files: files)
     }
 
     private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) else { return text }
+        return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     private static func unescape(_ text: Substring) -> String {
+        guard text.utf8.contains(UInt8(ascii: "\\")) else { return String(text) }
         var result = "", escaped = false
         for character in text {
             if escaped {

@@ -141,6 +141,12 @@ public struct OutputWriter: SiteSink {
         return Self.holds(file.bytes, at: file.path, in: published.folder) ? .unchanged(path: file.path) : .changed(file)
     }
 
+    /// Only a rebuild has published files; `PublishedPages` vouches that this one is as the last build made it.
+    public func keep(_ path: String) -> Staged? {
+        guard let published, !published.isStaging else { return nil }
+        return .unchanged(path: path)
+    }
+
     public func discard(_ staged: [Staged]) {
         if published?.isStaging == true { try? FolderRemoval.remove(staging.path, jobs: jobs) }
     }

@@ -27,6 +27,16 @@ public protocol SiteSink: Sendable {
 
     /// Forgets what was staged, after a failed check: nothing the sink publishes changes.
     func discard(_ staged: [Staged])
+
+    /// The file at `path` as the last commit published it, for a file the build knows would come out with
+    /// the same bytes (nothing it is made from changed: `PublishedPages`), so that it is neither rendered nor
+    /// compared. nil when the sink holds no such file: the file is then rendered and staged like any other.
+    func keep(_ path: String) -> Staged?
+}
+
+extension SiteSink {
+    /// A sink that does not keep what it committed (a preview server's memory is made anew) has nothing to keep.
+    public func keep(_ path: String) -> Staged? { nil }
 }
 
 /// What a commit changed.

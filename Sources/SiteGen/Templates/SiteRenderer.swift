@@ -6,6 +6,9 @@ public struct OutputFile: Sendable {
     public var contents: Contents
     /// The content file it was made from, as diagnostics name it.
     public var origin: String?
+    /// The last build published this file with the bytes it would have now (`PublishedPages`): a sink that
+    /// still holds it keeps it as it is, and it is not rendered.
+    var asPublished = false
 
     public init(path: String, contents: Contents, origin: String? = nil) {
         self.path = path
@@ -75,9 +78,12 @@ public struct SiteRenderer: Sendable {
 
     /// One page's output file, rendered in the render phase, on its threads.
     public func outputFile(for page: Document) -> OutputFile {
-        OutputFile(path: page.holderURL + "index.html", contents: .rendered { try render(page) },
+        OutputFile(path: Self.outputPath(of: page), contents: .rendered { try render(page) },
                    origin: page.source.displayPath)
     }
+
+    /// Where a page is written: its folder's `index.html`.
+    static func outputPath(of page: Document) -> String { page.holderURL + "index.html" }
 
     /// The HTML of one page: its layout, then the base layout around it.
     public func render(_ page: Document) throws -> [UInt8] {
