@@ -38,11 +38,12 @@ measure() {
   (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$WORK/last.time" "$@" >/dev/null 2>"$WORK/last.err") || { cat "$WORK/last.err"; exit 1; }
   awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$WORK/last.time" >> "$WORK/$name.times"
 }
-# This disk's ext4 has no journal, and such a file system does not give a new file an inode freed in the last
-# 60 seconds (360 while its inode table block is unwritten): each one is looked up and skipped, so making
-# files soon after deleting many costs more the more were deleted (see BENCHMARKS.md). A build is timed only
-# once the script's own deletions are written and older than that, as they would be for an editor.
-settle() { sync; sleep 61; }
+# Nothing on the disk is deleted until the script ends. This disk's ext4 has no journal, and such a file
+# system does not give a new file an inode freed in the last minute (six minutes while the inode's table
+# block is unwritten): it looks each one up and skips it, so making files soon after deleting many costs more
+# the more were deleted (see BENCHMARKS.md). For the same reason, run the script at least six minutes after
+# deleting a large folder on this disk (the last run's, among others).
+settle() { sync; sleep 3; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column_median() { cut -d' ' -f"$2" "$WORK/$1.times" | median; }
 
@@ -60,8 +61,7 @@ edit_template() {
 scenarios() {
   local site=$1 label=$2 out=$3
   for run in $(seq "$RUNS"); do
-    # A new folder each run, the old ones removed only at the end: on ext4, making thousands of files right
-    # after deleting as many is several times slower (see BENCHMARKS.md), which would measure the deletion.
+    # A new folder each run, none removed before the script ends (see `settle`).
     local into=$out/run-$run
     sitegen_build "$label-first-sitegen" "$site" "$into/sitegen"
     hugo_build "$label-first-hugo" "$site" "$into/hugo"
@@ -76,7 +76,6 @@ scenarios() {
     sitegen_build "$label-template-sitegen" "$site" "$into/sitegen"
     hugo_build "$label-template-hugo" "$site" "$into/hugo"
   done
-  rm -rf "$out"
 }
 
 row() {  # row PAGES SCENARIO LABEL
@@ -97,8 +96,8 @@ printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
 for size in $SIZES; do
   site=$WORK/site-$size
   python3 bench/generate.py --site-templates "$size" "$site" "$PWD" >/dev/null
-  # The generated pages on the disk before any build is timed, not written back while one runs (and older
-  # than the second before a build, see InputRecord); the last size's outputs deleted long enough ago.
+  # The generated pages on the disk before any build is timed, not written back while one runs, and older
+  # than the seconds before a build in which sitegen does not trust a file's times (see InputRecord).
   settle
   scenarios "$site" "disk-$size" "$WORK/out-$size"
   row "$size" first "disk-$size" "first build into an empty folder"
@@ -117,7 +116,6 @@ for size in $SIZES; do
     row "$size" same "tmpfs-$size" "(tmpfs) rebuild, nothing changed"
     rm -rf "$shm"
   fi
-  rm -rf "$site" "$WORK/out-$size"
 done
 
 # The same 10,000 pages with two one-line templates instead of the site's, sitegen alone, alternating, first
@@ -138,7 +136,7 @@ if [[ " $SIZES " == *" 10000 "* ]]; then
   done
   awk -v sw="$(column_median templates-site 1)" -v sc="$(column_median templates-site 2)" -v pw="$(column_median templates-plain 1)" -v pc="$(column_median templates-plain 2)" \
     'BEGIN { printf "\nsitegen, 10,000 pages, first build into tmpfs: the site'"'"'s templates %.2f s (CPU %.2f s), two one-line templates %.2f s (CPU %.2f s): **%.2f× the wall time, %.2f× the CPU**\n", sw, sc, pw, pc, sw / pw, sc / pc }'
-  rm -rf "$out" "$site"
+  if [[ $out == /dev/shm/* ]]; then rm -rf "$out"; fi
 fi
 
 # sitegen alone at 100,000 pages: how time and memory grow.
