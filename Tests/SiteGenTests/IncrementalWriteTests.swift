@@ -327,3 +327,32 @@ struct KeptPagesTests {
         #expect(report.succeeded && report.rendered == report.files && report.files == 8, "\(report.summary)")
     }
 }
+
+/// The record keeps faces as digests that a later process must compute the same way.
+struct StableDigestTests {
+    /// FNV-1a with 128 bits, as its authors' test vectors give it: nothing in it depends on the process.
+    @Test func itIsFNV1aWith128Bits() {
+        func digest(_ text: String) -> String {
+            var digest = StableDigest()
+            digest.add(bytes: text.utf8)
+            return digest.hex
+        }
+        #expect(digest("") == "6c62272e07bb014262b821756295c58d")
+        #expect(digest("a") == "d228cb696f1a8caf78912b704e4a8964")
+        #expect(digest("foobar") == "343e1662793c64bf6f0d3597ba446f18")
+    }
+
+    /// Each text goes in with its length: moving a character from one field to the next is a different face.
+    @Test func fieldsDoNotRunIntoEachOther() {
+        var first = StableDigest(), second = StableDigest()
+        first.add("ab")
+        first.add("c")
+        second.add("a")
+        second.add("bc")
+        #expect(first.hex != second.hex)
+        var none = StableDigest(), empty = StableDigest()
+        none.add(nil as String?)
+        empty.add("")
+        #expect(none.hex != empty.hex)
+    }
+}

@@ -76,14 +76,19 @@ struct StableDigest {
     private var high: UInt64 = 0x6C62_272E_07BB_0142
     private var low: UInt64 = 0x62B8_2175_6295_C58D
 
+    /// A text with its length before it, so that no two sequences of texts give the same bytes; nil as -1.
     mutating func add(_ text: String?) {
         guard let text else { return add(-1) }
         add(text.utf8.count)
-        for byte in text.utf8 { add(byte: byte) }
+        add(bytes: text.utf8)
     }
 
     mutating func add(_ number: Int) {
-        withUnsafeBytes(of: Int64(number).littleEndian) { for byte in $0 { add(byte: byte) } }
+        withUnsafeBytes(of: Int64(number).littleEndian) { add(bytes: $0) }
+    }
+
+    mutating func add(bytes: some Sequence<UInt8>) {
+        for byte in bytes { add(byte: byte) }
     }
 
     private mutating func add(byte: UInt8) {
@@ -94,8 +99,13 @@ struct StableDigest {
         low = product.low
     }
 
+    /// The 128 bits as 32 hexadecimal digits, as FNV's test vectors write them.
     var hex: String {
-        String(high, radix: 16) + ":" + String(low, radix: 16)
+        func digits(_ half: UInt64) -> String {
+            let text = String(half, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }
+        return digits(high) + digits(low)
     }
 }
 
