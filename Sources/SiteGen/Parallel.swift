@@ -8,13 +8,20 @@ enum Parallel {
         if workers == 1 {
             return inputs.map(transform)
         }
-        // Each worker takes the next index; slots are written once each, so order is the input's.
-        let next = AtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let index = next.increment()
-                guard index < inputs.count else { break }
-                results.set(index, transform(inputs[index]))
+        // The inputs in one share per worker, each worker starting on its own and then helping with the
+        // others'; slots are written once each, so order is the input's. Workers far apart in the list work
+        // on different parts of the site: making folders, two threads in one parent folder wait for each
+        // other's lock on it.
+        let shareSize = (inputs.count + workers - 1) / workers
+        let next = (0..<workers).map { _ in AtomicCounter() }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for share in (0..<workers).map({ (worker + $0) % workers }) {
+                let start = share * shareSize, end = min(start + shareSize, inputs.count)
+                while true {
+                    let index = start + next[share].increment()
+                    guard index < end else { break }
+                    results.set(index, transform(inputs[index]))
+                }
             }
         }
         return results.values

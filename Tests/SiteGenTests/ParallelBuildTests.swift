@@ -59,4 +59,21 @@ struct ParallelBuildTests {
         }
         #expect(results.allSatisfy { $0 })
     }
+
+    /// Each input is transformed once and its result is at its place, whatever the number of inputs and of
+    /// workers, and however the workers' shares divide them.
+    @Test(arguments: [(0, 2), (1, 2), (2, 8), (7, 2), (1001, 2), (1000, 3), (4000, 8)])
+    func everyInputOnceInOrder(count: Int, jobs: Int) {
+        final class Calls: @unchecked Sendable {
+            let lock = NSLock()
+            var seen: [Int] = []
+        }
+        let calls = Calls()
+        let results = Parallel.map(Array(0..<count), jobs: jobs) { index -> Int in
+            calls.lock.withLock { calls.seen.append(index) }
+            return index * 2
+        }
+        #expect(results == (0..<count).map { $0 * 2 })
+        #expect(calls.seen.sorted() == Array(0..<count))
+    }
 }
