@@ -129,7 +129,7 @@ public struct ContentLoader: Sendable {
     }
 
     /// The names in a folder with their types as the listing gives them (`DT_UNKNOWN` on some file systems).
-    private static func entries(of folder: String) -> [(name: String, type: Int)]? {
+    static func entries(of folder: String) -> [(name: String, type: Int)]? {
         guard let stream = opendir(folder) else { return nil }
         defer { closedir(stream) }
         var entries: [(name: String, type: Int)] = []

@@ -78,25 +78,13 @@ struct InputRecord: Sendable {
     /// The published files' identities, as `OutputWriter` left them; nil when one is missing.
     static func outputs(_ paths: [String], in folder: URL, jobs: Int) -> String? {
         guard let open = OpenFolder(folder.path) else { return nil }
-        // A share of the files on each thread, the texts joined in order.
-        let shares = stride(from: 0, to: paths.count, by: max(1, (paths.count + jobs - 1) / jobs)).map { $0..<min($0 + (paths.count + jobs - 1) / jobs, paths.count) }
-        let texts = Parallel.map(shares, jobs: jobs) { share in identities(paths[share], in: open) }
-        guard !texts.contains(where: { $0 == nil }) else { return nil }
-        return texts.map { $0! }.joined(separator: "\n")
-    }
-
-    private static func identities(_ paths: ArraySlice<String>, in open: OpenFolder) -> String? {
-        var text = ""
-        text.reserveCapacity(paths.count * 64)
-        for path in paths {
+        let lines = Parallel.map(paths, jobs: jobs) { path -> String? in
             var status = stat()
-            guard fstatat(open.descriptor, path, &status, 0) == 0, case .settled(let line) = identity(status, now: nil) else { return nil }
-            if !text.isEmpty { text += "\n" }
-            text += path
-            text += "\t"
-            text += line
+            guard fstatat(open.descriptor, path, &status, 0) == 0, case .settled(let identity) = identity(status, now: nil) else { return nil }
+            return path + "\t" + identity
         }
-        return text
+        guard !lines.contains(where: { $0 == nil }) else { return nil }
+        return lines.map { $0! }.joined(separator: "\n")
     }
 
     private enum Identity {
@@ -110,35 +98,29 @@ struct InputRecord: Sendable {
         return .settled("\(status.st_size) \(status.st_ino) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)")
     }
 
-    /// Every file below `root` with its identity (a link by what it leads to), folder by folder with plain
-    /// system calls; one that cannot be looked at counts as changing.
+    /// Every file below `root` with its identity (a link by what it leads to), folder by folder, each file
+    /// examined relative to its open folder; one that cannot be looked at counts as changing.
     private static func filesBelow(_ root: String, skippingHidden: Bool, now: timespec) -> FileIdentities {
         var files = FileIdentities()
         var pending = [""]
         while let folder = pending.popLast() {
-            guard let stream = opendir(folder.isEmpty ? root : root + "/" + folder) else {
+            let path = folder.isEmpty ? root : root + "/" + folder
+            guard let entries = ContentLoader.entries(of: path), let open = OpenFolder(path) else {
                 if !folder.isEmpty { files.changing.insert(folder) }
                 continue
             }
-            let descriptor = dirfd(stream)
-            while let entry = readdir(stream) {
-                let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
-                    pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
-                }
-                if name == "." || name == ".." || (skippingHidden && name.hasPrefix(".")) { continue }
+            for (name, type) in entries where !(skippingHidden && name.hasPrefix(".")) {
                 let relative = folder.isEmpty ? name : folder + "/" + name
                 var status = stat()
-                let type = Int32(entry.pointee.d_type)
-                if type == DT_DIR || (type == DT_UNKNOWN && fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0
+                if type == DT_DIR || (type == DT_UNKNOWN && fstatat(open.descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0
                                       && status.st_mode & S_IFMT == S_IFDIR) {
                     pending.append(relative)
-                } else if fstatat(descriptor, name, &status, 0) == 0, case .settled(let identity) = identity(status, now: now) {
+                } else if fstatat(open.descriptor, name, &status, 0) == 0, case .settled(let identity) = identity(status, now: now) {
                     files.settled[relative] = identity
                 } else {
                     files.changing.insert(relative)
                 }
             }
-            closedir(stream)
         }
         return files
     }
