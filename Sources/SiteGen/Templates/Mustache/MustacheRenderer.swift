@@ -17,70 +17,90 @@ struct MustacheRenderer {
     /// Renders `template` with `context` at the bottom of the context stack, appending to `output`.
     mutating func render(_ template: MustacheTemplate, context: TemplateValue) {
         stack = [context]
-        render(template.nodes)
+        render(template.steps)
         stack = []
     }
 
-    private mutating func render(_ nodes: [MustacheNode]) {
-        for node in nodes {
-            switch node {
-            case .text(let text):
-                write(text)
+    private mutating func render(_ template: MustacheSteps) {
+        template.text.withUnsafeBufferPointer { text in
+            template.keys.withUnsafeBufferPointer { keys in
+                render(template, Borrowed(text: text, keys: keys), steps: 0..<template.steps.count)
+            }
+        }
+    }
+
+    /// A template's bytes and names, borrowed once for the whole template: its steps' ranges index them.
+    private struct Borrowed {
+        let text: UnsafeBufferPointer<UInt8>
+        let keys: UnsafeBufferPointer<TemplateKey>
+    }
+
+    /// Renders `template.steps[steps]`.
+    private mutating func render(_ template: MustacheSteps, _ borrowed: Borrowed, steps: Range<Int>) {
+        var index = steps.lowerBound
+        while index < steps.upperBound {
+            let step = template.steps[index]
+            index += 1
+            switch step {
+            case .text(let bytes):
+                write(UnsafeBufferPointer(rebasing: borrowed.text[bytes]))
             case .variable(let name, let escaped):
-                guard let value = lookUp(name) else { continue }
+                guard let value = lookUp(UnsafeBufferPointer(rebasing: borrowed.keys[name])) else { continue }
                 interpolate(value, escaped: escaped)
-            case .section(let name, let inverted, let children):
-                let value = lookUp(name)
+            case .section(let name, let inverted, let end):
+                let children = index..<end
+                index = end
+                let value = lookUp(UnsafeBufferPointer(rebasing: borrowed.keys[name]))
                 if inverted {
-                    if value?.isFalsey ?? true { render(children) }
+                    if value?.isFalsey ?? true { render(template, borrowed, steps: children) }
                     continue
                 }
                 guard let value, !value.isFalsey else { continue }
                 switch value {
                 case .flag:
-                    render(children)
+                    render(template, borrowed, steps: children)
                 case .list(let items):
                     for item in items {
                         stack.append(item)
-                        render(children)
+                        render(template, borrowed, steps: children)
                         stack.removeLast()
                     }
                 default:
                     stack.append(value)
-                    render(children)
+                    render(template, borrowed, steps: children)
                     stack.removeLast()
                 }
-            case .partial(let name, let own, _):
+            case .partial(let name, let own):
                 // A partial that does not exist renders nothing, as the specification says; `TemplateSet`
                 // refuses such templates before anything is rendered.
-                guard let partial = partials[name] else { continue }
+                guard let partial = partials[template.partialNames[name]] else { continue }
                 if own.isEmpty {
-                    render(partial.nodes)
+                    render(partial.steps)
                 } else {
                     let outer = indentation
-                    indentation += own
-                    render(partial.nodes)
+                    indentation += borrowed.text[own]
+                    render(partial.steps)
                     indentation = outer
                 }
             }
         }
     }
 
-    /// The value a name stands for: its first part is looked for from the top of the stack down, the rest
-    /// inside what was found. A value that has the first part but not the rest is nothing.
-    private func lookUp(_ name: MustacheName) -> TemplateValue? {
-        guard let first = name.parts.first else { return stack.last }
+    /// The value a name stands for (its parts; none for `.`): its first part is looked for from the top of
+    /// the stack down, the rest inside what was found. A value that has the first part but not the rest is nothing.
+    private func lookUp(_ parts: UnsafeBufferPointer<TemplateKey>) -> TemplateValue? {
+        guard !parts.isEmpty else { return stack.last }
         var found: TemplateValue?
         var index = stack.count - 1
         while index >= 0 {
-            if let inside = stack[index].value(named: first) {
+            if let inside = stack[index].value(named: parts[0]) {
                 found = inside
                 break
             }
             index -= 1
         }
         guard var current = found else { return nil }
-        for part in name.parts.dropFirst() {
+        for part in parts.dropFirst() {
             guard let next = current.value(named: part) else { return nil }
             current = next
         }
@@ -119,7 +139,7 @@ struct MustacheRenderer {
     }
 
     /// A template's own text: each of its lines indented inside an indented partial.
-    private mutating func write(_ text: [UInt8]) {
+    private mutating func write(_ text: UnsafeBufferPointer<UInt8>) {
         guard !text.isEmpty else { return }
         if indentation.isEmpty {
             output += text
@@ -130,7 +150,7 @@ struct MustacheRenderer {
         while start < text.count {
             let end = (text[start...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? text.count
             if atLineStart { output += indentation }
-            output += text[start..<end]
+            output += UnsafeBufferPointer(rebasing: text[start..<end])
             atLineStart = text[end - 1] == UInt8(ascii: "\n")
             start = end
         }
