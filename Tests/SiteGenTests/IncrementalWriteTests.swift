@@ -132,6 +132,20 @@ struct UpToDateTests {
     /// Waits until the change times of what was just written are more than two seconds old.
     static func letTimePass() { Thread.sleep(forTimeInterval: 3.1) }
 
+    /// A file's identity in the record is its numbers as decimal text, times as seconds.nanoseconds: the
+    /// digit-by-digit writer gives what interpolation gives, for extreme values too (a time before 1970, an
+    /// inode number above Int64's range, zeros).
+    @Test(arguments: [UInt64(0), 7, 123_456_789, UInt64.max]) func anIdentityIsItsNumbersAsText(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var status = stat()
+        status.st_size = seed == 0 ? 0 : Int(truncatingIfNeeded: random.next() >> 1)
+        status.st_ino = seed == UInt64.max ? UInt(UInt64.max) : UInt(random.next())
+        status.st_mtim = timespec(tv_sec: seed == 7 ? -86_400 * 365 * 10 : Int(truncatingIfNeeded: random.next() >> 33), tv_nsec: Int(random.next() % 1_000_000_000))
+        status.st_ctim = timespec(tv_sec: seed == 0 ? 0 : Int(truncatingIfNeeded: random.next() >> 33), tv_nsec: seed == 0 ? 0 : 5)
+        let interpolated = "\(status.st_size) \(status.st_ino) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)"
+        #expect(InputRecord.identityText(status) == interpolated)
+    }
+
     @Test func aRebuildWithNothingChangedReadsNothingAndRepeatsTheWarnings() throws {
         let site = try TemporarySite()
         defer { site.remove() }

@@ -95,7 +95,38 @@ struct InputRecord: Sendable {
     /// Size, inode, modification and change times; changing for a file that changed within two seconds of `now`.
     private static func identity(_ status: stat, now: timespec?) -> Identity {
         if let now, status.st_mtim.tv_sec + 2 >= now.tv_sec || status.st_ctim.tv_sec + 2 >= now.tv_sec { return .changing }
-        return .settled("\(status.st_size) \(status.st_ino) \(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec) \(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)")
+        return .settled(identityText(status))
+    }
+
+    /// `size inode mtime ctime`, each time as `seconds.nanoseconds`, written digit by digit: interpolating six
+    /// numbers into a String cost several times as much, for a line per file of the site.
+    static func identityText(_ status: stat) -> String {
+        // Six numbers of at most 20 characters each (a sign and 19 digits, or 20 digits), and five separators.
+        String(unsafeUninitializedCapacity: 6 * 20 + 5) { text in
+            var count = 0
+            func put(_ magnitude: UInt64, negative: Bool = false, then separator: UInt8?) {
+                if negative { text[count] = UInt8(ascii: "-"); count += 1 }
+                var rest = magnitude
+                let start = count
+                repeat {
+                    text[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                    count += 1
+                } while rest > 0
+                text[start..<count].reverse()
+                if let separator { text[count] = separator; count += 1 }
+            }
+            func put(_ number: Int, then separator: UInt8?) {
+                put(UInt64(number.magnitude), negative: number < 0, then: separator)
+            }
+            put(status.st_size, then: UInt8(ascii: " "))
+            put(UInt64(status.st_ino), then: UInt8(ascii: " "))
+            put(status.st_mtim.tv_sec, then: UInt8(ascii: "."))
+            put(status.st_mtim.tv_nsec, then: UInt8(ascii: " "))
+            put(status.st_ctim.tv_sec, then: UInt8(ascii: "."))
+            put(status.st_ctim.tv_nsec, then: nil)
+            return count
+        }
     }
 
     /// Every file below `root` with its identity (a link by what it leads to), folder by folder, each file
@@ -130,23 +161,32 @@ struct InputRecord: Sendable {
     /// The record as text: a header, the counts, the warnings, then one line per input and per output.
     /// A content file's line ends with its page's face; a file that was changing has `-` for its identity.
     func write(to path: String) throws {
-        var text = Self.header + "\n\(pages) \(files)\n"
-        text += "warnings \(warnings.count)\n"
+        // Appended as bytes: joining Strings with `+` validates each result again, several times a line.
+        var text: [UInt8] = []
+        func add(_ parts: String...) { for part in parts { text += part.utf8 } }
+        add(Self.header, "\n\(pages) \(files)\n", "warnings \(warnings.count)\n")
         for warning in warnings {
-            text += "\(warning.line)\t\(warning.column)\t\(Self.escape(warning.path))\t\(Self.escape(warning.message))\n"
+            add("\(warning.line)\t\(warning.column)\t", Self.escape(warning.path), "\t", Self.escape(warning.message), "\n")
         }
-        text += "options " + Self.escape(inputs.options) + "\n"
-        text += "executable " + (inputs.executable ?? "-") + "\n"
+        add("options ", Self.escape(inputs.options), "\n", "executable ", inputs.executable ?? "-", "\n")
         for (label, files) in [("content", inputs.content), ("templates", inputs.templates)] {
-            text += "\(label) \(files.settled.count + files.changing.count)\n"
+            add("\(label) \(files.settled.count + files.changing.count)\n")
             for path in files.paths.sorted() {
-                text += Self.escape(path) + "\t" + (files.settled[path] ?? "-") + "\t" + (faces[path] ?? "") + "\n"
+                add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", faces[path] ?? "", "\n")
             }
         }
-        text += "outputs\n" + outputs + "\n"
-        let temporary = path + OutputWriter.temporarySuffix
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        add("outputs\n", outputs, "\n")
+        // Written as the published files are (`OutputWriter.writeBytes`: no sync to disk), under a temporary
+        // name and renamed: a record cut short is never read, and a missing one only means a full build.
+        let file = URL(fileURLWithPath: path)
+        guard let folder = OpenFolder(file.deletingLastPathComponent().path) else {
+            throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        let temporary = file.lastPathComponent + OutputWriter.temporarySuffix
+        try text.withUnsafeBytes { try OutputWriter.writeBytes($0, to: temporary, in: folder) }
+        guard renameat(folder.descriptor, temporary, folder.descriptor, file.lastPathComponent) == 0 else {
+            throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The record at `path`; nil when there is none, or it is of another version or damaged.
