@@ -11,7 +11,8 @@
 # memory with /usr/bin/time; the table gives medians and sitegen's ratio to Hugo, all from this one run.
 # Extra rows: the floor (the first build's folders and files written by bench/fs-floor.c, which does
 # nothing else: what the disk alone costs), the same on tmpfs (TMPFS=1, the default, at 10,000 pages), and
-# sitegen with two one-line templates (what the site's templates cost, into tmpfs). Needs hugo and /usr/bin/time (Debian packages hugo, time).
+# sitegen with two one-line templates (what the site's templates cost, into tmpfs); at 100,000 pages, sitegen
+# alone and the floor (how the disk alone grows). Needs hugo and /usr/bin/time (Debian packages hugo, time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -148,11 +149,17 @@ if [ -n "$BIG" ]; then
   measure big-same "$site/sitegen" "$SITEGEN" build --output "$WORK/out-big"
   echo "Edited." >> "$site/sitegen/content/part-7/page-00007.md"
   measure big-page "$site/sitegen" "$SITEGEN" build --output "$WORK/out-big"
+  # The floor at this size: how the disk alone grows from 10,000 pages' folders and files to these.
+  [ -n "$FLOOR" ] && "$FLOOR" "$WORK/out-big" "$WORK/out-big-floor" "$(nproc)" | awk '{ print $1, 0, 0 }' >> "$WORK/big-floor.times"
   awk -v n="$BIG" -v fw="$(column_median big-first 1)" -v fc="$(column_median big-first 2)" -v fm="$(column_median big-first 3)" \
     -v sw="$(column_median big-same 1)" -v sm="$(column_median big-same 3)" -v pw="$(column_median big-page 1)" -v pm="$(column_median big-page 3)" \
     'BEGIN { printf "\nsitegen, %d pages: first build %.2f s (CPU %.2f s, %.0f MB); rebuild, nothing changed %.2f s (%.0f MB); after one page was edited %.2f s (%.0f MB)\n", n, fw, fc, fm / 1024, sw, sm / 1024, pw, pm / 1024 }'
   if [[ " $SIZES " == *" 10000 "* ]]; then
     awk -v b="$(column_median big-first 1)" -v a="$(column_median disk-10000-first-sitegen 1)" -v n="$BIG" \
       'BEGIN { printf "first build, %d pages / 10,000 pages: %.1f times the time\n", n, b / a }'
+    if [ -n "$FLOOR" ]; then
+      awk -v b="$(column_median big-floor 1)" -v a="$(column_median disk-10000-floor 1)" -v n="$BIG" \
+        'BEGIN { printf "(floor) the folders and files alone, %d pages / 10,000 pages: %.1f times the time (%.2f s / %.2f s)\n", n, b / a, b, a }'
+    fi
   fi
 fi
