@@ -29,7 +29,8 @@ struct MustacheRenderer {
         }
     }
 
-    /// A template's bytes and names, borrowed once for the whole template: its steps' ranges index them.
+    /// A template's bytes and names, borrowed once for the whole template: its steps' ranges index them. Made
+    /// only by `render(_:)` above, inside the closures that borrow the arrays, and valid only until they return.
     private struct Borrowed {
         let text: UnsafeBufferPointer<UInt8>
         let keys: UnsafeBufferPointer<TemplateKey>
