@@ -176,17 +176,13 @@ struct InputRecord: Sendable {
             }
         }
         add("outputs\n", outputs, "\n")
-        // Written as the published files are (`OutputWriter.writeBytes`: no sync to disk), under a temporary
-        // name and renamed: a record cut short is never read, and a missing one only means a full build.
+        // Written as the marker is, without a sync to disk: a record cut short is never read, and a missing
+        // one only means a full build.
         let file = URL(fileURLWithPath: path)
         guard let folder = OpenFolder(file.deletingLastPathComponent().path) else {
             throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
-        let temporary = file.lastPathComponent + OutputWriter.temporarySuffix
-        try text.withUnsafeBytes { try OutputWriter.writeBytes($0, to: temporary, in: folder) }
-        guard renameat(folder.descriptor, temporary, folder.descriptor, file.lastPathComponent) == 0 else {
-            throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        try OutputWriter.writeRenamed(text, to: file.lastPathComponent, in: folder)
     }
 
     /// The record at `path`; nil when there is none, or it is of another version or damaged.

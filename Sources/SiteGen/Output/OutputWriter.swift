@@ -227,6 +227,21 @@ public struct OutputWriter: SiteSink {
         }
     }
 
+    /// Writes `bytes` as the file `name` in `folder`, whole or not at all: under `temporaryName(for:)`, then
+    /// renamed over it. For sitegen's own files beside the pages (the marker, the record).
+    static func writeRenamed(_ bytes: [UInt8], to name: String, in folder: OpenFolder) throws {
+        let temporary = temporaryName(for: name)
+        do {
+            try bytes.withUnsafeBytes { try writeBytes($0, to: temporary, in: folder) }
+            guard renameat(folder.descriptor, temporary, folder.descriptor, name) == 0 else {
+                throw OutputError("cannot write \(folder.path)/\(name): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            unlinkat(folder.descriptor, temporary, 0)
+            throw error
+        }
+    }
+
     /// `a/b/index.html` → `a/b/.index.html.sitegen-tmp`: hidden, in the same folder, so the rename is atomic.
     static func temporaryName(for path: String) -> String {
         let folder = Self.folder(of: path)
@@ -382,11 +397,7 @@ struct Marker: Sendable, Equatable {
     func write(in folder: OpenFolder) throws {
         var text = Self.header + "\n" + (complete ? "state: complete" : "state: writing") + "\n"
         for path in paths { text += path + "\n" }
-        let temporary = "." + OutputWriter.markerName + OutputWriter.temporarySuffix
-        try Array(text.utf8).withUnsafeBytes { try OutputWriter.writeBytes($0, to: temporary, in: folder) }
-        guard renameat(folder.descriptor, temporary, folder.descriptor, OutputWriter.markerName) == 0 else {
-            throw OutputError("cannot write \(folder.path)/\(OutputWriter.markerName): \(String(cString: strerror(errno)))")
-        }
+        try OutputWriter.writeRenamed(Array(text.utf8), to: OutputWriter.markerName, in: folder)
     }
 }
 
