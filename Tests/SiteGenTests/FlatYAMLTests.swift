@@ -162,4 +162,15 @@ struct FlatYAMLTests {
     @Test(arguments: refused) func leavesTheRestToYams(yaml: String) {
         #expect(FlatYAML.pairs(yaml, firstLine: 2) == nil)
     }
+
+    /// Front matter with tens of thousands of keys is read as such (each key checked once against those
+    /// before it), and one repeated key among them still goes to Yams, which reports it.
+    @Test func manyKeysAreReadAndARepeatedOneIsLeftToYams() throws {
+        let yaml = (0..<50_000).map { "k\($0): v\($0)\n" }.joined()
+        let pairs = try #require(FlatYAML.pairs(yaml, firstLine: 2))
+        #expect(pairs.count == 50_000)
+        #expect(pairs.last?.key == "k49999")
+        #expect(pairs.last?.keyLocation == SourceLocation(line: 50_001, column: 1))
+        #expect(FlatYAML.pairs(yaml + "k123: again\n", firstLine: 2) == nil)
+    }
 }

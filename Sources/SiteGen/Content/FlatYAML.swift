@@ -17,6 +17,9 @@ enum FlatYAML {
         return yaml.withUTF8 { bytes -> [Pair]? in
             guard !holdsWhatOnlyYamsReads(bytes) else { return nil }
             var pairs: [Pair] = []
+            // Beside the pairs, so that a repeated key is found in constant time: a search of the pairs per
+            // key made front matter with many keys quadratic.
+            var keys: Set<String> = []
             var lineStart = 0
             var line = firstLine
             while lineStart < bytes.count {
@@ -39,8 +42,8 @@ enum FlatYAML {
                     line += lines
                     lineEnd = end
                 }
-                // A repeated key goes to Yams, which reports it; front matter has few keys.
-                guard let pair, !pairs.contains(where: { $0.key == pair.key }) else { return nil }
+                // A repeated key goes to Yams, which reports it.
+                guard let pair, keys.insert(pair.key).inserted else { return nil }
                 pairs.append(pair)
             }
             return pairs

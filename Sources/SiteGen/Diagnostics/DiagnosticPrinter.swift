@@ -9,8 +9,10 @@ public final class DiagnosticPrinter {
     private var output: [UInt8] = []
     /// Keeps the text for `text(of:)` instead of writing it out.
     private var collecting = false
-    /// The text of the file the last diagnostic was in; nil when it cannot be shown.
-    private var cached: (path: String, text: [UInt8]?)?
+    /// The text of the file the last diagnostic was in (nil when it cannot be shown), and where each of
+    /// its lines starts, found once: a file with thousands of diagnostics would otherwise be scanned from
+    /// its start for each.
+    private var cached: (path: String, text: [UInt8]?, lineStarts: [Int])?
     /// Where files are read into, made once.
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
@@ -113,15 +115,16 @@ public final class DiagnosticPrinter {
     /// The line from the file on disk, when it is UTF-8 text (without a line end's `\r`).
     private func sourceLine(_ path: String, _ number: Int) -> ArraySlice<UInt8>? {
         if cached?.path != path {
-            cached = (path, contents(of: path))
+            let text = contents(of: path)
+            var lineStarts = [0]
+            if let text {
+                for (offset, byte) in text.enumerated() where byte == UInt8(ascii: "\n") { lineStarts.append(offset + 1) }
+            }
+            cached = (path, text, lineStarts)
         }
-        guard let text = cached?.text, number >= 1 else { return nil }
-        // Only the lines up to the one asked for are looked at; the file is read once for all its diagnostics.
-        var start = text.startIndex
-        for _ in 1..<number {
-            guard let newline = text[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-            start = newline + 1
-        }
+        guard let text = cached?.text, let lineStarts = cached?.lineStarts, number >= 1, number <= lineStarts.count else { return nil }
+        let start = lineStarts[number - 1]
+        guard start <= text.count else { return nil }
         var line = text[start...].prefix { $0 != UInt8(ascii: "\n") }
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
         return String(validating: line, as: UTF8.self) == nil ? nil : line
