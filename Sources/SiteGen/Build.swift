@@ -74,6 +74,8 @@ public struct SiteBuilder: Sendable {
         }
         do {
             return try writer.withLock { try buildUnlessUpToDate(writer) }
+        } catch let problems as OutputProblems {
+            return BuildReport(diagnostics: problems.diagnostics)
         } catch {
             return BuildReport(diagnostics: [.error(options.outputDirectory, "could not write the site: \(error)")])
         }
@@ -94,7 +96,9 @@ public struct SiteBuilder: Sendable {
             InputRecord.inputs(content: content, templates: templates, options: shaping, now: now)
         }, {
             let record = InputRecord.read(from: writer.recordPath)
-            return (record, record.flatMap { _ in writer.publishedPaths().flatMap { InputRecord.outputs($0, in: writer.output, jobs: max(1, jobs - 1)) } })
+            // A marker that cannot be trusted counts as none here; `prepared()` below reports it.
+            let published = record == nil ? nil : (try? writer.publishedPaths()) ?? nil
+            return (record, published.flatMap { InputRecord.outputs($0, in: writer.output, jobs: max(1, jobs - 1)) })
         })
         if let record, inputs.isExactly(record.inputs), published == record.outputs {
             clock.end("inputs")
@@ -113,7 +117,7 @@ public struct SiteBuilder: Sendable {
         var report = build(into: try writer.prepared(), keeping: publishedPages)
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
         clock = PhaseClock()
-        if report.succeeded, let published = writer.publishedPaths(), let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
+        if report.succeeded, let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
             let record = InputRecord(inputs: inputs, outputs: outputs, faces: report.faces,
                                      warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)
             try? record.write(to: writer.recordPath)
@@ -161,6 +165,9 @@ public struct SiteBuilder: Sendable {
         } else {
             do {
                 report.written = try sink.commit(rendered)
+            } catch let problems as OutputProblems {
+                sink.discard(rendered)
+                for diagnostic in problems.diagnostics { diagnostics.append(diagnostic) }
             } catch {
                 sink.discard(rendered)
                 diagnostics.append(.error(options.outputDirectory, "could not write the site: \(error)"))

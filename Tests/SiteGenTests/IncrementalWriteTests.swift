@@ -334,7 +334,7 @@ struct KeptPagesTests {
         let record = try #require(InputRecord.read(from: OutputWriter(output: output, displayPath: "public", jobs: 2).recordPath))
         let inputs = InputRecord.inputs(content: site.root.appendingPathComponent("content"), templates: site.root.appendingPathComponent("templates"),
                                         options: record.inputs.options, now: timespec(tv_sec: Int(Date().timeIntervalSince1970), tv_nsec: 0))
-        let published = OutputWriter(output: output, displayPath: "public", jobs: 2).publishedPaths().flatMap { InputRecord.outputs($0, in: output, jobs: 2) }
+        let published = (try OutputWriter(output: output, displayPath: "public", jobs: 2).publishedPaths()).flatMap { InputRecord.outputs($0, in: output, jobs: 2) }
         let kept = try #require(PublishedPages(record: record, inputs: inputs, publishedOutputs: published))
         #expect(kept.edited == ["ambassadors/dean.md"])
         let report = SiteBuilder(options: options).build(into: CollectingSink(), keeping: kept)

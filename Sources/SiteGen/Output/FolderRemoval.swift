@@ -31,6 +31,17 @@ enum FolderRemoval {
         try check(rmdir(path), "remove", path)
     }
 
+    /// Removes the entry `name` of `folder` (a file, a link or a folder with everything in it), relative to
+    /// the open folder, so that no link on the way is followed; an entry that does not exist is removed already.
+    static func remove(_ name: String, in folder: OpenFolder) throws {
+        var status = stat()
+        guard fstatat(folder.descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0 else {
+            if errno == ENOENT { return }
+            throw OutputError("cannot examine \(folder.path)/\(name): \(String(cString: strerror(errno)))")
+        }
+        try remove(Entry(name: name, isFolder: status.st_mode & S_IFMT == S_IFDIR), in: folder.descriptor, path: folder.path)
+    }
+
     private static func remove(_ entry: Entry, in folder: Int32, path: String) throws {
         let entryPath = path + "/" + entry.name
         if entry.isFolder {

@@ -80,7 +80,7 @@ struct InputRecord: Sendable {
         guard let open = OpenFolder(folder.path) else { return nil }
         let lines = Parallel.map(paths, jobs: jobs) { path -> String? in
             var status = stat()
-            guard fstatat(open.descriptor, path, &status, 0) == 0, case .settled(let identity) = identity(status, now: nil) else { return nil }
+            guard fstatat(open.descriptor, path, &status, AT_SYMLINK_NOFOLLOW) == 0, case .settled(let identity) = identity(status, now: nil) else { return nil }
             return path + "\t" + identity
         }
         guard !lines.contains(where: { $0 == nil }) else { return nil }

@@ -91,10 +91,17 @@ public struct OutputWriter: SiteSink {
         return try body()
     }
 
-    /// The files of the last complete commit, the marker included; nil when there is none.
-    public func publishedPaths() -> [String]? {
-        guard let folder = OpenFolder(output.path), let marker = Marker.read(in: folder), marker.complete else { return nil }
+    /// The files of the last complete commit, the marker included; nil when there is none. Throws
+    /// `OutputProblems` when the marker lists a path that is not a file inside the output folder.
+    public func publishedPaths() throws -> [String]? {
+        guard let folder = OpenFolder(output.path), let marker = try Marker.read(in: folder, displayPath: markerDisplayPath), marker.complete
+        else { return nil }
         return marker.paths + [Self.markerName]
+    }
+
+    /// The marker as diagnostics name it.
+    private var markerDisplayPath: String {
+        (displayPath.hasSuffix("/") ? displayPath : displayPath + "/") + Self.markerName
     }
 
     /// The writer ready to stage files, under the lock: a rebuild when the output folder holds a site, a
@@ -104,7 +111,7 @@ public struct OutputWriter: SiteSink {
         try FolderRemoval.remove(staging.path, jobs: jobs)
         try FolderRemoval.remove(parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-old").path, jobs: jobs)
         if let folder = OpenFolder(output.path), faccessat(folder.descriptor, Self.markerName, F_OK, 0) == 0 {
-            return OutputWriter(self, published: PublishedFolder(folder: folder, marker: Marker.read(in: folder)))
+            return OutputWriter(self, published: PublishedFolder(folder: folder, marker: try Marker.read(in: folder, displayPath: markerDisplayPath)))
         }
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         guard let stagingFolder = OpenFolder(staging.path) else {
@@ -183,6 +190,8 @@ public struct OutputWriter: SiteSink {
         if changed.isEmpty && stale.isEmpty && staleFolders.isEmpty && published.marker?.complete == true {
             return WriteSummary(unchanged: staged.count)
         }
+        // Before anything changes: nothing is written or removed through a symbolic link in the output.
+        try refuseLinks(on: changed.map(\.path) + stale + staleFolders, in: folder)
         // From here until the final record, the folder is marked as being written.
         try Marker(complete: false, paths: paths).write(in: folder)
         // Stale files first: a file may give way to a folder of the same name, or the other way round.
@@ -190,13 +199,18 @@ public struct OutputWriter: SiteSink {
             try Self.removeFile(path, in: folder)
         }
         for path in staleFolders.sorted(by: { $0.utf8.count > $1.utf8.count }) {
-            try FolderRemoval.remove(folder.path + "/" + path, jobs: 1)
+            if case .folder(let parent) = try folder.folder(at: Self.folder(of: path)) {
+                try FolderRemoval.remove(Self.name(of: path), in: parent)
+            }
         }
         let failure = FirstError()
         _ = Parallel.map(changed, jobs: jobs) { file in
             do {
-                try Self.makeFolders(containing: file.path, in: folder)
-                try Self.replace(file.path, with: file.bytes, in: folder)
+                switch try folder.folder(at: Self.folder(of: file.path), creating: true) {
+                case .folder(let parent): try Self.replace(Self.name(of: file.path), with: file.bytes, in: parent)
+                case .missing, .link, .notFolder:
+                    throw OutputError("cannot create the folder of \(folder.path)/\(file.path): a part of it is not a folder")
+                }
             } catch {
                 failure.record(error)
             }
@@ -206,19 +220,34 @@ public struct OutputWriter: SiteSink {
         return WriteSummary(written: changed.count, unchanged: staged.count - changed.count, removed: stale.count)
     }
 
-    /// Writes `bytes` to a temporary file beside `path` and renames it over `path`.
-    private static func replace(_ path: String, with bytes: [UInt8], in folder: OpenFolder) throws {
-        let temporary = temporaryName(for: path)
+    /// Every symbolic link on the way to `paths` (files inside the output to be written or removed), as one
+    /// error naming each: a link the site did not make, leading anywhere, is never written or removed through.
+    private func refuseLinks(on paths: [String], in folder: OpenFolder) throws {
+        let found = Parallel.map(paths, jobs: jobs) { path -> (String, String)? in
+            if case .link(let at, let target)? = try? folder.folder(at: Self.folder(of: path)) { (at, target) } else { nil }
+        }
+        var seen = Set<String>()
+        let diagnostics = found.compactMap { $0 }.filter { seen.insert($0.0).inserted }.sorted { $0.0 < $1.0 }.map { at, target in
+            Diagnostic.error((displayPath.hasSuffix("/") ? displayPath : displayPath + "/") + at,
+                             "a symbolic link (to \(target)) is where the site has a folder; sitegen never writes or removes files through a link in the output folder. Remove the link and build again; nothing was written")
+        }
+        if !diagnostics.isEmpty { throw OutputProblems(diagnostics: diagnostics) }
+    }
+
+    /// Writes `bytes` to a temporary file beside `name` in `folder` and renames it over `name`; a symbolic
+    /// link there is replaced, never followed.
+    private static func replace(_ name: String, with bytes: [UInt8], in folder: OpenFolder) throws {
+        let temporary = temporaryName(for: name)
         do {
             try bytes.withUnsafeBytes { try writeBytes($0, to: temporary, in: folder) }
             // A folder where the file goes (left by a site that had a page there) is the site's no more.
-            if renameat(folder.descriptor, temporary, folder.descriptor, path) != 0 {
+            if renameat(folder.descriptor, temporary, folder.descriptor, name) != 0 {
                 guard errno == EISDIR || errno == ENOTEMPTY else {
-                    throw OutputError("cannot replace \(folder.path)/\(path): \(String(cString: strerror(errno)))")
+                    throw OutputError("cannot replace \(folder.path)/\(name): \(String(cString: strerror(errno)))")
                 }
-                try FolderRemoval.remove(folder.path + "/" + path, jobs: 1)
-                guard renameat(folder.descriptor, temporary, folder.descriptor, path) == 0 else {
-                    throw OutputError("cannot replace \(folder.path)/\(path): \(String(cString: strerror(errno)))")
+                try FolderRemoval.remove(name, in: folder)
+                guard renameat(folder.descriptor, temporary, folder.descriptor, name) == 0 else {
+                    throw OutputError("cannot replace \(folder.path)/\(name): \(String(cString: strerror(errno)))")
                 }
             }
         } catch {
@@ -249,17 +278,21 @@ public struct OutputWriter: SiteSink {
         return (folder.isEmpty ? "" : folder + "/") + "." + name + temporarySuffix
     }
 
-    /// Removes a file the site no longer has, then each folder above it that this leaves empty.
+    /// Removes a file the site no longer has (a link: the link itself), then each folder above it that this
+    /// leaves empty, each relative to its own folder opened without following a link.
     private static func removeFile(_ path: String, in folder: OpenFolder) throws {
-        if unlinkat(folder.descriptor, path, 0) != 0 {
+        guard case .folder(let parent) = try folder.folder(at: Self.folder(of: path)) else { return }  // not there
+        let name = Self.name(of: path)
+        if unlinkat(parent.descriptor, name, 0) != 0 {
             switch errno {
             case ENOENT: break
-            case EISDIR: try FolderRemoval.remove(folder.path + "/" + path, jobs: 1)
+            case EISDIR: try FolderRemoval.remove(name, in: parent)
             default: throw OutputError("cannot remove \(folder.path)/\(path): \(String(cString: strerror(errno)))")
             }
         }
         var above = Self.folder(of: path)
-        while !above.isEmpty, unlinkat(folder.descriptor, above, AT_REMOVEDIR) == 0 {
+        while !above.isEmpty, case .folder(let parent) = try folder.folder(at: Self.folder(of: above)),
+              unlinkat(parent.descriptor, Self.name(of: above), AT_REMOVEDIR) == 0 {
             above = Self.folder(of: above)
         }
     }
@@ -304,6 +337,12 @@ public struct OutputWriter: SiteSink {
         return String(path[..<slash])
     }
 
+    /// The last part of a path inside the output (`a/b/index.html` → `index.html`).
+    static func name(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
+    }
+
     /// Makes the folders of `path` that do not exist yet, parents first. A plain mkdir: Foundation's
     /// createDirectory checks every level again. A folder that exists already is fine: files share them.
     static func makeFolders(containing path: String, in folder: OpenFolder) throws {
@@ -319,7 +358,8 @@ public struct OutputWriter: SiteSink {
 
     /// Whether the file at `path` in `folder` holds exactly `bytes`.
     private static func holds(_ bytes: [UInt8], at path: String, in folder: OpenFolder) -> Bool {
-        let descriptor = openat(folder.descriptor, path, O_RDONLY | O_CLOEXEC)
+        // A link is not the file: it is replaced on commit.
+        let descriptor = openat(folder.descriptor, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var status = stat()
@@ -377,7 +417,10 @@ struct Marker: Sendable, Equatable {
     var complete: Bool
     var paths: [String]
 
-    static func read(in folder: OpenFolder) -> Marker? {
+    /// The marker of `folder`; nil when there is none or it cannot be read. Throws `OutputProblems`, one
+    /// diagnostic a line, when it lists a path that is not a file inside the folder: it is data from the disk,
+    /// committed with the site and open to anyone's edits, and a build removes what it lists.
+    static func read(in folder: OpenFolder, displayPath: String) throws -> Marker? {
         guard let bytes = ContentLoader.readBytes(OutputWriter.markerName, in: folder.descriptor),
               let text = String(validating: bytes, as: UTF8.self) else { return nil }
         // Split on bytes: splitting a String splits its Characters, far slower over a line per published file.
@@ -390,7 +433,29 @@ struct Marker: Sendable, Equatable {
         case "state: writing": complete = false
         default: return nil
         }
-        return Marker(complete: complete, paths: lines.dropFirst(2).map(String.init))
+        let paths = lines.dropFirst(2)
+        var diagnostics: [Diagnostic] = []
+        for (index, path) in paths.enumerated() {
+            guard let problem = problem(with: path) else { continue }
+            diagnostics.append(.error(displayPath, line: index + 3, column: 1,
+                                      "`\(path)` \(problem); sitegen never lists such a path, and removes nothing outside the output folder. Remove this line (or the whole output folder) and build again"))
+        }
+        if !diagnostics.isEmpty { throw OutputProblems(diagnostics: diagnostics) }
+        return Marker(complete: complete, paths: paths.map(String.init))
+    }
+
+    /// Why `path` cannot be a file of the site inside the output folder, or nil if it can: a relative path of
+    /// named parts, none of them `.` or `..`, without control characters.
+    static func problem(with path: Substring) -> String? {
+        if path.isEmpty { return "is an empty line, not a path" }
+        if path.utf8.first == UInt8(ascii: "/") { return "is an absolute path" }
+        if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return "holds a control character" }
+        for part in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if part.isEmpty { return "has an empty part (`//` or a `/` at its end)" }
+            if part.elementsEqual("..".utf8) { return "leads out of the output folder (`..`)" }
+            if part.elementsEqual(".".utf8) { return "has a `.` part" }
+        }
+        return nil
     }
 
     /// Replaces the marker atomically.
@@ -399,6 +464,11 @@ struct Marker: Sendable, Equatable {
         for path in paths { text += path + "\n" }
         try OutputWriter.writeRenamed(Array(text.utf8), to: OutputWriter.markerName, in: folder)
     }
+}
+
+/// Problems with the output folder found before anything was written, each a diagnostic.
+public struct OutputProblems: Error, Sendable {
+    public var diagnostics: [Diagnostic]
 }
 
 /// Links in rendered pages that lead nowhere; nothing is written.

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import SiteGen
+
+/// The output folder's marker is data from the disk, committed with the site and open to anyone's edits:
+/// whatever it lists, and whatever links are put into the output, nothing outside the output folder is
+/// removed, written or followed.
+struct OutputSafetyTests {
+    /// A file and a folder beside the site, which no build may touch.
+    private static func makeVictims(in site: TemporarySite) throws {
+        try site.write("victim.txt", "keep me\n")
+        try site.write("victims/inside.txt", "keep me too\n")
+    }
+
+    private static func victimsAreThere(in site: TemporarySite) -> Bool {
+        let root = site.root.path
+        return (try? String(contentsOfFile: root + "/victim.txt", encoding: .utf8)) == "keep me\n"
+            && (try? String(contentsOfFile: root + "/victims/inside.txt", encoding: .utf8)) == "keep me too\n"
+            && (try? String(contentsOfFile: root + "/content/index.md", encoding: .utf8)) != nil
+    }
+
+    static let forgedLines: [(line: String, problem: String)] = [
+        ("../victim.txt", "leads out of the output folder"),
+        ("../victims", "leads out of the output folder"),
+        ("../content/index.md", "leads out of the output folder"),
+        ("about/../../victim.txt", "leads out of the output folder"),
+        ("./../victim.txt", "has a `.` part"),
+        ("/ABSOLUTE/victim.txt", "is an absolute path"),
+        ("about//index.html", "has an empty part"),
+        ("", "is an empty line"),
+        ("about/\u{1B}[2Jindex.html", "holds a control character"),
+    ]
+
+    @Test func aForgedMarkerLineIsAnErrorAtItsLineAndRemovesNothing() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try Self.makeVictims(in: site)
+        #expect(site.build().succeeded)
+        let marker = site.root.appendingPathComponent("public/.sitegen-output")
+        let original = try String(contentsOf: marker, encoding: .utf8)
+        let originalLines = original.split(separator: "\n").count
+        // Every forged line at once, after a page was removed so that the build has something to remove.
+        let forged = Self.forgedLines.map { $0.line.replacingOccurrences(of: "/ABSOLUTE", with: site.root.path) }
+        try (original + forged.joined(separator: "\n") + "\n").write(to: marker, atomically: true, encoding: .utf8)
+        try site.delete("content/ambassadors/wright.md")
+        let snapshot = site.snapshot()
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(report.errors.count == Self.forgedLines.count, "\(report.summary)")
+        for (index, (_, problem)) in Self.forgedLines.enumerated() {
+            let error = report.errors.first { $0.line == originalLines + index + 1 }
+            #expect(error?.path == "public/.sitegen-output", "\(report.summary)")
+            #expect(error?.message.contains(problem) == true, "line \(index): \(error?.message ?? "none")")
+        }
+        #expect(Self.victimsAreThere(in: site))
+        // A failed build changes nothing: the removed page's file is still published, the marker as forged.
+        #expect(site.snapshot().mapValues(\.0) == snapshot.mapValues(\.0))
+    }
+
+    @Test func aMarkerThatCannotBeReadRemovesOnlyWhatIsInsideTheOutput() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try Self.makeVictims(in: site)
+        #expect(site.build().succeeded)
+        // Not UTF-8: read as no record of the last commit, so every file is looked at, inside the output only.
+        let marker = site.root.appendingPathComponent("public/.sitegen-output")
+        var bytes = try Data(contentsOf: marker)
+        bytes.append(contentsOf: Array("../victim.txt\n".utf8) + [0xFF, 0x0A])
+        try bytes.write(to: marker)
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/public/leak", withDestinationPath: site.root.path + "/victims")
+        let report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        #expect(Self.victimsAreThere(in: site))
+        // The link was not the site's: removed itself, its folder kept.
+        var status = stat()
+        #expect(lstat(site.root.path + "/public/leak", &status) != 0)
+    }
+
+    @Test func aLinkedFolderInTheOutputIsNeverWrittenThrough() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let elsewhere = site.root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("public/ambassadors/dean"))
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/public/ambassadors/dean", withDestinationPath: elsewhere.path)
+        let snapshot = site.snapshot()
+        // Changed, so that the page is written.
+        let dean = try String(contentsOf: site.root.appendingPathComponent("content/ambassadors/dean.md"), encoding: .utf8)
+        try site.write("content/ambassadors/dean.md", dean + "\nOne more line.\n")
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(report.errors.map(\.path) == ["public/ambassadors/dean"], "\(report.summary)")
+        #expect(report.errors.first?.message.contains("symbolic link (to \(elsewhere.path))") == true, "\(report.summary)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+        #expect(site.snapshot().mapValues(\.0) == snapshot.mapValues(\.0))
+        // With the link gone, the build goes on.
+        try FileManager.default.removeItem(atPath: site.root.path + "/public/ambassadors/dean")
+        #expect(site.build().succeeded)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+    }
+
+    @Test func aStaleFileBehindALinkIsNotRemovedThroughIt() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        // Wright's page's folder becomes a link to a folder outside that holds a file of the same name.
+        try site.write("elsewhere/index.html", "not the site's\n")
+        try FileManager.default.removeItem(atPath: site.root.path + "/public/ambassadors/wright")
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/public/ambassadors/wright", withDestinationPath: site.root.path + "/elsewhere")
+        try site.delete("content/ambassadors/wright.md")
+        let report = site.build()
+        #expect(!report.succeeded)
+        #expect(report.errors.map(\.path) == ["public/ambassadors/wright"], "\(report.summary)")
+        #expect((try? String(contentsOfFile: site.root.path + "/elsewhere/index.html", encoding: .utf8)) == "not the site's\n")
+    }
+
+    @Test func aLinkWhereAPageGoesIsReplacedNotFollowed() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        try site.write("elsewhere.html", "not the site's\n")
+        let page = site.root.path + "/public/ambassadors/dean/index.html"
+        try FileManager.default.removeItem(atPath: page)
+        try FileManager.default.createSymbolicLink(atPath: page, withDestinationPath: site.root.path + "/elsewhere.html")
+        let report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        #expect((try? String(contentsOfFile: site.root.path + "/elsewhere.html", encoding: .utf8)) == "not the site's\n")
+        var status = stat()
+        #expect(lstat(page, &status) == 0 && status.st_mode & S_IFMT == S_IFREG)
+    }
+
+    @Test(arguments: ["a", "a/b/index.html", "sitemap.xml", ".hidden/x", "dé/jà.html", "..a/b..", "a.../..b"])
+    func pathsTheSiteCanHaveAreAccepted(path: String) {
+        #expect(Marker.problem(with: Substring(path)) == nil)
+    }
+}
