@@ -125,4 +125,57 @@ struct CommandLineTests {
         #expect(concurrentFiles.count >= 30)
         #expect(concurrentFiles.mapValues(\.0) == TemporarySite.snapshot(of: folder.appendingPathComponent("serial")).mapValues(\.0))
     }
+
+    /// The project's own site, to copy and break.
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A link to a file outside the site and an `--output` that is a file are refused by name: not a byte of
+    /// the file they lead to reaches the report, which may be a CI log anyone can read.
+    @Test func aRefusedPathIsNamedButNothingOfItIsPrinted() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("private/secrets.env", "API_TOKEN=do-not-print\n")
+        let secrets = site.root.appendingPathComponent("private/secrets.env").path
+        #expect(symlink(secrets, site.root.appendingPathComponent("content/notes.md").path) == 0)
+        let checked = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(checked.status == 1)
+        #expect(checked.errors.hasPrefix("content/notes.md:1:1: error: content/notes.md is a symbolic link to \(secrets)"), "\(checked.errors)")
+        #expect(!checked.errors.contains("do-not-print"), "\(checked.errors)")
+        #expect(checked.errors.hasSuffix("1 error, 0 warnings\n"))
+        try site.delete("content/notes.md")
+        let built = try run(["build", "--output", "private/secrets.env"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(built.status == 1)
+        #expect(built.errors == """
+            private/secrets.env:1:1: error: private/secrets.env exists and is not a folder; remove it or choose another --output
+            1 error, 0 warnings
+
+            """)
+    }
+
+    /// A file name with a newline and escape sequences in a page reach the terminal escaped, not raw; tabs
+    /// stay, and the caret stays under the link.
+    @Test func controlCharactersFromTheSiteAreShownEscaped() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/bad\nname.md", "---\ntitle: Bad\n---\n")
+        let named = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(named.status == 1)
+        #expect(named.errors == """
+            content/bad\\u{0A}name.md:1:1: error: path contains a control character (or NUL byte)
+            1 error, 0 warnings
+
+            """)
+        try site.delete("content/bad\nname.md")
+        try site.write("content/history.md", "---\ntitle: History\n---\n\nSee\tA \u{1B}[2J\u{1B}]0;owned\u{7} [x](nope.md)\n")
+        let quoted = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(quoted.status == 1)
+        #expect(quoted.errors == """
+            content/history.md:5:22: error: link to nope.md, which does not exist
+            See\tA \\u{1B}[2J\\u{1B}]0;owned\\u{07} [x](nope.md)
+               \t                                ^
+            1 error, 0 warnings
+
+            """)
+        #expect(!(named.errors + quoted.errors).unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+    }
 }

@@ -17,7 +17,7 @@ public struct FrontMatterSplit: Sendable {
     public static func split(_ source: SourceFile) -> Result<FrontMatterSplit, Diagnostic> {
         let text = source.text
         guard text.hasPrefix("---\n") || text == "---" else {
-            return .failure(.error(source.displayPath, "missing front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`"))
+            return .failure(.error(source.displayPath, line: 1, "missing front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`"))
         }
         // On UTF-8 indices: walking Characters would find grapheme boundaries in every line.
         let utf8 = text.utf8
@@ -36,7 +36,7 @@ public struct FrontMatterSplit: Sendable {
             }
             lineStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
         }
-        return .failure(.error(source.displayPath, "front matter opened here is never closed: add a line `---` after the last key"))
+        return .failure(.error(source.displayPath, line: 1, "front matter opened here is never closed: add a line `---` after the last key"))
     }
 }
 
