@@ -178,4 +178,31 @@ struct CommandLineTests {
             """)
         #expect(!(named.errors + quoted.errors).unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
     }
+
+    /// The project's site with one page's front matter broken gives that one error, not one more for each
+    /// page that links to the broken page (a page that does not parse is still there to link to, as in Hugo
+    /// and Zola; its anchors are checked once it parses).
+    @Test func aBrokenFrontMatterIsOneErrorNotOneForEachLinkToThePage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-broken-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: Self.projectRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let history = folder.appendingPathComponent("content/history.md")
+        let text = try String(contentsOf: history, encoding: .utf8)
+        // Other pages do link to it, anchors included: what would have been reported too.
+        let linking = try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("content").path).filter { path in
+            path.hasSuffix(".md") && path != "history.md"
+                && ((try? String(contentsOf: folder.appendingPathComponent("content/" + path), encoding: .utf8)) ?? "").contains("history.md")
+        }
+        #expect(linking.count >= 3, "\(linking)")
+        try text.replacingOccurrences(of: "title: History\n", with: "title: [History\n").write(to: history, atomically: true, encoding: .utf8)
+        let result = try run(["check"], in: folder, environment: ["NO_COLOR": "1"])
+        #expect(result.status == 1)
+        let errors = result.errors.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 1, "\(result.errors)")
+        #expect(errors.first?.hasPrefix("content/history.md:") == true, "\(result.errors)")
+        #expect(result.errors.hasSuffix("1 error, 0 warnings\n"), "\(result.errors)")
+    }
 }
