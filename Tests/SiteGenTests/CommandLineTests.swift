@@ -179,6 +179,28 @@ struct CommandLineTests {
         #expect(!(named.errors + quoted.errors).unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
     }
 
+    /// A mistyped command is named with the nearest one, instead of reaching `build` as an argument it does not take.
+    @Test func aMistypedCommandSuggestsTheNearest() throws {
+        let folder = FileManager.default.temporaryDirectory
+        let mistyped = try run(["buld"], in: folder)
+        #expect(mistyped.status != 0)
+        #expect(mistyped.errors.hasPrefix("Error: unknown command 'buld'; did you mean 'build'?\n"), "\(mistyped.errors)")
+        let unknown = try run(["publish-everything"], in: folder)
+        #expect(unknown.status != 0)
+        #expect(unknown.errors.hasPrefix("Error: unknown command 'publish-everything'; the commands are build, check, serve, new and init\n"), "\(unknown.errors)")
+    }
+
+    /// `--jobs` says its default in words once, not also as this machine's number of cores.
+    @Test(arguments: ["build", "check", "serve"])
+    func jobsHelpGivesItsDefaultOnce(_ command: String) throws {
+        let help = try run([command, "--help"], in: FileManager.default.temporaryDirectory).output
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("  --jobs") }, "\(help)")
+        let entry = lines[start...].prefix { $0 == lines[start] || !$0.hasPrefix("  -") }.joined(separator: "\n")
+        #expect(entry.components(separatedBy: "default").count == 2, "\(entry)")
+        #expect(entry.contains("(default: the number of cores)"), "\(entry)")
+    }
+
     /// The project's site with one page's front matter broken gives that one error, not one more for each
     /// page that links to the broken page (a page that does not parse is still there to link to, as in Hugo
     /// and Zola; its anchors are checked once it parses).
@@ -204,5 +226,31 @@ struct CommandLineTests {
         #expect(errors.count == 1, "\(result.errors)")
         #expect(errors.first?.hasPrefix("content/history.md:") == true, "\(result.errors)")
         #expect(result.errors.hasSuffix("1 error, 0 warnings\n"), "\(result.errors)")
+    }
+
+    /// `sitegen init` ends with the commands to run next as this sitegen is run: through `swift run` when it is
+    /// the one SwiftPM built (as the tests' is), as `sitegen` when it is installed elsewhere.
+    @Test func initPrintsTheNextCommandsAsTheyAreRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let built = Self.executable.resolvingSymlinksInPath()
+        let scratch = built.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let package = scratch.deletingLastPathComponent().path
+        #expect(FileManager.default.fileExists(atPath: package + "/Package.swift"), "\(built.path)")
+        let release = built.deletingLastPathComponent().lastPathComponent == "release" ? " -c release" : ""
+        let scratchOption = scratch.lastPathComponent == ".build" ? "" : " --scratch-path \(scratch.path)"
+        let fromSwiftRun = try run(["init", "site"], in: folder)
+        #expect(fromSwiftRun.status == 0)
+        #expect(fromSwiftRun.output.contains("\n  swift run\(release)\(scratchOption) --package-path \(package) sitegen serve "), "\(fromSwiftRun.output)")
+        // The same binary, installed: in a folder of its own, not a build folder.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        let installed = folder.appendingPathComponent("bin/sitegen")
+        try FileManager.default.copyItem(at: built, to: installed)
+        let fromInstalled = try run(["init", "other"], in: folder, executable: installed)
+        #expect(fromInstalled.status == 0)
+        #expect(fromInstalled.output.contains("\n  sitegen serve "), "\(fromInstalled.output)")
+        #expect(fromInstalled.output.contains("\n  sitegen build "), "\(fromInstalled.output)")
+        #expect(!fromInstalled.output.contains("swift run"), "\(fromInstalled.output)")
     }
 }

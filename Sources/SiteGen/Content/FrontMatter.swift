@@ -261,7 +261,7 @@ public struct FrontMatter {
 /// than 2. A build that warns about a key on every page compares it with every known key of every page:
 /// names are compared in place as bytes when both are ASCII (nearly always), else as scalars, never as
 /// Characters, whose grapheme breaking was most of the cost of such a build's warnings.
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
     let inPlace = a.utf8.withContiguousStorageIfAvailable { a in
         b.utf8.withContiguousStorageIfAvailable { b in
             a.allSatisfy { $0 < 0x80 } && b.allSatisfy { $0 < 0x80 } ? levenshtein(a, b) : nil
