@@ -162,11 +162,39 @@ struct Init: ParsableCommand {
             try fileManager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .withoutOverwriting)
         }
+        let site = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
+        let sitegen = Invocation.command(executable: Invocation.runningExecutable, site: site)
         print("""
             sitegen: a new site in \(directory)
               cd \(directory)
-              sitegen serve      # preview at http://127.0.0.1:1313/, reloading as you save
-              sitegen build      # the site, into public/
+              \(sitegen) serve      # preview at http://127.0.0.1:1313/, reloading as you save
+              \(sitegen) build      # the site, into public/
             """)
+    }
+}
+
+/// How the user runs this sitegen, so that the commands printed for them work when pasted.
+enum Invocation {
+    /// The executable file running, links resolved.
+    static var runningExecutable: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    }
+
+    /// `sitegen` for an installed binary; `swift run sitegen` for one that `swift run` built and started,
+    /// which lives in a SwiftPM build folder: `PACKAGE/.build/<platform>/debug/sitegen` (or `release`, or
+    /// another folder given as `--scratch-path`) in a folder with `Package.swift`. The options `swift run`
+    /// needs are added: `-c release`, the build folder when it is not `.build`, and the package when the
+    /// site is outside it (inside it, `swift run` finds the package in a parent folder by itself).
+    static func command(executable: String, site: String) -> String {
+        let parts = executable.split(separator: "/").map(String.init)
+        guard parts.count >= 3, ["debug", "release"].contains(parts[parts.count - 2]),
+              let scratch = parts.dropLast(2).lastIndex(where: { $0.hasPrefix(".build") }) else { return "sitegen" }
+        let package = "/" + parts[..<scratch].joined(separator: "/")
+        guard FileManager.default.fileExists(atPath: (package as NSString).appendingPathComponent("Package.swift")) else { return "sitegen" }
+        var command = ["swift", "run"]
+        if parts[parts.count - 2] == "release" { command += ["-c", "release"] }
+        if parts[scratch] != ".build" { command += ["--scratch-path", (package as NSString).appendingPathComponent(parts[scratch])] }
+        if !(site + "/").hasPrefix(package == "/" ? "/" : package + "/") { command += ["--package-path", package] }
+        return (command + ["sitegen"]).joined(separator: " ")
     }
 }

@@ -14,11 +14,14 @@ struct SiteOptions: ParsableArguments {
     @Flag(name: [.customLong("warnings-as-errors"), .customLong("strict")], help: "Fail on warnings too.")
     var warningsAsErrors = false
 
+    // Optional, so that the help says what the default is instead of also printing this machine's count.
     @Option(help: "Threads to use (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Flag(help: "Print the time each phase took to standard error.")
     var timings = false
+
+    var threads: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
 }
 
 @main
@@ -37,6 +40,25 @@ struct SitegenCommand: AsyncParsableCommand {
         subcommands: [Build.self, Check.self, Serve.self, New.self, Init.self],
         defaultSubcommand: Build.self
     )
+
+    /// A first word that is no command would reach `build`, the default, as an argument it does not take
+    /// ("Unexpected argument 'buld'", with build's usage); it is reported as the mistyped command it is.
+    static func main() async {
+        if let word = CommandLine.arguments.dropFirst().first, let problem = unknownCommand(word) {
+            exit(withError: ValidationError(problem))
+        }
+        await main(nil)
+    }
+
+    /// Why `word`, the first argument, is not a command, with the nearest one; nil for a command or an option.
+    static func unknownCommand(_ word: String) -> String? {
+        let commands = configuration.subcommands.map { $0._commandName }
+        if word.hasPrefix("-") || commands.contains(word) || word == "help" { return nil }
+        if let nearest = commands.map({ (editDistance($0, word), $0) }).min(by: <), nearest.0 <= 2 {
+            return "unknown command '\(word)'; did you mean '\(nearest.1)'?"
+        }
+        return "unknown command '\(word)'; the commands are \(commands.dropLast().joined(separator: ", ")) and \(commands.last!)"
+    }
 }
 
 struct Build: ParsableCommand {
@@ -52,7 +74,7 @@ struct Build: ParsableCommand {
 
     func run() throws {
         var options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: output,
-                                   baseURL: baseURL, jobs: site.jobs)
+                                   baseURL: baseURL, jobs: site.threads)
         options.releasesMemory = false  // the process ends right after
         try finish(SiteBuilder(options: options).build(), site: site, verb: "built")
     }
@@ -65,7 +87,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         var options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: "public",
-                                   jobs: site.jobs, checkOnly: true)
+                                   jobs: site.threads, checkOnly: true)
         options.releasesMemory = false  // the process ends right after
         try finish(SiteBuilder(options: options).build(), site: site, verb: "checked")
     }
@@ -126,14 +148,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on; 127.0.0.1 keeps the preview on this machine, 0.0.0.0 shows it to the network.")
     var bind = "127.0.0.1"
 
+    // Optional, so that the help says what the default is instead of also printing this machine's count.
     @Option(help: "Threads for rebuilds (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Flag(help: "Print the time each phase of each rebuild took.")
     var timings = false
 
     func run() async throws {
-        let options = PreviewServer.Options(build: BuildOptions(contentDirectory: content, templatesDirectory: templates, jobs: jobs),
+        let options = PreviewServer.Options(build: BuildOptions(contentDirectory: content, templatesDirectory: templates,
+                                                                         jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount),
                                             address: bind, port: port, timings: timings)
         let colour = DiagnosticPrinter.wantsColour()
         let server = PreviewServer(options: options) { summary, diagnostics in

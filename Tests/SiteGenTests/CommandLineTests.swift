@@ -125,4 +125,132 @@ struct CommandLineTests {
         #expect(concurrentFiles.count >= 30)
         #expect(concurrentFiles.mapValues(\.0) == TemporarySite.snapshot(of: folder.appendingPathComponent("serial")).mapValues(\.0))
     }
+
+    /// The project's own site, to copy and break.
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A link to a file outside the site and an `--output` that is a file are refused by name: not a byte of
+    /// the file they lead to reaches the report, which may be a CI log anyone can read.
+    @Test func aRefusedPathIsNamedButNothingOfItIsPrinted() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("private/secrets.env", "API_TOKEN=do-not-print\n")
+        let secrets = site.root.appendingPathComponent("private/secrets.env").path
+        #expect(symlink(secrets, site.root.appendingPathComponent("content/notes.md").path) == 0)
+        let checked = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(checked.status == 1)
+        #expect(checked.errors.hasPrefix("content/notes.md:1:1: error: content/notes.md is a symbolic link to \(secrets)"), "\(checked.errors)")
+        #expect(!checked.errors.contains("do-not-print"), "\(checked.errors)")
+        #expect(checked.errors.hasSuffix("1 error, 0 warnings\n"))
+        try site.delete("content/notes.md")
+        let built = try run(["build", "--output", "private/secrets.env"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(built.status == 1)
+        #expect(built.errors == """
+            private/secrets.env:1:1: error: private/secrets.env exists and is not a folder; remove it or choose another --output
+            1 error, 0 warnings
+
+            """)
+    }
+
+    /// A file name with a newline and escape sequences in a page reach the terminal escaped, not raw; tabs
+    /// stay, and the caret stays under the link.
+    @Test func controlCharactersFromTheSiteAreShownEscaped() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/bad\nname.md", "---\ntitle: Bad\n---\n")
+        let named = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(named.status == 1)
+        #expect(named.errors == """
+            content/bad\\u{0A}name.md:1:1: error: path contains a control character (or NUL byte)
+            1 error, 0 warnings
+
+            """)
+        try site.delete("content/bad\nname.md")
+        try site.write("content/history.md", "---\ntitle: History\n---\n\nSee\tA \u{1B}[2J\u{1B}]0;owned\u{7} [x](nope.md)\n")
+        let quoted = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
+        #expect(quoted.status == 1)
+        #expect(quoted.errors == """
+            content/history.md:5:22: error: link to nope.md, which does not exist
+            See\tA \\u{1B}[2J\\u{1B}]0;owned\\u{07} [x](nope.md)
+               \t                                ^
+            1 error, 0 warnings
+
+            """)
+        #expect(!(named.errors + quoted.errors).unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+    }
+
+    /// A mistyped command is named with the nearest one, instead of reaching `build` as an argument it does not take.
+    @Test func aMistypedCommandSuggestsTheNearest() throws {
+        let folder = FileManager.default.temporaryDirectory
+        let mistyped = try run(["buld"], in: folder)
+        #expect(mistyped.status != 0)
+        #expect(mistyped.errors.hasPrefix("Error: unknown command 'buld'; did you mean 'build'?\n"), "\(mistyped.errors)")
+        let unknown = try run(["publish-everything"], in: folder)
+        #expect(unknown.status != 0)
+        #expect(unknown.errors.hasPrefix("Error: unknown command 'publish-everything'; the commands are build, check, serve, new and init\n"), "\(unknown.errors)")
+    }
+
+    /// `--jobs` says its default in words once, not also as this machine's number of cores.
+    @Test(arguments: ["build", "check", "serve"])
+    func jobsHelpGivesItsDefaultOnce(_ command: String) throws {
+        let help = try run([command, "--help"], in: FileManager.default.temporaryDirectory).output
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("  --jobs") }, "\(help)")
+        let entry = lines[start...].prefix { $0 == lines[start] || !$0.hasPrefix("  -") }.joined(separator: "\n")
+        #expect(entry.components(separatedBy: "default").count == 2, "\(entry)")
+        #expect(entry.contains("(default: the number of cores)"), "\(entry)")
+    }
+
+    /// The project's site with one page's front matter broken gives that one error, not one more for each
+    /// page that links to the broken page (a page that does not parse is still there to link to, as in Hugo
+    /// and Zola; its anchors are checked once it parses).
+    @Test func aBrokenFrontMatterIsOneErrorNotOneForEachLinkToThePage() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-broken-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["content", "templates"] {
+            try FileManager.default.copyItem(at: Self.projectRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let history = folder.appendingPathComponent("content/history.md")
+        let text = try String(contentsOf: history, encoding: .utf8)
+        // Other pages do link to it, anchors included: what would have been reported too.
+        let linking = try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("content").path).filter { path in
+            path.hasSuffix(".md") && path != "history.md"
+                && ((try? String(contentsOf: folder.appendingPathComponent("content/" + path), encoding: .utf8)) ?? "").contains("history.md")
+        }
+        #expect(linking.count >= 3, "\(linking)")
+        try text.replacingOccurrences(of: "title: History\n", with: "title: [History\n").write(to: history, atomically: true, encoding: .utf8)
+        let result = try run(["check"], in: folder, environment: ["NO_COLOR": "1"])
+        #expect(result.status == 1)
+        let errors = result.errors.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 1, "\(result.errors)")
+        #expect(errors.first?.hasPrefix("content/history.md:") == true, "\(result.errors)")
+        #expect(result.errors.hasSuffix("1 error, 0 warnings\n"), "\(result.errors)")
+    }
+
+    /// `sitegen init` ends with the commands to run next as this sitegen is run: through `swift run` when it is
+    /// the one SwiftPM built (as the tests' is), as `sitegen` when it is installed elsewhere.
+    @Test func initPrintsTheNextCommandsAsTheyAreRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let built = Self.executable.resolvingSymlinksInPath()
+        let scratch = built.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let package = scratch.deletingLastPathComponent().path
+        #expect(FileManager.default.fileExists(atPath: package + "/Package.swift"), "\(built.path)")
+        let release = built.deletingLastPathComponent().lastPathComponent == "release" ? " -c release" : ""
+        let scratchOption = scratch.lastPathComponent == ".build" ? "" : " --scratch-path \(scratch.path)"
+        let fromSwiftRun = try run(["init", "site"], in: folder)
+        #expect(fromSwiftRun.status == 0)
+        #expect(fromSwiftRun.output.contains("\n  swift run\(release)\(scratchOption) --package-path \(package) sitegen serve "), "\(fromSwiftRun.output)")
+        // The same binary, installed: in a folder of its own, not a build folder.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        let installed = folder.appendingPathComponent("bin/sitegen")
+        try FileManager.default.copyItem(at: built, to: installed)
+        let fromInstalled = try run(["init", "other"], in: folder, executable: installed)
+        #expect(fromInstalled.status == 0)
+        #expect(fromInstalled.output.contains("\n  sitegen serve "), "\(fromInstalled.output)")
+        #expect(fromInstalled.output.contains("\n  sitegen build "), "\(fromInstalled.output)")
+        #expect(!fromInstalled.output.contains("swift run"), "\(fromInstalled.output)")
+    }
 }

@@ -203,7 +203,76 @@ struct DiagnosticsTests {
         let report = site.build()
         #expect(report.errors.count == 1)
         #expect(report.errors.first?.path == "content/link.md")
-        #expect(report.errors.first?.message.contains("symbolic link leads outside the content folder") == true)
+        let message = report.errors.first?.message ?? ""
+        #expect(message.hasPrefix("content/link.md is a symbolic link to \(site.root.path)/outside.md"), "\(message)")
+        #expect(message.contains("outside the content folder; sitegen does not follow it"), "\(message)")
+        // About the link, not a place in its text: the printer must not open the path to quote a line of it.
+        #expect(report.errors.first?.pointsIntoText == false)
+    }
+
+    /// Links that lead back into their own folders, links that lead nowhere and entries that are not files
+    /// are each named for what they are, and none is opened: a named pipe would wait for a writer forever.
+    @Test(.timeLimit(.minutes(1)))
+    func linkLoopsAndSpecialFilesAreNamedForWhatTheyAre() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let content = site.root.appendingPathComponent("content").path
+        try site.write("content/notes/page.md", "---\ntitle: Notes\n---\nText.\n")
+        for (link, target) in [("self", "."), ("notes/up", ".."), ("loop-a.md", "loop-b.md"), ("loop-b.md", "loop-a.md"),
+                               ("gone.md", "missing.md"), ("notes/same.md", "page.md")] {
+            try FileManager.default.createSymbolicLink(atPath: content + "/" + link, withDestinationPath: target)
+        }
+        #expect(mkfifo(content + "/pipe.md", 0o600) == 0)
+        let report = site.build(check: true)
+        #expect(report.errors.map(\.description) == [
+            "content/gone.md:1:1: error: content/gone.md is a symbolic link to missing.md, which does not exist",
+            "content/loop-a.md:1:1: error: content/loop-a.md is a symbolic link to loop-b.md that leads back to itself through other links (a loop); sitegen does not follow it",
+            "content/loop-b.md:1:1: error: content/loop-b.md is a symbolic link to loop-a.md that leads back to itself through other links (a loop); sitegen does not follow it",
+            "content/notes/up:1:1: error: content/notes/up is a symbolic link to .., a folder that holds it (a loop); sitegen does not follow it",
+            "content/pipe.md:1:1: error: content/pipe.md is a named pipe, not a file; sitegen reads only files and folders",
+            "content/self:1:1: error: content/self is a symbolic link to its own folder (a loop); sitegen does not follow it",
+        ], "\(report.summary)")
+    }
+
+    /// The printer quotes a line only of a diagnostic that points into text the site read; one about a path
+    /// as a whole is printed without a line, whatever the file there holds.
+    @Test(.timeLimit(.minutes(1)))
+    func onlyDiagnosticsThatPointIntoTextQuoteALine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-quote-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("file.md").path
+        try Data("API_TOKEN=do-not-print\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(DiagnosticPrinter.text(of: [.error(path, "about the file")]) == "\(path):1:1: error: about the file\n")
+        #expect(DiagnosticPrinter.text(of: [.error(path, line: 1, column: 11, "in its text")])
+            == "\(path):1:11: error: in its text\nAPI_TOKEN=do-not-print\n          ^\n")
+        // A named pipe where a quoted file was is not waited on.
+        let pipe = folder.appendingPathComponent("pipe.md").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        #expect(DiagnosticPrinter.text(of: [.error(pipe, line: 1, "in its text")]) == "\(pipe):1:1: error: in its text\n")
+    }
+
+    /// Control characters from the site (a file name, a value quoted in a message, a line of a page) are
+    /// shown escaped, never sent to the terminal; tabs stay, and the caret stays under its column.
+    @Test func controlCharactersAreShownEscapedWithTheCaretInPlace() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-escape-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("page.md").path
+        try Data("\tA \u{1B}[2Jred\u{7}\u{85} é [x](nope.md)\n".utf8).write(to: URL(fileURLWithPath: path))
+        let column = 1 + "\tA \u{1B}[2Jred\u{7}\u{85} é ".unicodeScalars.count
+        let text = DiagnosticPrinter.text(of: [
+            .error(path, line: 1, column: column, "link to nope\u{1B}[31m.md, which does not exist"),
+            .error(folder.path + "/bad\nname.md", "path contains a control character (or NUL byte)"),
+        ])
+        #expect(text == """
+            \(path):1:\(column): error: link to nope\\u{1B}[31m.md, which does not exist
+            \tA \\u{1B}[2Jred\\u{07}\\u{85} é [x](nope.md)
+            \t                             ^
+            \(folder.path)/bad\\u{0A}name.md:1:1: error: path contains a control character (or NUL byte)
+
+            """)
+        #expect(!text.unicodeScalars.contains { $0 != "\n" && $0 != "\t" && ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) })
     }
 
     @Test func veryLargeFileIsAWarningAndStillBuilds() throws {

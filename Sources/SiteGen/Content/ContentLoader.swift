@@ -43,10 +43,8 @@ public struct ContentLoader: Sendable {
             return loaded
         }
         var textFiles: [String] = []
-        for (relative, leavesContent) in listFiles(diagnostics: &diagnostics) {
-            if let outside = leavesContent {
-                diagnostics.append(.error(displayPath(relative), "symbolic link leads outside the content folder (to \(outside)); copy the file in instead"))
-            } else if let problem = PathSafety.problem(in: relative) ?? PathSafety.urlProblem(in: relative) {
+        for relative in listFiles(diagnostics: &diagnostics) {
+            if let problem = PathSafety.problem(in: relative) ?? PathSafety.urlProblem(in: relative) {
                 diagnostics.append(.error(displayPath(relative), problem))
             } else if relative.utf8.suffix(3).elementsEqual(".md".utf8) || relative == SiteConfig.fileName {
                 textFiles.append(relative)
@@ -76,9 +74,10 @@ public struct ContentLoader: Sendable {
     }
 
     /// Every file below the content folder, relative, sorted; hidden files are editors' litter.
-    /// A symbolic link is followed only when it stays inside the folder; otherwise its target is returned.
-    private func listFiles(diagnostics: inout DiagnosticList) -> [(String, String?)] {
-        var files: [(String, String?)] = []
+    /// A symbolic link is followed only when it leads to a file inside the folder; any other entry that is
+    /// not a plain file or folder is reported, by what it is, and never opened.
+    private func listFiles(diagnostics: inout DiagnosticList) -> [String] {
+        var files: [String] = []
         var pending = [""]
         let rootReal = contentDirectory.resolvingSymlinksInPath().path
         while let folder = pending.popLast() {
@@ -92,7 +91,7 @@ public struct ContentLoader: Sendable {
                 let relative = folder.isEmpty ? name : folder + "/" + name
                 // The folder listing says what most entries are; only links and the unknown need a stat.
                 if type == DT_REG {
-                    files.append((relative, nil))
+                    files.append(relative)
                     continue
                 }
                 if type == DT_DIR {
@@ -102,30 +101,75 @@ public struct ContentLoader: Sendable {
                 let path = folderPath + "/" + name
                 var status = stat()
                 guard lstat(path, &status) == 0 else {
-                    files.append((relative, nil))  // reading it will report the problem
+                    files.append(relative)  // reading it will report the problem
                     continue
                 }
-                if status.st_mode & S_IFMT == S_IFLNK {
-                    let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-                    guard real.hasPrefix(rootReal + "/") else {
-                        files.append((relative, real))
-                        continue
-                    }
-                    var target = stat()
-                    if stat(path, &target) == 0, target.st_mode & S_IFMT == S_IFDIR {
-                        // Following folder links could loop forever; a real folder does the same job.
-                        diagnostics.append(.error(displayPath(relative), "symbolic link to a folder is not followed; move the folder into content/ instead"))
+                switch status.st_mode & S_IFMT {
+                case S_IFLNK:
+                    if let problem = linkProblem(path, folderReal: rootReal + (folder.isEmpty ? "" : "/" + folder), rootReal: rootReal) {
+                        diagnostics.append(.error(displayPath(relative), displayPath(relative) + " " + problem))
                     } else {
-                        files.append((relative, nil))
+                        files.append(relative)
                     }
-                } else if status.st_mode & S_IFMT == S_IFDIR {
-                    pending.append(relative)
-                } else {
-                    files.append((relative, nil))
+                case S_IFDIR: pending.append(relative)
+                case S_IFREG: files.append(relative)
+                default:
+                    // Opening a named pipe waits for a writer, and a device can be read without end.
+                    diagnostics.append(.error(displayPath(relative), "\(displayPath(relative)) is \(Self.kind(of: status.st_mode)), not a file; sitegen reads only files and folders"))
                 }
             }
         }
-        return files.sorted { $0.0 < $1.0 }
+        return files.sorted()
+    }
+
+    /// Why the symbolic link at `path` is not followed, naming it and where it leads (never what is there);
+    /// nil for a link to a file inside the content folder. `folderReal` is the real path of its folder.
+    private func linkProblem(_ path: String, folderReal: String, rootReal: String) -> String? {
+        let written = Self.linkTarget(path) ?? "?"
+        var target = stat()
+        guard stat(path, &target) == 0 else {
+            if errno == ELOOP {
+                return "is a symbolic link to \(written) that leads back to itself through other links (a loop); sitegen does not follow it"
+            }
+            return "is a symbolic link to \(written), which does not exist"
+        }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if real == folderReal {
+            return "is a symbolic link to its own folder (a loop); sitegen does not follow it"
+        }
+        if real == rootReal || real.hasPrefix(rootReal + "/"), folderReal.hasPrefix(real + "/") {
+            return "is a symbolic link to \(written), a folder that holds it (a loop); sitegen does not follow it"
+        }
+        let leads = real == written ? written : "\(written), that is \(real)"
+        guard real.hasPrefix(rootReal + "/") else {
+            return "is a symbolic link to \(leads), outside the content folder; sitegen does not follow it: copy the file in instead"
+        }
+        if target.st_mode & S_IFMT == S_IFDIR {
+            // Following folder links could loop forever; a real folder does the same job.
+            return "is a symbolic link to the folder \(written), which sitegen does not follow; move the folder into content/ instead"
+        }
+        if target.st_mode & S_IFMT != S_IFREG {
+            return "is a symbolic link to \(written), which is \(Self.kind(of: target.st_mode)), not a file; sitegen reads only files and folders"
+        }
+        return nil
+    }
+
+    /// What a symbolic link says, as written in it.
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The kind of a file system entry that is neither a file, a folder nor a link, in words.
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "a named pipe"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR, S_IFBLK: "a device"
+        default: "a special file"
+        }
     }
 
     /// The names in a folder with their types as the listing gives them (`DT_UNKNOWN` on some file systems).
@@ -145,7 +189,8 @@ public struct ContentLoader: Sendable {
 
     /// The whole file, with plain system calls (Foundation's reader cost more than the parsing of YAML).
     static func readBytes(_ path: String, in folder: Int32 = AT_FDCWD) -> [UInt8]? {
-        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
+        // Without blocking: a named pipe put where a page was listed would otherwise wait for a writer.
+        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()

@@ -17,7 +17,7 @@ public struct FrontMatterSplit: Sendable {
     public static func split(_ source: SourceFile) -> Result<FrontMatterSplit, Diagnostic> {
         let text = source.text
         guard text.hasPrefix("---\n") || text == "---" else {
-            return .failure(.error(source.displayPath, "missing front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`"))
+            return .failure(.error(source.displayPath, line: 1, "missing front matter: the file must start with a `---` line, then YAML such as `title: …`, then `---`"))
         }
         // On UTF-8 indices: walking Characters would find grapheme boundaries in every line.
         let utf8 = text.utf8
@@ -36,7 +36,7 @@ public struct FrontMatterSplit: Sendable {
             }
             lineStart = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
         }
-        return .failure(.error(source.displayPath, "front matter opened here is never closed: add a line `---` after the last key"))
+        return .failure(.error(source.displayPath, line: 1, "front matter opened here is never closed: add a line `---` after the last key"))
     }
 }
 
@@ -261,7 +261,7 @@ public struct FrontMatter {
 /// than 2. A build that warns about a key on every page compares it with every known key of every page:
 /// names are compared in place as bytes when both are ASCII (nearly always), else as scalars, never as
 /// Characters, whose grapheme breaking was most of the cost of such a build's warnings.
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
     let inPlace = a.utf8.withContiguousStorageIfAvailable { a in
         b.utf8.withContiguousStorageIfAvailable { b in
             a.allSatisfy { $0 < 0x80 } && b.allSatisfy { $0 < 0x80 } ? levenshtein(a, b) : nil

@@ -10,20 +10,28 @@ public struct Diagnostic: Sendable, Hashable, Comparable, Error, CustomStringCon
     public var line: Int
     public var column: Int
     public var message: String
+    /// Whether `line` and `column` point into text the site has read, so that the printer may show that line.
+    /// A problem with a file or folder as a whole (a symbolic link refused, an output path that is a file, a
+    /// file that cannot be read) points into nothing: the printer would read the path again to quote it, and
+    /// the path may lead to a file the site must not read, whose first line would end up in a CI log.
+    public var pointsIntoText: Bool
 
-    public init(_ severity: Severity, _ path: String, line: Int = 1, column: Int = 1, _ message: String) {
+    /// Without a line, the diagnostic is about the file or folder as a whole (shown as `path:1:1:`, with no
+    /// source line); with one, it points into the file's text.
+    public init(_ severity: Severity, _ path: String, line: Int? = nil, column: Int? = nil, _ message: String) {
         self.severity = severity
         self.path = path
-        self.line = max(line, 1)
-        self.column = max(column, 1)
+        self.line = max(line ?? 1, 1)
+        self.column = max(column ?? 1, 1)
         self.message = message
+        pointsIntoText = line != nil
     }
 
-    public static func error(_ path: String, line: Int = 1, column: Int = 1, _ message: String) -> Diagnostic {
+    public static func error(_ path: String, line: Int? = nil, column: Int? = nil, _ message: String) -> Diagnostic {
         Diagnostic(.error, path, line: line, column: column, message)
     }
 
-    public static func warning(_ path: String, line: Int = 1, column: Int = 1, _ message: String) -> Diagnostic {
+    public static func warning(_ path: String, line: Int? = nil, column: Int? = nil, _ message: String) -> Diagnostic {
         Diagnostic(.warning, path, line: line, column: column, message)
     }
 

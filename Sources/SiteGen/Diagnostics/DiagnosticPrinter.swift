@@ -2,6 +2,9 @@ import Foundation
 
 /// Writes diagnostics to standard error the way compilers do, with the source line and a caret.
 ///
+/// Only a diagnostic that points into text the site read (`Diagnostic.pointsIntoText`) gets its line: the
+/// line is read again from the path, and any other path may be one the site refused to read.
+///
 /// A build can report thousands (a front matter key every page has and sitegen does not know): each file
 /// is read once for all its diagnostics, which come sorted by path, and the text goes out in large writes.
 public final class DiagnosticPrinter {
@@ -33,7 +36,7 @@ public final class DiagnosticPrinter {
     public func print(_ diagnostic: Diagnostic) {
         // Appended piece by piece: interpolating the whole text cost more than finding the line.
         paint("1")
-        output.append(contentsOf: diagnostic.path.utf8)
+        appendVisible(diagnostic.path)
         output.append(UInt8(ascii: ":"))
         appendNumber(diagnostic.line)
         output.append(UInt8(ascii: ":"))
@@ -42,24 +45,34 @@ public final class DiagnosticPrinter {
         endPaint()
         append(diagnostic.severity == .error ? " error:" : " warning:", painted: diagnostic.severity == .error ? "1;31" : "1;35")
         output.append(UInt8(ascii: " "))
-        append(diagnostic.message)
+        appendVisible(diagnostic.message)
         output.append(UInt8(ascii: "\n"))
-        if let line = sourceLine(diagnostic.path, diagnostic.line) {
-            output.append(contentsOf: line)
-            output.append(UInt8(ascii: "\n"))
+        if diagnostic.pointsIntoText, let line = sourceLine(diagnostic.path, diagnostic.line) {
             // The caret under the column, which counts Unicode scalars: one space for each character
             // (what a terminal shows: `e` and a combining accent are one) before it; tabs kept so it lines
-            // up. An ASCII line, nearly always, has a character a byte.
-            if line.allSatisfy({ $0 < 0x80 }) {
+            // up. A plain ASCII line, nearly always, has a character a byte.
+            if line.allSatisfy({ $0 < 0x80 && !Self.isControl(byte: $0) }) {
+                output.append(contentsOf: line)
+                output.append(UInt8(ascii: "\n"))
                 for byte in line.prefix(diagnostic.column - 1) {
                     output.append(byte == UInt8(ascii: "\t") ? UInt8(ascii: "\t") : UInt8(ascii: " "))
                 }
             } else {
                 let text = String(decoding: line, as: UTF8.self)
+                appendVisible(text)
+                output.append(UInt8(ascii: "\n"))
                 let scalars = text.unicodeScalars
                 let target = scalars.index(scalars.startIndex, offsetBy: diagnostic.column - 1, limitedBy: scalars.endIndex) ?? scalars.endIndex
+                // A control character is shown as its escape, so the caret moves past as many spaces.
                 for character in text[..<target] {
-                    output.append(character == "\t" ? UInt8(ascii: "\t") : UInt8(ascii: " "))
+                    if character == "\t" {
+                        output.append(UInt8(ascii: "\t"))
+                    } else if character.unicodeScalars.contains(where: Self.isControl) {
+                        let width = character.unicodeScalars.reduce(0) { $0 + (Self.isControl($1) ? Self.escape($1).utf8.count : 1) }
+                        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width))
+                    } else {
+                        output.append(UInt8(ascii: " "))
+                    }
                 }
             }
             append("^", painted: "1;32")
@@ -76,6 +89,43 @@ public final class DiagnosticPrinter {
         for diagnostic in diagnostics where printer.output.count < 1 << 16 { printer.print(diagnostic) }
         defer { printer.output.removeAll() }
         return String(decoding: printer.output, as: UTF8.self)
+    }
+
+    /// Text from the site (a path, a message quoting a front matter value, a line of a file) with its control
+    /// characters escaped: a file name with a newline would otherwise split its diagnostic in two, and an
+    /// escape sequence in a page would recolour, move or clear the terminal of whoever reads the log.
+    /// Tabs are kept: they are common in sources and harmless, and the caret line keeps them to line up.
+    private func appendVisible(_ text: String) {
+        if !text.utf8.contains(where: Self.mayStartControl) {
+            output.append(contentsOf: text.utf8)
+            return
+        }
+        for scalar in text.unicodeScalars {
+            if Self.isControl(scalar) {
+                output.append(contentsOf: Self.escape(scalar).utf8)
+            } else {
+                output.append(contentsOf: String(scalar).utf8)
+            }
+        }
+    }
+
+    /// What `appendVisible` writes for a control character: Swift's own escape, which a reader can paste back.
+    static func escape(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2) + "}"
+    }
+
+    /// C0 controls but the tab, DEL, and the C1 controls, which some terminals take as the start of a sequence.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 ? scalar != "\t" : (0x7F...0x9F).contains(scalar.value)
+    }
+
+    static func isControl(byte: UInt8) -> Bool {
+        byte < 0x20 ? byte != UInt8(ascii: "\t") : byte == 0x7F
+    }
+
+    /// A byte that is a control character or may begin one in UTF-8 (C1 controls are `C2 80` to `C2 9F`).
+    private static func mayStartControl(_ byte: UInt8) -> Bool {
+        isControl(byte: byte) || byte == 0xC2
     }
 
     private func paint(_ code: String) {
@@ -133,9 +183,12 @@ public final class DiagnosticPrinter {
     /// A file's bytes, read with plain system calls (a build may report on 10,000 files, read one after
     /// another here); nil for what is not a readable regular file, or one too large to show lines from.
     private func contents(of path: String) -> [UInt8]? {
-        let file = open(path, O_RDONLY | O_CLOEXEC)
+        // Without blocking: a named pipe put where a page was would otherwise hold the report until a writer came.
+        let file = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard file >= 0 else { return nil }
         defer { close(file) }
+        var status = stat()
+        guard fstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
         var bytes: [UInt8] = []
         while true {
             let count = chunk.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
@@ -144,5 +197,11 @@ public final class DiagnosticPrinter {
             bytes.append(contentsOf: chunk[..<count])
             if bytes.count > 50_000_000 { return nil }
         }
+    }
+}
+
+private extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

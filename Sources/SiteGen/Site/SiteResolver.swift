@@ -57,7 +57,7 @@ public struct SiteResolver: Sendable {
         let site = Site(config: config, pages: pages, chiefs: chiefs, events: events,
                         staticFiles: staticFiles,
                         recordEnd: chiefs.flatMap { [$0.fields.appointed, $0.fields.credentials, $0.fields.left] }.compactMap { $0 }.max())
-        if site.pagesByURL[""] == nil {
+        if site.pagesByURL[""] == nil, !links.urls.contains(where: { $0.value.isEmpty && failedToParse($0.key, byPath: byPath) }) {
             diagnostics.append(.error(configSource.displayPath.replacingLastComponent(with: "index.md"),
                                       "the site has no home page: create index.md with a title"))
         }
@@ -77,11 +77,20 @@ public struct SiteResolver: Sendable {
         checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
         checkAliases(site, diagnostics: &diagnostics)
         for (path, location) in config.navigation {
+            if failedToParse(path, byPath: byPath) { continue }
             if byPath[path] == nil || byPath[path]?.draft == true || PageKind(path: path) == .event {
                 diagnostics.error(configSource.displayPath, location, "navigation names \(path), which is not a published page")
             }
         }
         return (site, LinkContext(anchors: anchors, byPath: byPath))
+    }
+
+    /// Whether `path` is a Markdown file of the content folder that did not become a document: its front matter
+    /// does not parse, or it cannot be read. That file has its own error; a link, a reference or the navigation
+    /// naming it is not reported too, as Hugo and Zola report only the broken page: the file is there, the one
+    /// thing to fix is in it, and what the links point at in it is checked again once it parses.
+    private func failedToParse(_ path: String, byPath: [String: Document]) -> Bool {
+        byPath[path] == nil && links.urls[path] != nil
     }
 
     private func checkCollisions(_ pages: [Document], staticFiles: [String], diagnostics: inout DiagnosticList) {
@@ -196,7 +205,7 @@ public struct SiteResolver: Sendable {
                 }
             case .content(let path, let fragment):
                 guard let page = byPath[path] else {
-                    if links.staticFiles.contains(path) { break }
+                    if links.staticFiles.contains(path) || failedToParse(path, byPath: byPath) { break }
                     diagnostics.error(shown, location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
                     continue
                 }
@@ -229,6 +238,7 @@ public struct SiteResolver: Sendable {
         for event in events {
             for (path, location) in event.event?.related ?? [] {
                 guard let target = byPath[path] else {
+                    if failedToParse(path, byPath: byPath) { continue }
                     diagnostics.error(event.source.displayPath, location, "refers to \(path), which does not exist (paths are from the content folder, e.g. ambassadors/john-gunther-dean.md)\(pathSuggestion(path, in: byPath.keys))")
                     continue
                 }
