@@ -81,4 +81,24 @@ struct TemplateSetTests {
         #expect(set != nil)
         #expect(diagnostics.items.isEmpty, "\(diagnostics.items)")
     }
+
+    /// A template that is a link to a file outside `templates/` is refused, naming the link and where it leads:
+    /// a template is published in every page and quoted in errors, so what it leads to must never be read.
+    @Test func aTemplateLinkedOutsideIsRefusedWithoutReadingIt() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("secret.env", "API_TOKEN=do-not-print {{#\n")
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/templates/leak.mustache", withDestinationPath: site.root.path + "/secret.env")
+        // A link to a template inside the folder is fine.
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/templates/alias.mustache", withDestinationPath: "base.mustache")
+        var diagnostics = DiagnosticList()
+        let templates = TemplateSet.load(directory: site.root.appendingPathComponent("templates"), displayRoot: "templates", diagnostics: &diagnostics)
+        #expect(templates == nil)
+        #expect(diagnostics.items.count == 1, "\(diagnostics.items)")
+        let error = try #require(diagnostics.items.first)
+        #expect(error.path == "templates/leak.mustache")
+        #expect(error.message.contains("symbolic link to \(site.root.path)/secret.env, outside the templates folder"))
+        #expect(!error.pointsIntoText)
+        #expect(!DiagnosticPrinter.text(of: diagnostics.items).contains("API_TOKEN"))
+    }
 }

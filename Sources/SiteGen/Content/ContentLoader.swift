@@ -238,6 +238,10 @@ public struct ContentLoader: Sendable {
         }
         let hasCarriageReturn = bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, 0x0D, buffer.count) != nil } ?? false }
         if hasCarriageReturn { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        if let (replaced, locations) = ForbiddenCharacters.replaced(in: text) {
+            text = replaced
+            diagnostics.append(contentsOf: ForbiddenCharacters.warnings(locations, path: shown))
+        }
         return SourceFile(path: path, displayPath: shown, text: text)
     }
 

@@ -186,7 +186,16 @@ public struct FrontMatter {
             fail(key, "`\(key)` is empty (for example `\(key): \(example)`)")
             return nil
         }
-        return scalar.string
+        return withoutForbiddenCharacters(scalar.string, at: valueLocation(of: key))
+    }
+
+    /// `text` with the characters no page or feed may hold replaced (`ForbiddenCharacters`), and a warning
+    /// at `location`: the source was checked as it was read, but a quoted YAML value can still spell one
+    /// with an escape (`"\u0001"`).
+    private mutating func withoutForbiddenCharacters(_ text: String, at location: SourceLocation) -> String {
+        guard let (replaced, _) = ForbiddenCharacters.replaced(in: text) else { return text }
+        diagnostics.append(contentsOf: ForbiddenCharacters.warnings([location], path: source.displayPath))
+        return replaced
     }
 
     public mutating func bool(_ key: String) -> Bool? {
@@ -218,7 +227,7 @@ public struct FrontMatter {
         let location = found.keyLocation
         switch found.value {
         case .scalar(let scalar):
-            return [(scalar.string, location)]
+            return [(withoutForbiddenCharacters(scalar.string, at: found.valueLocation), location)]
         case .sequence(let sequence):
             var items: [(String, SourceLocation)] = []
             for (index, item) in sequence.enumerated() {
@@ -227,7 +236,7 @@ public struct FrontMatter {
                     return []
                 }
                 let itemLocation = index < found.itemLocations.count ? found.itemLocations[index] : location
-                items.append((scalar.string, itemLocation))
+                items.append((withoutForbiddenCharacters(scalar.string, at: itemLocation), itemLocation))
             }
             return items
         default:

@@ -141,6 +141,13 @@ public struct SiteRenderer: Sendable {
     /// event's anchor on the timeline page, `updated` its date (the first day of a month or year known only
     /// so), its text as the summary. Relative links in the text resolve against the timeline page (`xml:base`).
     public func renderFeed() -> OutputFile? {
+        // The sources' texts were rid of what XML forbids as they were read (`ForbiddenCharacters`), with a
+        // warning; this is the last guard of a file that no feed reader reads at all with one such character.
+        guard let xml = renderFeedText() else { return nil }
+        return OutputFile(path: Self.feedPath, contents: .text(ForbiddenCharacters.replaced(in: xml)?.text ?? xml))
+    }
+
+    private func renderFeedText() -> String? {
         guard let feedURL, let baseURL else { return nil }
         let timeline = baseURL + Self.timelineURL
         func stamp(_ date: PartialDate) -> String {
@@ -163,7 +170,7 @@ public struct SiteRenderer: Sendable {
             xml += "    <summary type=\"html\">\(event.body.html.htmlEscaped)</summary>\n  </entry>\n"
         }
         xml += "</feed>\n"
-        return OutputFile(path: Self.feedPath, contents: .text(xml))
+        return xml
     }
 
     // MARK: Contexts

@@ -19,6 +19,24 @@ public struct TemplateSet: Sendable {
 
         """
 
+    /// Why the template at `path` is not read, when it is a symbolic link that does not lead to a file inside
+    /// the templates folder: naming the link and where it leads, never what is there (a template is quoted in
+    /// errors and published in every page). nil for a plain file or a link to one inside the folder.
+    static func linkProblem(_ path: String, folderReal: String) -> String? {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { return nil }
+        let written = ContentLoader.linkTarget(path) ?? "?"
+        guard stat(path, &status) == 0 else {
+            return errno == ELOOP ? "is a symbolic link to \(written) that leads back to itself (a loop); sitegen does not follow it"
+                : "is a symbolic link to \(written), which does not exist"
+        }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard real.hasPrefix(folderReal + "/") else {
+            return "is a symbolic link to \(written), outside the templates folder; sitegen does not follow it: copy the template in instead"
+        }
+        return nil
+    }
+
     /// Loads every `*.mustache` file; a syntax error or a partial that does not exist is reported
     /// with the template's file, line and column.
     public static func load(directory: URL, displayRoot: String, diagnostics: inout DiagnosticList) -> TemplateSet? {
@@ -27,6 +45,7 @@ public struct TemplateSet: Sendable {
             diagnostics.append(.error(displayRoot, "templates folder not found; pass --templates DIR"))
             return nil
         }
+        let directoryReal = directory.resolvingSymlinksInPath().path
         var templates: [String: MustacheTemplate] = [:]
         var paths: [String: String] = [:]
         var failed = false
@@ -34,11 +53,21 @@ public struct TemplateSet: Sendable {
             let name = String(file.dropLast(fileExtension.count + 1))
             let shown = (displayRoot.hasSuffix("/") ? displayRoot : displayRoot + "/") + file
             paths[name] = shown
-            guard let data = fileManager.contents(atPath: directory.appendingPathComponent(file).path),
-                  let text = String(data: data, encoding: .utf8) else {
+            let path = directory.path + "/" + file
+            if let problem = Self.linkProblem(path, folderReal: directoryReal) {
+                diagnostics.append(.error(shown, "\(shown) \(problem)"))
+                failed = true
+                continue
+            }
+            // Read without blocking and only if a regular file: a named pipe here would wait for a writer.
+            guard let bytes = ContentLoader.readBytes(path), var text = String(validating: bytes, as: UTF8.self) else {
                 diagnostics.append(.error(shown, "template cannot be read as UTF-8 text"))
                 failed = true
                 continue
+            }
+            if let (replaced, locations) = ForbiddenCharacters.replaced(in: text) {
+                text = replaced
+                diagnostics.append(contentsOf: ForbiddenCharacters.warnings(locations, path: shown))
             }
             do {
                 templates[name] = try MustacheTemplate(parsing: text)
