@@ -137,4 +137,25 @@ struct MarkdownRendererTests {
         let plain = MarkdownRenderer(options: MarkdownOptions(smartPunctuation: false))
         #expect(plain.render("\"Don't\" -- go...").html == "<p>&quot;Don't&quot; -- go...</p>\n")
     }
+
+    /// A document above the arena's limit is parsed with cmark's own allocator and freed as cmark goes: the
+    /// same HTML, headings and links, by both ways of giving headings ids.
+    @Test func aLargeDocumentRendersAsInTheArena() {
+        let documents = [
+            "# Title\n\nText with [a link](history.md#x) and a note.[^n]\n\n## Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^n]: The note.\n",
+            "<h2>Raw</h2>\n\n## Real\n\nText <h3>inline</h3> [x](y.md)\n\n### Real\n",
+            "No headings at all, ~~struck~~ and https://example.org.\n",
+        ]
+        for options in [MarkdownOptions.site, MarkdownOptions(unsafeHTML: true)] {
+            let inArena = MarkdownRenderer(options: options)
+            let freedAsItGoes = MarkdownRenderer(options: options, arenaLimit: 0)
+            for markdown in documents {
+                let expected = inArena.render(markdown, lineOffset: 3), found = freedAsItGoes.render(markdown, lineOffset: 3)
+                #expect(found.html == expected.html)
+                #expect(found.headings == expected.headings)
+                #expect(found.links == expected.links)
+            }
+        }
+        #expect(MarkdownRenderer(options: .site, arenaLimit: 0).render("## Real\n").html == "<h2 id=\"real\">Real</h2>\n")
+    }
 }

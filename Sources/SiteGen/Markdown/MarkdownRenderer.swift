@@ -8,8 +8,20 @@ import Foundation
 public struct MarkdownRenderer: Sendable {
     public let options: MarkdownOptions
     private let cmarkOptions: Int32
+    /// Documents up to this many bytes are parsed in the thread's arena (`CmarkArena.c`), larger ones with
+    /// cmark's own allocator. The arena never reuses what cmark frees while it parses (each paragraph's
+    /// buffers, every step of a growing HTML buffer), which is what makes it fast for a page, and what made a
+    /// 50 MB page take more than twice the memory cmark itself needs; freed as it goes, that page stays
+    /// within a few times its size.
+    let arenaLimit: Int
+    static let defaultArenaLimit = 1 << 22
 
     public init(options: MarkdownOptions = .site) {
+        self.init(options: options, arenaLimit: Self.defaultArenaLimit)
+    }
+
+    init(options: MarkdownOptions, arenaLimit: Int) {
+        self.arenaLimit = arenaLimit
         CmarkRuntime.prepare()
         for name in options.extensions where CmarkRuntime.extensions[name] == nil {
             preconditionFailure("unknown cmark-gfm extension \(name)")
@@ -50,10 +62,12 @@ public struct MarkdownRenderer: Sendable {
         rewriteLink: ((LinkReference) -> String?)? = nil
     ) -> RenderedMarkdown {
         // The parser, the tree and cmark's HTML come from this thread's arena and are all released
-        // here at once, instead of node by node (see CmarkArena.c).
+        // here at once, instead of node by node (see CmarkArena.c); a large document's are freed as cmark goes.
+        let memory = CmarkMemory(arena: markdown.utf8.count <= arenaLimit)
         let arenaMark = sitegen_cmark_arena_mark()
-        defer { sitegen_cmark_arena_rewind(arenaMark) }
-        guard let parser = cmark_parser_new_with_mem(cmarkOptions, sitegen_cmark_arena()) else { preconditionFailure("cmark_parser_new failed") }
+        defer { if memory.isArena { sitegen_cmark_arena_rewind(arenaMark) } }
+        guard let parser = cmark_parser_new_with_mem(cmarkOptions, memory.allocator) else { preconditionFailure("cmark_parser_new failed") }
+        defer { if !memory.isArena { cmark_parser_free(parser) } }
         for name in options.extensions {
             cmark_parser_attach_syntax_extension(parser, CmarkRuntime.extensions[name])
         }
@@ -67,31 +81,33 @@ public struct MarkdownRenderer: Sendable {
             SourceColumns.reading(bytes) { walk.visit(document, columns: &$0) }
             return (document, walk)
         }
+        defer { if !memory.isArena { cmark_node_free(document) } }
         let extensions = cmark_parser_get_syntax_extensions(parser)
         guard options.headingIDs, !walk.headingNodes.isEmpty else {
-            return RenderedMarkdown(html: renderHTML(document, extensions), headings: [], links: walk.links)
+            return RenderedMarkdown(html: renderHTML(document, extensions, memory), headings: [], links: walk.links)
         }
         let headings = Self.headingIDs(walk.headingNodes)
         // Fast path: when no raw HTML could hold a heading tag, every `<hN>` cmark writes is one of
         // the document's headings, in order, and the ids go straight into the HTML.
         if !walk.rawHTMLMayHoldHeading,
-           let withIDs = withHTML(document, extensions, { Self.insertingIDs(headings, into: $0) }) {
+           let withIDs = withHTML(document, extensions, memory, { Self.insertingIDs(headings, into: $0) }) {
             return RenderedMarkdown(html: withIDs, headings: headings, links: walk.links)
         }
-        assignHeadingIDs(walk.headingNodes, ids: headings, extensions: extensions)
-        return RenderedMarkdown(html: renderHTML(document, extensions), headings: headings, links: walk.links)
+        assignHeadingIDs(walk.headingNodes, ids: headings, extensions: extensions, memory: memory)
+        return RenderedMarkdown(html: renderHTML(document, extensions, memory), headings: headings, links: walk.links)
     }
 
-    private func renderHTML(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?) -> String {
-        withHTML(document, extensions, String.init(decodingMostlyASCII:))
+    private func renderHTML(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?, _ memory: CmarkMemory) -> String {
+        withHTML(document, extensions, memory, String.init(decodingMostlyASCII:))
     }
 
     /// cmark's HTML as bytes, for the time of `body`: making a String checks every byte, so it is done once.
-    private func withHTML<T>(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?,
+    private func withHTML<T>(_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?, _ memory: CmarkMemory,
                              _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         guard let html = cmark_render_html(document, cmarkOptions, extensions) else {
             preconditionFailure("cmark_render_html failed")
         }
+        defer { memory.release(html) }
         let length = strlen(html)
         return html.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
             body(UnsafeBufferPointer(start: bytes, count: length))
@@ -140,20 +156,39 @@ public struct MarkdownRenderer: Sendable {
     /// the heading is rendered on its own (`<hN>…</hN>`), the id is put into its opening tag, and a
     /// custom block whose enter string is that HTML takes its place: cmark writes it as it is.
     private func assignHeadingIDs(
-        _ nodes: [(node: OpaquePointer, level: Int, text: String)], ids: [Heading], extensions: UnsafeMutablePointer<cmark_llist>?
+        _ nodes: [(node: OpaquePointer, level: Int, text: String)], ids: [Heading], extensions: UnsafeMutablePointer<cmark_llist>?,
+        memory: CmarkMemory
     ) {
         for ((node, level, _), heading) in zip(nodes, ids) {
             let id = heading.id
             guard let rendered = cmark_render_html(node, cmarkOptions, extensions) else { continue }
             let html = String(cString: rendered)
+            memory.release(rendered)
             let openTag = "<h\(level)>"
-            guard html.hasPrefix(openTag), let block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, sitegen_cmark_arena()) else { continue }
+            guard html.hasPrefix(openTag), let block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, memory.allocator) else { continue }
             let withID = "<h\(level) id=\"\(id.htmlEscaped)\">" + html.dropFirst(openTag.count).dropLast()
             cmark_node_set_on_enter(block, withID)
             cmark_node_set_on_exit(block, "")
             cmark_node_insert_before(node, block)
             cmark_node_free(node)
         }
+    }
+}
+
+/// Where one document's parser, tree and HTML are allocated: the thread's arena, released at once by a
+/// rewind, or cmark's own allocator, each freed by its owner.
+private struct CmarkMemory {
+    let isArena: Bool
+    let allocator: UnsafeMutablePointer<cmark_mem>
+
+    init(arena: Bool) {
+        isArena = arena
+        allocator = arena ? sitegen_cmark_arena() : cmark_get_default_mem_allocator()
+    }
+
+    /// Frees what cmark returned (its HTML); the arena's is released by the rewind.
+    func release(_ pointer: UnsafeMutablePointer<CChar>) {
+        if !isArena { allocator.pointee.free(pointer) }
     }
 }
 
