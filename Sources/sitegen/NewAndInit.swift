@@ -25,7 +25,7 @@ struct New: ParsableCommand {
         let prefix = content.hasSuffix("/") ? content : content + "/"
         if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
         if let problem = Archetype.problem(relative) {
-            FileHandle.standardError.write(Data("error: \(path): \(problem)\n".utf8))
+            StandardStream.error.write("error: \(path): \(problem)\n")
             throw ExitCode(1)
         }
         let target = (content as NSString).appendingPathComponent(relative)
@@ -34,7 +34,7 @@ struct New: ParsableCommand {
         let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "a file is already there; sitegen new never overwrites" : String(cString: strerror(errno))
-            FileHandle.standardError.write(Data("error: \(target): \(reason)\n".utf8))
+            StandardStream.error.write("error: \(target): \(reason)\n")
             throw ExitCode(1)
         }
         let bytes = Array(Archetype.text(for: relative).utf8)
@@ -42,7 +42,7 @@ struct New: ParsableCommand {
         close(descriptor)
         guard written == bytes.count else {
             unlink(target)
-            FileHandle.standardError.write(Data("error: \(target): could not write the file\n".utf8))
+            StandardStream.error.write("error: \(target): could not write the file\n")
             throw ExitCode(1)
         }
         print(target)
@@ -153,7 +153,7 @@ struct Init: ParsableCommand {
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue, (try? fileManager.contentsOfDirectory(atPath: directory))?.isEmpty == true else {
-                FileHandle.standardError.write(Data("error: \(directory) exists and is not an empty folder; sitegen init never overwrites\n".utf8))
+                StandardStream.error.write("error: \(directory) exists and is not an empty folder; sitegen init never overwrites\n")
                 throw ExitCode(1)
             }
         }

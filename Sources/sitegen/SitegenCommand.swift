@@ -99,7 +99,7 @@ func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
     if site.timings {
         var lines = report.phaseTimes.map { $0.phase.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "%8.3f s", $0.seconds) }
         lines.append("markdown: cmark-gfm parsers finish " + MarkdownRenderer.finishPath.description)
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardStream.error.write(lines.joined(separator: "\n") + "\n")
     }
     let printer = DiagnosticPrinter(colour: DiagnosticPrinter.wantsColour())
     for diagnostic in report.diagnostics { printer.print(diagnostic) }
@@ -179,7 +179,7 @@ struct Serve: AsyncParsableCommand {
         do {
             address = try await server.start()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardStream.error.write("error: \(error)\n")
             throw ExitCode(1)
         }
         say("sitegen: serving \(address) (watching \(content)/ and \(templates)/; Ctrl-C stops)")

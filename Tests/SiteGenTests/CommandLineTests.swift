@@ -253,4 +253,19 @@ struct CommandLineTests {
         #expect(fromInstalled.output.contains("\n  sitegen build "), "\(fromInstalled.output)")
         #expect(!fromInstalled.output.contains("swift run"), "\(fromInstalled.output)")
     }
+
+    /// A build whose standard error (or output) is closed, as when the log it went to is gone, still builds and
+    /// says by its status how it went: what cannot be written is dropped, it does not stop the process.
+    @Test(arguments: ["2>&-", ">&-", ">&- 2>&-"])
+    func closedStandardStreamsDoNotStopABuild(redirection: String) throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/about.md", "---\ntitle: About\ntitel: x\n---\nBody.\n")  // a warning to print
+        let shell = "exec \(redirection); \"$0\" build"
+        let result = try run(["-c", shell, Self.executable.path], in: site.root, executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(FileManager.default.fileExists(atPath: site.root.path + "/public/about/index.html"))
+        try site.write("content/history.md", "---\ntitle: History\n---\n\nSee [x](nope.md).\n")  // an error to print
+        #expect(try run(["-c", shell, Self.executable.path], in: site.root, executable: URL(fileURLWithPath: "/bin/sh")).status == 1)
+    }
 }

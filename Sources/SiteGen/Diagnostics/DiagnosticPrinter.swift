@@ -158,7 +158,7 @@ public final class DiagnosticPrinter {
     /// Writes what is waiting; before anything goes to standard output.
     public func flush() {
         guard !output.isEmpty else { return }
-        FileHandle.standardError.write(Data(output))
+        output.withUnsafeBufferPointer { StandardStream.error.write($0) }
         output.removeAll(keepingCapacity: true)
     }
 
