@@ -130,6 +130,22 @@ struct OutputSafetyTests {
         #expect(lstat(page, &status) == 0 && status.st_mode & S_IFMT == S_IFREG)
     }
 
+    /// The record beside the output is data from the disk too: one with a path that is not a plain one inside
+    /// its folder is not used (the next build is a full one), whatever else it says.
+    @Test(arguments: ["outputs", "content"]) func aRecordWithAForgedPathIsNotUsed(section: String) throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let path = site.root.path + "/.public.sitegen-inputs"
+        let record = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(InputRecord.read(from: path) != nil)
+        let forged = section == "outputs" ? record + "../victim.txt\t1 2 3.0 4.0\n"
+            : record.replacingOccurrences(of: "\nindex.md\t", with: "\n../index.md\t")
+        #expect(forged != record)
+        try forged.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(InputRecord.read(from: path) == nil)
+    }
+
     @Test(arguments: ["a", "a/b/index.html", "sitemap.xml", ".hidden/x", "dé/jà.html", "..a/b..", "a.../..b"])
     func pathsTheSiteCanHaveAreAccepted(path: String) {
         #expect(Marker.problem(with: Substring(path)) == nil)

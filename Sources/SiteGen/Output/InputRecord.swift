@@ -216,6 +216,9 @@ struct InputRecord: Sendable {
             for _ in 0..<count {
                 guard let fields = fields(lines.popFirst()), fields.count == 3 else { return nil }
                 let path = unescape(fields[0])
+                // Data from the disk like the marker: a path that is not a plain one inside its folder means
+                // the record was not written by sitegen, and is not used.
+                guard Marker.problem(with: Substring(path)) == nil else { return nil }
                 if fields[1] == "-" { files.changing.insert(path) } else { files.settled[path] = String(fields[1]) }
                 if label == "content", !fields[2].isEmpty { faces[path] = String(fields[2]) }
             }
@@ -225,6 +228,9 @@ struct InputRecord: Sendable {
         // The published files' lines are compared as one text, as `outputs(_:in:)` makes it.
         var outputs = text[text.utf8.index(outputsStart, offsetBy: 9)...]
         if outputs.hasSuffix("\n") { outputs = outputs.dropLast() }
+        for line in outputs.utf8.split(separator: UInt8(ascii: "\n")) {
+            guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), Marker.problem(with: Substring(line[..<tab])) == nil else { return nil }
+        }
         return InputRecord(inputs: inputs, outputs: String(outputs), faces: faces, warnings: warnings, pages: pages, files: files)
     }
 
