@@ -169,11 +169,15 @@ struct CommandLineTests {
         try site.write("content/history.md", "---\ntitle: History\n---\n\nSee\tA \u{1B}[2J\u{1B}]0;owned\u{7} [x](nope.md)\n")
         let quoted = try run(["check"], in: site.root, environment: ["NO_COLOR": "1"])
         #expect(quoted.status == 1)
+        // The characters are also replaced in the page (a warning at the first of them, the caret past `A `).
         #expect(quoted.errors == """
+            content/history.md:5:7: warning: a control character or noncharacter, which HTML and XML do not allow, is replaced by U+FFFD (\u{FFFD}); delete it
+            See\tA \\u{1B}[2J\\u{1B}]0;owned\\u{07} [x](nope.md)
+               \t  ^
             content/history.md:5:22: error: link to nope.md, which does not exist
             See\tA \\u{1B}[2J\\u{1B}]0;owned\\u{07} [x](nope.md)
                \t                                ^
-            1 error, 0 warnings
+            1 error, 1 warning
 
             """)
         #expect(!(named.errors + quoted.errors).unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
