@@ -222,12 +222,21 @@ public struct OutputWriter: SiteSink {
 
     /// Every symbolic link on the way to `paths` (files inside the output to be written or removed), as one
     /// error naming each: a link the site did not make, leading anywhere, is never written or removed through.
+    /// Each folder on the way is looked at once, without following its last part: its parents are folders on
+    /// the way too, so a link anywhere is the last part of one of them. (The writes then open each folder
+    /// part by part without following a link, whatever happens in between.)
     private func refuseLinks(on paths: [String], in folder: OpenFolder) throws {
-        let found = Parallel.map(paths, jobs: jobs) { path -> (String, String)? in
-            if case .link(let at, let target)? = try? folder.folder(at: Self.folder(of: path)) { (at, target) } else { nil }
+        var folders = Set<String>()
+        for path in paths {
+            var above = Self.folder(of: path)
+            while !above.isEmpty, folders.insert(above).inserted { above = Self.folder(of: above) }
         }
-        var seen = Set<String>()
-        let diagnostics = found.compactMap { $0 }.filter { seen.insert($0.0).inserted }.sorted { $0.0 < $1.0 }.map { at, target in
+        let found = Parallel.map(folders.sorted(), jobs: jobs) { path -> (String, String)? in
+            var status = stat()
+            guard fstatat(folder.descriptor, path, &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_mode & S_IFMT == S_IFLNK else { return nil }
+            return (path, OpenFolder.target(of: path, in: folder.descriptor))
+        }
+        let diagnostics = found.compactMap { $0 }.map { at, target in
             Diagnostic.error((displayPath.hasSuffix("/") ? displayPath : displayPath + "/") + at,
                              "a symbolic link (to \(target)) is where the site has a folder; sitegen never writes or removes files through a link in the output folder. Remove the link and build again; nothing was written")
         }
