@@ -118,7 +118,7 @@ public final class PreviewServer: @unchecked Sendable {
         let app = Application(
             responder: responder, server: server,
             configuration: ApplicationConfiguration(address: .hostname(options.address, port: Int(options.port)),
-                                                    availableConnectionsDelegate: MaximumAvailableConnections(limits.connections, logger: quiet)),
+                                                    availableConnectionsDelegate: PreviewConnections(maximum: limits.connections)),
             onServerRunning: { channel in running.set(port: channel.localAddress?.port ?? 0) },
             logger: quiet)
         let serving = Task.detached { do { try await app.run() } catch { running.fail(error) } }
@@ -186,7 +186,7 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// glibc's `malloc_trim`, which Swift's Glibc module does not declare (it is in malloc.h); nil elsewhere.
-    private static let trimMalloc: (@convention(c) (Int) -> Int32)? = dlsym(nil, "malloc_trim").map {
+    fileprivate static let trimMalloc: (@convention(c) (Int) -> Int32)? = dlsym(nil, "malloc_trim").map {
         unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self)
     }
 
@@ -250,5 +250,50 @@ struct GuardedChannel: ServerChildChannel {
 
     func handle(value: HTTP1WebSocketUpgradeChannel.Value, logger: Logger) async {
         await base.handle(value: value, logger: logger)
+    }
+}
+
+/// The bound on open connections, and memory handed back after a burst of them.
+///
+/// Each connection's buffers are freed when it closes, but glibc keeps what the event loop and task threads
+/// freed in their arenas: after hundreds of connections the server would stay at the size of its busiest
+/// moment (BENCHMARKS.md). When most of a burst's connections have closed, the memory is handed back a
+/// second later, off the event loop. Called on the listening socket's event loop only.
+struct PreviewConnections: AvailableConnectionsDelegate {
+    let maximum: Int
+    private var open = 0
+    /// The most connections open at once since memory was last handed back.
+    private var peak = 0
+
+    init(maximum: Int) { self.maximum = maximum }
+
+    mutating func connectionOpened() {
+        open += 1
+        peak = max(peak, open)
+    }
+
+    mutating func connectionClosed() {
+        open -= 1
+        if peak >= 32, open <= peak / 4 {
+            peak = open
+            Self.trimSoon()
+        }
+    }
+
+    func isAcceptingNewConnections() -> Bool { open < maximum }
+
+    private static let pending = NSLock()
+    nonisolated(unsafe) private static var scheduled = false
+
+    private static func trimSoon() {
+        let first = pending.withLock {
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard first else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
+            pending.withLock { scheduled = false }
+            _ = PreviewServer.trimMalloc?(0)
+        }
     }
 }

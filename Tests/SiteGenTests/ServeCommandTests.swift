@@ -284,6 +284,13 @@ import Glibc
         #expect(server.process.isRunning)
     }
 
+    /// Resident memory of a process, in kB.
+    static func residentKilobytes(_ pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.filter(\.isNumber)) ?? 0
+    }
+
     @Test func aPortInUseIsAClearErrorAndSignalsEndTheServerAtOnce() throws {
         let site = try LiveSiteTests.projectSite()
         defer { site.remove() }
