@@ -234,18 +234,23 @@ private final class StartBox: @unchecked Sendable {
     var error: (any Error)? { lock.withLock { failure } }
 }
 
-/// Hummingbird's HTTP/1.1 with WebSocket upgrade, with `RequestHeadGuard` in front of its parser.
+/// Hummingbird's HTTP/1.1 with WebSocket upgrade, with `RequestHeadGuard` in front of its parser (and
+/// `FirstHeadErrors` behind it, for a first head the parser refuses).
 struct GuardedChannel: ServerChildChannel {
     let base: HTTP1WebSocketUpgradeChannel
     let limits: PreviewServer.Limits
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
+        let headGuard = RequestHeadGuard(limits: limits)
         do {
-            try channel.pipeline.syncOperations.addHandler(RequestHeadGuard(limits: limits))
+            try channel.pipeline.syncOperations.addHandler(headGuard)
+            // The base's setup configures the pipeline at once (its future is already complete).
+            let value = base.setup(channel: channel, logger: logger)
+            try channel.pipeline.syncOperations.addHandler(FirstHeadErrors(headGuard))
+            return value
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return base.setup(channel: channel, logger: logger)
     }
 
     func handle(value: HTTP1WebSocketUpgradeChannel.Value, logger: Logger) async {

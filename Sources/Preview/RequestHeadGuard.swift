@@ -26,10 +26,13 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private var head: [UInt8] = []
     private var requestLineEnded = false
     private var timer: Scheduled<Void>?
+    /// Kept for `refuseInvalidHead`, which the handler at the pipeline's end calls.
+    private var context: ChannelHandlerContext?
 
     init(limits: PreviewServer.Limits) { self.limits = limits }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { arm(context) }
     }
 
@@ -38,7 +41,18 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelActive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+        self.context = nil
+    }
+
+    /// The parser refused the first request's head (a bare CR in its target, say): answered 400 and closed
+    /// like a head over the limits. Before the first request nothing else would answer or close it.
+    func refuseInvalidHead() {
+        guard let context else { return }
+        if case .refused = mode { return }
+        refuse(context, "400 Bad Request", because: "the request line or a header field is not valid HTTP/1.1.")
+    }
 
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
@@ -140,11 +154,11 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Answers `status` and closes: the output at once, the input once the client has read the answer and
     /// closed its side (closing both at once would reset the connection, and the client could lose the answer).
-    private func refuse(_ context: ChannelHandlerContext, _ status: String) {
+    private func refuse(_ context: ChannelHandlerContext, _ status: String, because reason: String? = nil) {
         mode = .refused
         head = []
-        let text = "\(status.drop { $0 != " " }.dropFirst()): the preview server takes request lines of at most \(limits.requestLine) bytes, "
-            + "heads of at most \(limits.head) bytes, sent within \(limits.headerTimeout.nanoseconds / 1_000_000_000) s.\n"
+        let text = "\(status.drop { $0 != " " }.dropFirst()): " + (reason ?? "the preview server takes request lines of at most \(limits.requestLine) bytes, "
+            + "heads of at most \(limits.head) bytes, sent within \(limits.headerTimeout.nanoseconds / 1_000_000_000) s.") + "\n"
         let response = "HTTP/1.1 \(status)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(text.utf8.count)\r\n"
             + "Connection: close\r\n\r\n" + text
         let loop = context.eventLoop.assumeIsolated()
@@ -166,5 +180,24 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func disarm() {
         timer?.cancel()
         timer = nil
+    }
+}
+
+/// At the pipeline's end until the parser has accepted a first head: a parse error before that is answered
+/// by `RequestHeadGuard` (later ones Hummingbird answers itself).
+final class FirstHeadErrors: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let headGuard: RequestHeadGuard
+
+    init(_ headGuard: RequestHeadGuard) { self.headGuard = headGuard }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireChannelRead(data)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        headGuard.refuseInvalidHead()
+        context.fireErrorCaught(error)
     }
 }

@@ -156,6 +156,30 @@ import Glibc
         #expect(idleEnd.text.hasPrefix("HTTP/1.1 200 OK") && idleEnd.closed, "a kept-alive connection with no next request is closed")
     }
 
+    /// A bare CR or LF in a request's target never reaches a response's header: such a request is answered
+    /// 400 and closed, the same bytes encoded are redirected with them still encoded.
+    @Test func controlCharactersNeverReachAHeader() async throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        let (server, port) = try await Self.start(site)
+        defer { server.stop() }
+        for target in ["/history?a=\rSet-Cookie:%20x=1", "/history?a=\nb", "/history?a=b\r", "/history\r?a"] {
+            let client = try Client(port)
+            client.send("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n")
+            let (text, closed) = client.read(for: 10)
+            #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n") && closed, "\(target.debugDescription): \(text.prefix(80).debugDescription)")
+            #expect(!text.contains("Set-Cookie"))
+        }
+        let client = try Client(port)
+        client.send("GET /history?a=%0D%0ASet-Cookie:%20x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let text = client.read(for: 10).text
+        let head = text.components(separatedBy: "\r\n\r\n")[0]
+        #expect(head.hasPrefix("HTTP/1.1 301") && head.contains("\r\nLocation: /history/?a=%0D%0ASet-Cookie:%20x=1\r\n"), "\(head.debugDescription)")
+        #expect(!head.components(separatedBy: "\r\n").contains { $0.hasPrefix("Set-Cookie") || $0.contains("\r") || $0.contains("\n") })
+        // Bare CRs and LFs in the head, other than line ends: none.
+        #expect(!head.replacingOccurrences(of: "\r\n", with: "").contains { $0 == "\r" || $0 == "\n" })
+    }
+
     /// At most `connections` are open at once: one more waits, and is answered once one of them is closed.
     @Test func connectionsAreBounded() async throws {
         let site = try LiveSiteTests.projectSite()
