@@ -123,11 +123,14 @@ public final class PreviewServer: @unchecked Sendable {
             logger: quiet)
         let serving = Task.detached { do { try await app.run() } catch { running.fail(error) } }
         stopping.withLock { self.serving = serving }
-        var port = 0
-        for _ in 0..<2000 {
-            if let listening = running.port { port = listening; break }
+        var listening: Int?
+        for _ in 0..<2000 where listening == nil {
             if let error = running.error { throw Failure(description: "cannot listen on \(options.address):\(options.port): \(error)") }
-            try await Task.sleep(nanoseconds: 5_000_000)
+            listening = running.port
+            if listening == nil { try await Task.sleep(nanoseconds: 5_000_000) }
+        }
+        guard let port = listening else {
+            throw Failure(description: "the server did not start listening on \(options.address):\(options.port) within 10 s")
         }
 
         let thread = Thread { [self] in
