@@ -66,11 +66,17 @@ let package = Package(
             dependencies: ["SiteGen"],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // The preview server with short timeouts, in its own process, for the tests of hostile clients.
+        .executableTarget(
+            name: "sitegen-preview-harness",
+            dependencies: ["SiteGen", "Preview"],
+            path: "Tests/PreviewHarness"
+        ),
         .testTarget(
             name: "SiteGenTests",
             // The executable too: CommandLineTests run the `sitegen` built beside them.
             // swift-mustache: the oracle sitegen's own Mustache engine is compared with (MustacheOracleTests).
-            dependencies: ["SiteGen", "Preview", "sitegen", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["SiteGen", "Preview", "sitegen", "sitegen-preview-harness", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")]
         ),
     ],
     swiftLanguageModes: [.v6]

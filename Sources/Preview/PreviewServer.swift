@@ -40,14 +40,14 @@ public final class PreviewServer: @unchecked Sendable {
         /// The request line and header fields, in bytes; more is answered 431 and closed.
         public var head: Int
         /// From a connection's start, or a head's first byte, to the head's end; longer is answered 408 and closed.
-        public var headerTimeout: TimeAmount
+        public var headerTimeout: Duration
         /// A kept-alive connection with no request is closed after this long (pages reopen one when they need it).
-        public var idleTimeout: TimeAmount
+        public var idleTimeout: Duration
         /// Connections open at once; more wait in the listening socket's queue until one closes.
         public var connections: Int
 
-        public init(requestLine: Int = 8 * 1024, head: Int = 64 * 1024, headerTimeout: TimeAmount = .seconds(10),
-                    idleTimeout: TimeAmount = .seconds(30), connections: Int = 1024) {
+        public init(requestLine: Int = 8 * 1024, head: Int = 64 * 1024, headerTimeout: Duration = .seconds(10),
+                    idleTimeout: Duration = .seconds(30), connections: Int = 1024) {
             self.requestLine = requestLine
             self.head = head
             self.headerTimeout = headerTimeout
@@ -103,7 +103,7 @@ public final class PreviewServer: @unchecked Sendable {
             return Response(status: reply.status, headers: reply.headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
         // The parser's own bounds stay above the guard's, so that the guard's answer is the one given.
-        let http1 = HTTP1Channel.Configuration(idleTimeout: limits.idleTimeout,
+        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout),
                                                httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.head * 2, maxHeaderListSize: limits.head * 2))
         let server = HTTPServerBuilder { responder in
             GuardedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1)) { head, _, _ in

@@ -158,7 +158,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         mode = .refused
         head = []
         let text = "\(status.drop { $0 != " " }.dropFirst()): " + (reason ?? "the preview server takes request lines of at most \(limits.requestLine) bytes, "
-            + "heads of at most \(limits.head) bytes, sent within \(limits.headerTimeout.nanoseconds / 1_000_000_000) s.") + "\n"
+            + "heads of at most \(limits.head) bytes, sent within \(limits.headerTimeout.components.seconds) s.") + "\n"
         let response = "HTTP/1.1 \(status)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(text.utf8.count)\r\n"
             + "Connection: close\r\n\r\n" + text
         let loop = context.eventLoop.assumeIsolated()
@@ -171,7 +171,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
 
     private func arm(_ context: ChannelHandlerContext) {
         guard timer == nil else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: limits.headerTimeout) { [self] in
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.headerTimeout)) { [self] in
             timer = nil
             refuse(context, "408 Request Timeout")
         }
