@@ -11,8 +11,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        // The preview server's HTTP: pure Swift on async sockets, small, no NIO.
-        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        // The preview server's HTTP and live reload's WebSocket: Hummingbird on SwiftNIO. FlyingFox, used before,
+        // reads a request's head in time quadratic in its length and has no header or idle timeout, none of
+        // which can be changed from outside it (BENCHMARKS.md, the preview server).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // Debian's libcmark-gfm-dev; pkg-config links both the core and the extensions library.
@@ -45,7 +48,8 @@ let package = Package(
             name: "Preview",
             dependencies: [
                 "SiteGen",
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ]
         ),
         .executableTarget(
@@ -62,11 +66,17 @@ let package = Package(
             dependencies: ["SiteGen"],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // The preview server with short timeouts, in its own process, for the tests of hostile clients.
+        .executableTarget(
+            name: "sitegen-preview-harness",
+            dependencies: ["SiteGen", "Preview"],
+            path: "Tests/PreviewHarness"
+        ),
         .testTarget(
             name: "SiteGenTests",
             // The executable too: CommandLineTests run the `sitegen` built beside them.
             // swift-mustache: the oracle sitegen's own Mustache engine is compared with (MustacheOracleTests).
-            dependencies: ["SiteGen", "Preview", "sitegen", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["SiteGen", "Preview", "sitegen", "sitegen-preview-harness", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Yams", package: "Yams"), .product(name: "Mustache", package: "swift-mustache")]
         ),
     ],
     swiftLanguageModes: [.v6]

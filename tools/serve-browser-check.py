@@ -5,7 +5,10 @@
 
 In a copy of the project's site: a page reloads by itself after its source is saved, and only after the
 new version is served; a broken edit shows the errors over the page (also with JavaScript off), and the
-fix takes them away; a stylesheet edit is swapped in without a reload. Exits 1 with the reason otherwise.
+fix takes them away; a stylesheet edit is swapped in without a reload; 20 pages opened one after another
+in one tab, and 20 tabs each with a page, all load within 2 s (live reload holds no connection the
+browser counts against its six per host, and a page in the back/forward cache holds none); a page
+restored from that cache hears of later edits. Exits 1 with the reason otherwise.
 """
 import os
 import shutil
@@ -102,12 +105,82 @@ def main():
         if driver.execute_script("return window.sitegenMark") != "kept":
             raise SystemExit("FAILED: the stylesheet edit reloaded the page")
         print("ok: the stylesheet was swapped in without a reload")
+
+        many_pages(driver, port, page_source, original)
     finally:
         if driver:
             driver.quit()
         server.terminate()
         server.wait()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def timed_get(driver, url):
+    started = time.monotonic()
+    driver.get(url)
+    return time.monotonic() - started
+
+
+def many_pages(driver, port, page_source, original):
+    """An editor's browsing: 20 pages one after another in one tab, then 20 tabs; no load may wait."""
+    base = f"http://127.0.0.1:{port}"
+    driver.get(base + "/")
+    links = driver.execute_script(
+        "return [...new Set([...document.querySelectorAll('a[href]')].map((a) => a.href)"
+        ".filter((href) => href.startsWith(location.origin + '/') && href.endsWith('/')))]")
+    pages = (links * 20)[:20]
+    if len(pages) < 20:
+        raise SystemExit(f"FAILED: the home page links to too few pages ({len(links)})")
+    driver.set_page_load_timeout(60)
+    slowest = 0.0
+    for url in pages:
+        seconds = timed_get(driver, url)
+        slowest = max(slowest, seconds)
+        if seconds > 2:
+            raise SystemExit(f"FAILED: page {url} took {seconds:.1f} s to load in one tab after others (live reload holding connections?)")
+    print(f"ok: 20 pages one after another in one tab, the slowest in {slowest:.2f} s")
+
+    # Back to a page kept in the back/forward cache (or loaded again): it still hears of edits.
+    driver.get(base + "/about/")
+    driver.get(pages[0])
+    driver.back()
+    wait("the page comes back", lambda: driver.current_url.endswith("/about/") and driver.execute_script("return document.readyState") == "complete")
+    driver.execute_script("window.sitegenMark = 'back';")
+    with open(page_source, "w", encoding="utf-8") as f:
+        f.write(original + "\nA sentence saved after going back.\n")
+    wait("a page restored by the back button reloads after an edit",
+         lambda: driver.execute_script("return window.sitegenMark === undefined && document.body.innerText.includes('A sentence saved after going back.')"))
+    with open(page_source, "w", encoding="utf-8") as f:
+        f.write(original)
+    print("ok: a page restored by the back button reloaded after an edit")
+
+    first = driver.current_window_handle
+    slowest = 0.0
+    for url in pages:
+        driver.switch_to.new_window("tab")
+        seconds = timed_get(driver, url)
+        slowest = max(slowest, seconds)
+        if seconds > 2:
+            raise SystemExit(f"FAILED: page {url} took {seconds:.1f} s to load in a new tab beside others")
+    print(f"ok: 20 tabs, each page loaded, the slowest in {slowest:.2f} s")
+    # Every tab still hears of edits: the last one reloads after an edit to its own page's source.
+    driver.execute_script("window.sitegenMark = 'tab';")
+    with open(page_source, "w", encoding="utf-8") as f:
+        f.write(original + "\nA sentence saved with 21 tabs open.\n")
+    driver.get(base + "/about/")
+    driver.execute_script("window.sitegenMark = 'tab';")
+    with open(page_source, "w", encoding="utf-8") as f:
+        f.write(original + "\nA second sentence saved with 21 tabs open.\n")
+    wait("a page in the 21st tab reloads after an edit",
+         lambda: driver.execute_script("return window.sitegenMark === undefined && document.body.innerText.includes('A second sentence saved with 21 tabs open.')"))
+    with open(page_source, "w", encoding="utf-8") as f:
+        f.write(original)
+    print("ok: with 21 tabs open, a page still reloaded after an edit")
+    for handle in driver.window_handles:
+        if handle != first:
+            driver.switch_to.window(handle)
+            driver.close()
+    driver.switch_to.window(first)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,18 @@ import Glibc
 /// a temporary file written, renamed over the old one, its mode set) gathered until the file system has
 /// been quiet for `quiet` seconds. When the kernel's queue overflows, what changed is unknown and the
 /// report says so; the site is then read again whole.
+///
+/// A watched folder itself may go and come back (deleted and restored, renamed away and back, replaced by a
+/// copy): a watch follows a folder's inode, not its path, so the folder each root is in is watched too, for
+/// that root's name only. Any change of a root as a whole drops its watches, watches the folder now at its
+/// path from scratch, and is reported as unknown: the site is read again whole.
 public final class FileWatcher: @unchecked Sendable {
     private let descriptor: Int32
     /// The folder each watch descriptor watches.
     private var folders: [Int32: String] = [:]
+    private let roots: [String]
+    /// The folder each root is in, by watch descriptor (only events naming a root matter there).
+    private var parents: [Int32: String] = [:]
     private let quiet: Double
     private let longest: Double
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -33,7 +41,24 @@ public final class FileWatcher: @unchecked Sendable {
         guard descriptor >= 0 else { throw Failure(description: "cannot watch files: inotify_init1: \(String(cString: strerror(errno)))") }
         self.quiet = quiet
         self.longest = longest
-        for root in roots { try watchTree(root) }
+        self.roots = roots
+        for root in roots {
+            let parent = (root as NSString).deletingLastPathComponent
+            let watch = inotify_add_watch(descriptor, parent, Self.parentMask)
+            if watch >= 0 { parents[watch] = parent }
+            try watchTree(root)
+        }
+    }
+
+    private static let parentMask: UInt32 = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO) | UInt32(IN_ONLYDIR)
+
+    /// Drops the watches of `root` and below, and watches what is at its path now.
+    private func rewatch(_ root: String) {
+        for (watch, folder) in folders where folder == root || folder.hasPrefix(root + "/") {
+            inotify_rm_watch(descriptor, watch)
+            folders[watch] = nil
+        }
+        try? watchTree(root)
     }
 
     deinit { close(descriptor) }
@@ -94,7 +119,8 @@ public final class FileWatcher: @unchecked Sendable {
         case files(Set<String>)
     }
 
-    /// Reads what is waiting; true when the kernel's queue overflowed.
+    /// Reads what is waiting; true when what changed is unknown: the kernel's queue overflowed, or a root
+    /// changed as a whole.
     private func readEvents(into changed: inout Set<String>) -> Bool {
         var overflowed = false
         while true {
@@ -102,6 +128,7 @@ public final class FileWatcher: @unchecked Sendable {
             if count <= 0 { return overflowed }
             var offset = 0
             var newFolders: [String] = []
+            var changedRoots: [String] = []
             buffer.withUnsafeBytes { raw in
                 while offset + MemoryLayout<inotify_event>.size <= count {
                     let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
@@ -116,17 +143,27 @@ public final class FileWatcher: @unchecked Sendable {
                         overflowed = true
                         continue
                     }
+                    if let parent = parents[event.wd], !name.isEmpty, roots.contains(parent + "/" + name) {
+                        changedRoots.append(parent + "/" + name)
+                    }
                     if event.mask & UInt32(IN_IGNORED) != 0 {
                         folders[event.wd] = nil
                         continue
                     }
                     guard let folder = folders[event.wd] else { continue }
+                    if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF) != 0, roots.contains(folder) {
+                        changedRoots.append(folder)
+                    }
                     let path = name.isEmpty ? folder : folder + "/" + name
                     changed.insert(path)
                     if event.mask & UInt32(IN_ISDIR) != 0, event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
                         newFolders.append(path)
                     }
                 }
+            }
+            for root in changedRoots {
+                rewatch(root)
+                overflowed = true
             }
             // A folder that appears may already hold files (made with it, or moved in): they are reported too.
             for folder in newFolders {

@@ -1,12 +1,16 @@
 import Foundation
+import HummingbirdWebSocket
 
 /// What the preview server adds to each HTML page it serves (and `sitegen build` never writes): the live
 /// reload script, and when the last rebuild failed, its errors.
 enum LiveReload {
-    /// Asks the server what the next rebuild changed, and then reloads the page if its own file, the
-    /// overlay, or a file it may show (an image) changed; a stylesheet alone is swapped in place. A page
-    /// learns of a rebuild only once the new site is published, so a reload never gets the old page.
-    /// No external code; works offline.
+    /// Hears from the server what each rebuild changed, over one WebSocket per page, and then reloads the
+    /// page if its own file, the overlay, or a file it may show (an image) changed; a stylesheet alone is
+    /// swapped in place. A page learns of a rebuild only once the new site is published, so a reload never
+    /// gets the old page. A WebSocket does not count against the browser's six connections per host, which
+    /// a waiting request did: the seventh page open waited for the first page's wait to end. The socket is
+    /// closed on `pagehide` (a page kept in the back/forward cache holds nothing) and opened again on
+    /// `pageshow`, asking what changed since the page's rebuild. No external code; works offline.
     static func script(path: String, generation: Int) -> String {
         let pathLiteral = String(decoding: try! JSONSerialization.data(withJSONObject: [path]), as: UTF8.self)
         return """
@@ -14,31 +18,76 @@ enum LiveReload {
             (() => {
               const page = \(pathLiteral)[0];
               let generation = \(generation);
-              const poll = () => fetch("\(PreviewHandler.eventsPath)?since=" + generation, { cache: "no-store" })
-                .then((response) => response.json())
-                .then((update) => {
-                  const changed = update.changed || [];
-                  const quiet = (file) => file.endsWith(".html") || file.endsWith(".css") || file === "sitemap.xml" || file === "robots.txt";
-                  if (update.reload || update.overlay || changed.includes(page) || changed.some((file) => !quiet(file))) {
-                    location.reload();
-                    return;
+              let socket = null;
+              let retry = null;
+              const quiet = (file) => file.endsWith(".html") || file.endsWith(".css") || file === "sitemap.xml" || file === "robots.txt";
+              const apply = (update) => {
+                const changed = update.changed || [];
+                if (update.reload || update.overlay || changed.includes(page) || changed.some((file) => !quiet(file))) {
+                  close();
+                  location.reload();
+                  return;
+                }
+                for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
+                  const url = new URL(link.href);
+                  if (changed.includes(decodeURIComponent(url.pathname.slice(1)))) {
+                    url.searchParams.set("sitegen", String(update.generation));
+                    link.href = url.href;
                   }
-                  for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
-                    const url = new URL(link.href);
-                    if (changed.includes(decodeURIComponent(url.pathname.slice(1)))) {
-                      url.searchParams.set("sitegen", String(update.generation));
-                      link.href = url.href;
-                    }
-                  }
-                  generation = update.generation;
-                  poll();
-                })
-                .catch(() => setTimeout(poll, 1000));
-              poll();
+                }
+                generation = update.generation;
+              };
+              const open = () => {
+                if (socket) return;
+                clearTimeout(retry);
+                const url = new URL("\(PreviewHandler.eventsPath)?since=" + generation, location.href);
+                url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+                socket = new WebSocket(url);
+                socket.onmessage = (event) => apply(JSON.parse(event.data));
+                // The server went away or restarts: ask again in a second.
+                socket.onclose = () => { socket = null; retry = setTimeout(open, 1000); };
+              };
+              const close = () => {
+                clearTimeout(retry);
+                if (!socket) return;
+                socket.onclose = null;
+                socket.close();
+                socket = null;
+              };
+              addEventListener("pagehide", close);
+              addEventListener("pageshow", open);
+              open();
             })();
             </script>
 
             """
+    }
+
+    /// The server's side of a page's WebSocket: what changed since the page's generation `since` at once if
+    /// anything did, then what each rebuild changed as it is published, until the page closes the socket.
+    static func connection(handler: PreviewHandler, since: Int) -> WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context> {
+        { inbound, outbound, _ in
+            // Listening before the current generation is read: a rebuild published in between is not missed.
+            let rebuilds = handler.state.rebuilds()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var known = since
+                    if handler.state.current.generation != known {
+                        let (json, generation) = handler.update(after: known)
+                        try await outbound.write(.text(json))
+                        known = generation
+                    }
+                    for await generation in rebuilds where generation != known {
+                        let (json, now) = handler.update(after: known)
+                        try await outbound.write(.text(json))
+                        known = now
+                    }
+                }
+                // The page says nothing; its socket's end (a closed tab, `pagehide`) ends the loop above too.
+                for try await _ in inbound {}
+                group.cancelAll()
+            }
+        }
     }
 
     /// The errors of a failed rebuild over the page, in the HTML itself so it shows without JavaScript; the
@@ -73,7 +122,7 @@ enum LiveReload {
     }
 
     /// The page with the script before `</body>` and the overlay right after `<body …>`.
-    static func inject(into bytes: [UInt8], path: String, generation: Int, errors: String?) -> Data {
+    static func inject(into bytes: [UInt8], path: String, generation: Int, errors: String?) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count + 2048)
         let script = Array(script(path: path, generation: generation).utf8)
@@ -89,7 +138,7 @@ enum LiveReload {
         result.append(contentsOf: bytes[bodyStart..<bodyEnd])
         result.append(contentsOf: script)
         result.append(contentsOf: bytes[bodyEnd...])
-        return Data(result)
+        return result
     }
 
     private static func firstRange(of needle: [UInt8], in bytes: [UInt8]) -> Int? {

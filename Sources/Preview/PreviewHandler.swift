@@ -1,5 +1,5 @@
-import FlyingFox
 import Foundation
+import Hummingbird
 import SiteGen
 
 /// Answers the preview server's requests from the site in memory.
@@ -7,89 +7,121 @@ import SiteGen
 /// GET and HEAD only; the site's `404.html` with status 404 for what does not exist; `/folder` redirected to
 /// `/folder/`; never a directory listing; a path that tries to leave the site (`..`, encoded slashes or dots,
 /// backslashes, NUL) refused before it is looked up; `ETag` and `304 Not Modified`. HTML pages get the live
-/// reload script, and the errors of a failed rebuild written into them.
-public struct PreviewHandler: HTTPHandler {
+/// reload script, and the errors of a failed rebuild written into them. Knows nothing of sockets: the
+/// server (`PreviewServer`) hands it the request line's method and target and the `If-None-Match` field.
+public struct PreviewHandler: Sendable {
     public let state: PreviewState
-    /// Where pages ask what changed. Answered before the site's files are looked at: a site file at this
+    /// Where pages learn what changed: a WebSocket (`LiveReload`), or a plain GET that says at once what
+    /// changed since a generation. Answered before the site's files are looked at: a site file at this
     /// path would be hidden in the preview (and only there).
     public static let eventsPath = "/__sitegen/events"
 
     public init(state: PreviewState) { self.state = state }
 
-    public func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard request.method == .GET || request.method == .HEAD else {
-            return HTTPResponse(statusCode: .methodNotAllowed, headers: [HTTPHeader("Allow"): "GET, HEAD", .contentType: "text/plain; charset=utf-8"],
-                                body: Data("Only GET and HEAD.\n".utf8))
-        }
-        let raw = request.target.path(percentEncoded: true)
-        if raw == Self.eventsPath { return await events(request) }
-        let snapshot = state.current
-        let reply: Reply
-        switch Self.resolve(rawPath: raw, query: request.target.query(percentEncoded: true), exists: { snapshot.files[$0] != nil }) {
-        case .refused:
-            reply = Reply(.badRequest, [.contentType: "text/plain; charset=utf-8"], Data("This path is not allowed.\n".utf8))
-        case .redirect(let location):
-            reply = Reply(.movedPermanently, [.location: location, .contentType: "text/plain; charset=utf-8"], Data("Moved to \(location)\n".utf8))
-        case .file(let path):
-            reply = serve(path, status: .ok, snapshot: snapshot, request: request)
-        case .notFound:
-            if snapshot.files["404.html"] != nil {
-                reply = serve("404.html", status: .notFound, snapshot: snapshot, request: request)
-            } else {
-                reply = Reply(.notFound, [.contentType: "text/plain; charset=utf-8"], Data("Not found.\n".utf8))
-            }
-        }
-        var headers = reply.headers
-        // HEAD: the GET answer's headers, its length included, and no body.
-        if request.method == .HEAD {
-            headers[.contentLength] = String(reply.body.count)
-            return HTTPResponse(statusCode: reply.status, headers: headers, body: Data())
-        }
-        return HTTPResponse(statusCode: reply.status, headers: headers, body: reply.body)
-    }
-
-    struct Reply {
-        var status: HTTPStatusCode
-        var headers: HTTPHeaders
-        var body: Data
-        init(_ status: HTTPStatusCode, _ headers: HTTPHeaders, _ body: Data) {
+    /// A response, before the server writes it.
+    public struct Reply: Sendable {
+        public var status: HTTPResponse.Status
+        public var headers: HTTPFields
+        public var body: [UInt8]
+        init(_ status: HTTPResponse.Status, _ headers: HTTPFields, _ body: [UInt8]) {
             self.status = status
             self.headers = headers
             self.body = body
         }
+        init(_ status: HTTPResponse.Status, text: String, _ headers: HTTPFields = [:]) {
+            var fields = headers
+            fields[.contentType] = "text/plain; charset=utf-8"
+            self.init(status, fields, Array(text.utf8))
+        }
     }
 
-    private func serve(_ path: String, status: HTTPStatusCode, snapshot: PreviewState.Snapshot, request: HTTPRequest) -> Reply {
-        guard let file = snapshot.files[path] else { return Reply(.notFound, [:], Data()) }
+    /// - Parameter target: the request line's target, raw (`/path?query`, percent-encoded as sent).
+    public func answer(method: HTTPRequest.Method, target: String, ifNoneMatch: String? = nil) -> Reply {
+        guard method == .get || method == .head else {
+            return Reply(.methodNotAllowed, text: "Only GET and HEAD.\n", [.allow: "GET, HEAD"])
+        }
+        let (raw, query) = target.firstIndex(of: "?").map { (String(target[..<$0]), String(target[target.index(after: $0)...])) } ?? (target, "")
+        if raw == Self.eventsPath {
+            let since = Self.generation(inQuery: query)
+            var reply = Reply(.ok, [.contentType: "application/json", .cacheControl: "no-store"], Array(update(after: since).json.utf8))
+            if method == .head { reply.body = [] }
+            return reply
+        }
+        let snapshot = state.current
+        var reply: Reply
+        switch Self.resolve(rawPath: raw, query: query, exists: { snapshot.files[$0] != nil }) {
+        case .refused:
+            reply = Reply(.badRequest, text: "This path is not allowed.\n")
+        case .redirect(let location):
+            reply = Reply(.movedPermanently, text: "Moved to \(location)\n", [.location: location])
+        case .file(let path):
+            reply = serve(path, status: .ok, snapshot: snapshot, ifNoneMatch: ifNoneMatch)
+        case .notFound:
+            if snapshot.files["404.html"] != nil {
+                reply = serve("404.html", status: .notFound, snapshot: snapshot, ifNoneMatch: ifNoneMatch)
+            } else {
+                reply = Reply(.notFound, text: "Not found.\n")
+            }
+        }
+        // HEAD: the GET answer's headers, its length included, and no body.
+        if method == .head {
+            reply.headers[.contentLength] = String(reply.body.count)
+            reply.body = []
+        }
+        return reply
+    }
+
+    private func serve(_ path: String, status: HTTPResponse.Status, snapshot: PreviewState.Snapshot, ifNoneMatch: String?) -> Reply {
+        guard let file = snapshot.files[path] else { return Reply(.notFound, [:], []) }
         let html = path.hasSuffix(".html")
         // A page's bytes also depend on the rebuild it is served from (the reload script names it) and the overlay.
         let tag = html ? "\"\(file.hash)-\(snapshot.generation)\"" : "\"\(file.hash)\""
-        var headers: HTTPHeaders = [.contentType: Self.contentType(of: path), .eTag: tag, .cacheControl: "no-cache",
-                                    HTTPHeader("X-Content-Type-Options"): "nosniff"]
-        if status == .ok, let asked = request.headers[.ifNoneMatch],
-           asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+        var headers: HTTPFields = [.contentType: Self.contentType(of: path), .eTag: tag, .cacheControl: "no-cache",
+                                   .xContentTypeOptions: "nosniff"]
+        if status == .ok, let asked = ifNoneMatch, Self.matches(asked, tag: tag) {
             headers[.contentType] = nil
-            return Reply(.notModified, headers, Data())
+            return Reply(.notModified, headers, [])
         }
-        let body = html ? LiveReload.inject(into: file.bytes, path: path, generation: snapshot.generation, errors: snapshot.errors) : Data(file.bytes)
+        let body = html ? LiveReload.inject(into: file.bytes, path: path, generation: snapshot.generation, errors: snapshot.errors) : file.bytes
         return Reply(status, headers, body)
     }
 
-    /// `GET /__sitegen/events?since=N`: waits for a rebuild after N (up to 25 s), then says what it changed.
-    private func events(_ request: HTTPRequest) async -> HTTPResponse {
-        let since = request.query.first { $0.name == "since" }.flatMap { Int($0.value) } ?? 0
-        let snapshot = await state.waitForRebuild(after: since, timeout: 25)
+    /// Whether an `If-None-Match` list names `tag`. The comparison is the weak one RFC 9110 asks of
+    /// `If-None-Match`: `W/"x"` matches `"x"` (a proxy or a browser may weaken a validator it was given).
+    public static func matches(_ ifNoneMatch: String, tag: String) -> Bool {
+        func opaque(_ tag: Substring) -> Substring {
+            let trimmed = tag.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+            let text = Substring(trimmed)
+            return text.hasPrefix("W/") ? text.dropFirst(2) : text
+        }
+        let own = opaque(Substring(tag))
+        return ifNoneMatch.split(separator: ",").contains { opaque($0) == own || opaque($0) == "*" }
+    }
+
+    /// What changed after generation `since`, as the live-reload script reads it, and the generation it brings the page to.
+    func update(after since: Int) -> (json: String, generation: Int) {
+        let snapshot = state.current
         var reply: [String: Any] = ["generation": snapshot.generation, "failed": snapshot.errors != nil]
+        var generation = snapshot.generation
         if let changes = state.changes(after: since) {
             reply["changed"] = changes.changed.sorted()
             reply["overlay"] = changes.overlayChanged
             reply["generation"] = changes.generation
+            generation = changes.generation
         } else {
             reply["changed"] = [String]()
             reply["reload"] = true
         }
         let body = (try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: body)
+        return (String(decoding: body, as: UTF8.self), generation)
+    }
+
+    /// The `since=N` of an events request's query; 0 when there is none.
+    static func generation(inQuery query: String) -> Int {
+        for item in query.split(separator: "&") where item.hasPrefix("since=") {
+            return Int(item.dropFirst("since=".count)) ?? 0
+        }
+        return 0
     }
 
     public enum Resolution: Equatable, Sendable {
@@ -124,8 +156,23 @@ public struct PreviewHandler: HTTPHandler {
             return exists(index) ? .file(index) : .notFound
         }
         if exists(path) { return .file(path) }
-        if exists(path + "/index.html") { return .redirect(rawPath + "/" + (query.isEmpty ? "" : "?" + query)) }
+        if exists(path + "/index.html") { return .redirect(headerSafe(rawPath + "/" + (query.isEmpty ? "" : "?" + query))) }
         return .notFound
+    }
+
+    /// `text` with every byte a header field may not carry as it is (controls, CR and LF among them, space,
+    /// and non-ASCII) percent-encoded: a query is copied into `Location`, and must never end the header or
+    /// start another.
+    static func headerSafe(_ text: String) -> String {
+        var safe = ""
+        for byte in text.utf8 {
+            if byte <= 0x20 || byte >= 0x7F {
+                safe += String(format: "%%%02X", byte)
+            } else {
+                safe.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return safe
     }
 
     /// The media type of the site's kinds of files.

@@ -1,6 +1,9 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
 import SiteGen
 #if canImport(Glibc)
 import Glibc
@@ -9,9 +12,9 @@ import Glibc
 /// `sitegen serve`: the site built in memory, rebuilt after each save, served over HTTP.
 ///
 /// Three parts with one job each: a `LiveSite` that rebuilds only what an edit changed, a `FileWatcher`
-/// thread that turns a burst of file events into one rebuild, and FlyingFox answering requests from the
-/// published `PreviewState`. Rebuilds run one after another on the watcher's thread; requests never wait
-/// for one.
+/// thread that turns a burst of file events into one rebuild, and Hummingbird (on SwiftNIO) answering
+/// requests from the published `PreviewState` and holding each page's live-reload WebSocket. Rebuilds run
+/// one after another on the watcher's thread; requests never wait for one.
 public final class PreviewServer: @unchecked Sendable {
     public struct Options: Sendable {
         public var build: BuildOptions
@@ -19,12 +22,37 @@ public final class PreviewServer: @unchecked Sendable {
         public var port: UInt16
         /// Each rebuild's phases in its summary line.
         public var timings: Bool
+        public var limits: Limits
 
-        public init(build: BuildOptions, address: String = "127.0.0.1", port: UInt16 = 1313, timings: Bool = false) {
+        public init(build: BuildOptions, address: String = "127.0.0.1", port: UInt16 = 1313, timings: Bool = false, limits: Limits = Limits()) {
             self.build = build
             self.address = address
             self.port = port
             self.timings = timings
+            self.limits = limits
+        }
+    }
+
+    /// What one client may hold of the server: no request, slow or huge, keeps others waiting.
+    public struct Limits: Sendable {
+        /// The request line, in bytes; longer is answered 414 and closed.
+        public var requestLine: Int
+        /// The request line and header fields, in bytes; more is answered 431 and closed.
+        public var head: Int
+        /// From a connection's start, or a head's first byte, to the head's end; longer is answered 408 and closed.
+        public var headerTimeout: Duration
+        /// A kept-alive connection with no request is closed after this long (pages reopen one when they need it).
+        public var idleTimeout: Duration
+        /// Connections open at once; more wait in the listening socket's queue until one closes.
+        public var connections: Int
+
+        public init(requestLine: Int = 8 * 1024, head: Int = 64 * 1024, headerTimeout: Duration = .seconds(10),
+                    idleTimeout: Duration = .seconds(30), connections: Int = 1024) {
+            self.requestLine = requestLine
+            self.head = head
+            self.headerTimeout = headerTimeout
+            self.idleTimeout = idleTimeout
+            self.connections = connections
         }
     }
 
@@ -39,6 +67,7 @@ public final class PreviewServer: @unchecked Sendable {
     private let report: @Sendable (String, [Diagnostic]) -> Void
     private let stopping = NSLock()
     private var stopped = false
+    private var serving: Task<Void, Never>?
 
     /// - Parameter report: called after each rebuild with a summary line and the diagnostics.
     public init(options: Options, report: @escaping @Sendable (String, [Diagnostic]) -> Void) {
@@ -59,30 +88,50 @@ public final class PreviewServer: @unchecked Sendable {
             throw Failure(description: "\(folder) does not exist; run sitegen serve in the site's folder or pass --content and --templates")
         }
         if let problem = Self.bindProblem(options.address, options.port) { throw Failure(description: problem) }
+        // A client that goes away mid-response, or a terminal or log pipe that went away, is not the server's end.
+        signal(SIGPIPE, SIG_IGN)
         // Watching starts before the first build, so that no save made during it is missed.
         let watcher = try FileWatcher(folders: watched)
         rebuild(after: .unknown)
 
-        let address: any SocketAddress
-        do {
-            address = options.address.contains(":") ? try sockaddr_in6.inet6(ip6: options.address, port: options.port)
-                : try sockaddr_in.inet(ip4: options.address, port: options.port)
-        } catch {
-            throw Failure(description: "--bind \(options.address) is not an IP address (use 127.0.0.1, ::1 or 0.0.0.0)")
+        let handler = PreviewHandler(state: state)
+        let limits = options.limits
+        // Quiet: the terminal is for the site's rebuilds; a client's mistakes are its own.
+        let quiet = Logger(label: "sitegen-preview") { _ in SwiftLogNoOpLogHandler() }
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            let reply = handler.answer(method: request.method, target: request.head.path ?? "/", ifNoneMatch: request.headers[.ifNoneMatch])
+            return Response(status: reply.status, headers: reply.headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
-        signal(SIGPIPE, SIG_IGN)  // a client that goes away mid-response is not the server's end
-        let server = HTTPServer(address: address, timeout: 60, pool: NoDelaySocketPool(base: HTTPServer.defaultPool()),
-                                logger: .disabled, handler: PreviewHandler(state: state))
-        let failed = FailureBox()
-        Task.detached { do { try await server.run() } catch { failed.set(error) } }
-        for _ in 0..<1000 {
-            if await server.isListening { break }
-            if let error = failed.get() { throw Failure(description: "cannot listen on \(options.address):\(options.port): \(error)") }
-            try await Task.sleep(nanoseconds: 5_000_000)
+        // The parser's own bounds stay above the guard's, so that the guard's answer is the one given.
+        let http1 = HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout),
+                                               httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.head * 2, maxHeaderListSize: limits.head * 2))
+        let server = HTTPServerBuilder { responder in
+            GuardedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1)) { head, _, _ in
+                let target = head.path ?? "/"
+                let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                guard path == PreviewHandler.eventsPath else { return .dontUpgrade }
+                let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
+                return .upgrade([:], LiveReload.connection(handler: handler, since: PreviewHandler.generation(inQuery: query)))
+            }, limits: limits)
         }
-        var port = options.port
-        if case .ip4(_, let listening)? = await server.listeningAddress { port = listening }
-        if case .ip6(_, let listening)? = await server.listeningAddress { port = listening }
+        let running = StartBox()
+        let app = Application(
+            responder: responder, server: server,
+            configuration: ApplicationConfiguration(address: .hostname(options.address, port: Int(options.port)),
+                                                    availableConnectionsDelegate: PreviewConnections(maximum: limits.connections)),
+            onServerRunning: { channel in running.set(port: channel.localAddress?.port ?? 0) },
+            logger: quiet)
+        let serving = Task.detached { do { try await app.run() } catch { running.fail(error) } }
+        stopping.withLock { self.serving = serving }
+        var listening: Int?
+        for _ in 0..<2000 where listening == nil {
+            if let error = running.error { throw Failure(description: "cannot listen on \(options.address):\(options.port): \(error)") }
+            listening = running.port
+            if listening == nil { try await Task.sleep(nanoseconds: 5_000_000) }
+        }
+        guard let port = listening else {
+            throw Failure(description: "the server did not start listening on \(options.address):\(options.port) within 10 s")
+        }
 
         let thread = Thread { [self] in
             while let changes = watcher.next(stop: { self.stopping.withLock { self.stopped } }) {
@@ -98,8 +147,15 @@ public final class PreviewServer: @unchecked Sendable {
         return "http://\(host):\(port)/"
     }
 
-    /// Ends the watcher's loop (the process ends right after; the server needs no goodbye).
-    public func stop() { stopping.withLock { stopped = true } }
+    /// Ends the watcher's loop and closes the listening socket and the connections (`sitegen serve` ends the
+    /// process instead; tests run several servers in one).
+    public func stop() {
+        let serving = stopping.withLock {
+            stopped = true
+            return self.serving
+        }
+        serving?.cancel()
+    }
 
     /// Whether the last rebuild failed, and whether any ran: the terminal says "built", "rebuilt" or "builds again".
     private var failing = false
@@ -133,7 +189,7 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// glibc's `malloc_trim`, which Swift's Glibc module does not declare (it is in malloc.h); nil elsewhere.
-    private static let trimMalloc: (@convention(c) (Int) -> Int32)? = dlsym(nil, "malloc_trim").map {
+    fileprivate static let trimMalloc: (@convention(c) (Int) -> Int32)? = dlsym(nil, "malloc_trim").map {
         unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self)
     }
 
@@ -170,28 +226,82 @@ public final class PreviewServer: @unchecked Sendable {
     }
 }
 
-private final class FailureBox: @unchecked Sendable {
+/// The port the server listens on once it runs, or why it could not start.
+private final class StartBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var error: (any Error)?
-    func set(_ error: any Error) { lock.withLock { self.error = error } }
-    func get() -> (any Error)? { lock.withLock { error } }
+    private var listening: Int?
+    private var failure: (any Error)?
+    func set(port: Int) { lock.withLock { listening = port } }
+    func fail(_ error: any Error) { lock.withLock { failure = error } }
+    var port: Int? { lock.withLock { listening } }
+    var error: (any Error)? { lock.withLock { failure } }
 }
 
-/// FlyingFox's socket pool, with Nagle's algorithm turned off on every socket it waits on.
+/// Hummingbird's HTTP/1.1 with WebSocket upgrade, with `RequestHeadGuard` in front of its parser (and
+/// `FirstHeadErrors` behind it, for a first head the parser refuses).
+struct GuardedChannel: ServerChildChannel {
+    let base: HTTP1WebSocketUpgradeChannel
+    let limits: PreviewServer.Limits
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
+        let headGuard = RequestHeadGuard(limits: limits)
+        do {
+            try channel.pipeline.syncOperations.addHandler(headGuard)
+            // The base's setup configures the pipeline at once (its future is already complete).
+            let value = base.setup(channel: channel, logger: logger)
+            try channel.pipeline.syncOperations.addHandler(FirstHeadErrors(headGuard))
+            return value
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func handle(value: HTTP1WebSocketUpgradeChannel.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+/// The bound on open connections, and memory handed back after a burst of them.
 ///
-/// FlyingFox writes a response's header and its body in separate writes. With Nagle's algorithm on, the
-/// body of the second response on a kept-alive connection waits for the client's delayed ACK, the length of
-/// a delayed-ACK timer per request (BENCHMARKS.md has the figures). FlyingFox 0.27 has no setting for it; the listening socket is the first to wait here, and Linux gives the sockets it
-/// accepts its TCP_NODELAY (connections accepted before that, or whose reads wait, get it here too).
-struct NoDelaySocketPool<Base: AsyncSocketPool>: AsyncSocketPool {
-    let base: Base
+/// Each connection's buffers are freed when it closes, but glibc keeps what the event loop and task threads
+/// freed in their arenas: after hundreds of connections the server would stay at the size of its busiest
+/// moment (BENCHMARKS.md). When most of a burst's connections have closed, the memory is handed back a
+/// second later, off the event loop. Called on the listening socket's event loop only.
+struct PreviewConnections: AvailableConnectionsDelegate {
+    let maximum: Int
+    private var open = 0
+    /// The most connections open at once since memory was last handed back.
+    private var peak = 0
 
-    func prepare() async throws { try await base.prepare() }
-    func run() async throws { try await base.run() }
+    init(maximum: Int) { self.maximum = maximum }
 
-    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
-        var on: Int32 = 1
-        setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-        try await base.suspendSocket(socket, untilReadyFor: events)
+    mutating func connectionOpened() {
+        open += 1
+        peak = max(peak, open)
+    }
+
+    mutating func connectionClosed() {
+        open -= 1
+        if peak >= 32, open <= peak / 4 {
+            peak = open
+            Self.trimSoon()
+        }
+    }
+
+    func isAcceptingNewConnections() -> Bool { open < maximum }
+
+    private static let pending = NSLock()
+    nonisolated(unsafe) private static var scheduled = false
+
+    private static func trimSoon() {
+        let first = pending.withLock {
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard first else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
+            pending.withLock { scheduled = false }
+            _ = PreviewServer.trimMalloc?(0)
+        }
     }
 }

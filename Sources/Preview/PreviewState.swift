@@ -46,7 +46,9 @@ public final class PreviewState: @unchecked Sendable {
     private static let remembered = 50
     /// Above this many changed files a step just says "everything".
     private static let listedAtMost = 200
-    private var waiters: [UUID: (after: Int, resume: @Sendable (Snapshot) -> Void)] = [:]
+    /// The open live-reload connections, told the generation of each rebuild published.
+    private var listeners: [Int: AsyncStream<Int>.Continuation] = [:]
+    private var nextListener = 0
 
     public init() {}
 
@@ -56,7 +58,7 @@ public final class PreviewState: @unchecked Sendable {
     public func publish(changed: [String], files: [String: [UInt8]], errors: String?) {
         // The bytes are copied and hashed before the lock is taken.
         let served = changed.compactMap { path in files[path].map { (path, ServedFile($0)) } }
-        let ready: [@Sendable (Snapshot) -> Void]
+        let ready: [AsyncStream<Int>.Continuation]
         let published: Snapshot
         (ready, published) = lock.withLock {
             // In place: a copy of the whole site's table for each save would grow with the site.
@@ -69,11 +71,9 @@ public final class PreviewState: @unchecked Sendable {
             steps.append(Step(generation: next.generation, changed: changed.count > Self.listedAtMost ? nil : changed,
                               overlayChanged: overlayChanged))
             if steps.count > Self.remembered { steps.removeFirst(steps.count - Self.remembered) }
-            let due = waiters.filter { $0.value.after < next.generation }
-            for id in due.keys { waiters[id] = nil }
-            return (due.values.map(\.resume), next)
+            return (Array(listeners.values), next)
         }
-        for resume in ready { resume(published) }
+        for listener in ready { listener.yield(published.generation) }
     }
 
     /// What changed after `generation`: the files, whether the overlay did, or nil when that is too long ago
@@ -92,46 +92,22 @@ public final class PreviewState: @unchecked Sendable {
         }
     }
 
-    /// Returns once a rebuild after `generation` is published, or after `timeout` seconds.
-    func waitForRebuild(after generation: Int, timeout: Double) async -> Snapshot {
-        let id = UUID()
-        let timer = Task { [weak self] in
-            try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-            self?.expire(id)
+    /// The generation of each rebuild published from now on, until the stream's consumer ends it. Only the
+    /// latest is kept while the consumer is busy: what changed is asked with `changes(after:)` anyway.
+    func rebuilds() -> AsyncStream<Int> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        let id = lock.withLock {
+            nextListener += 1
+            listeners[nextListener] = continuation
+            return nextListener
         }
-        defer { timer.cancel() }
-        return await withCheckedContinuation { continuation in
-            let resumeNow: Snapshot? = lock.withLock {
-                if snapshot.generation > generation { return snapshot }
-                let once = ResumeOnce(continuation)
-                waiters[id] = (generation, { once.resume($0) })
-                return nil
-            }
-            if let resumeNow { continuation.resume(returning: resumeNow) }
+        continuation.onTermination = { [weak self] _ in
+            guard let self else { return }
+            _ = self.lock.withLock { self.listeners.removeValue(forKey: id) }
         }
+        return stream
     }
 
-    private func expire(_ id: UUID) {
-        let (waiter, now) = lock.withLock { (waiters.removeValue(forKey: id), snapshot) }
-        waiter?.resume(now)
-    }
-
-    /// How many requests wait for a rebuild (for tests).
-    var waiting: Int { lock.withLock { waiters.count } }
-}
-
-/// Resumes a continuation at most once, whoever comes first: the rebuild or the timeout.
-private final class ResumeOnce: @unchecked Sendable {
-    private var continuation: CheckedContinuation<PreviewState.Snapshot, Never>?
-    private let lock = NSLock()
-
-    init(_ continuation: CheckedContinuation<PreviewState.Snapshot, Never>) { self.continuation = continuation }
-
-    func resume(_ snapshot: PreviewState.Snapshot) {
-        let taken = lock.withLock { () -> CheckedContinuation<PreviewState.Snapshot, Never>? in
-            defer { continuation = nil }
-            return continuation
-        }
-        taken?.resume(returning: snapshot)
-    }
+    /// How many live-reload connections listen for rebuilds (for tests: none is kept after its page went).
+    var listening: Int { lock.withLock { listeners.count } }
 }

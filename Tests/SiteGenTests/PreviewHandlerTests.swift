@@ -1,5 +1,5 @@
-import FlyingFox
 import Foundation
+import Hummingbird
 @testable import Preview
 import Testing
 
@@ -20,13 +20,9 @@ struct PreviewHandlerTests {
         return PreviewHandler(state: state)
     }
 
-    static func get(_ handler: PreviewHandler, _ target: String, method: HTTPMethod = .GET, headers: HTTPHeaders = [:]) async throws -> (HTTPResponse, String) {
-        let (path, query) = target.firstIndex(of: "?").map { (String(target[..<$0]), String(target[target.index(after: $0)...])) } ?? (target, "")
-        // As the server makes it from the request line: the raw target, decoded by FlyingFox.
-        let withTarget = HTTPRequest(method: method, version: .http11, target: .init(path: path, query: query), headers: headers,
-                                     body: HTTPBodySequence())
-        let response = try await handler.handleRequest(withTarget)
-        return (response, String(decoding: try await response.bodyData, as: UTF8.self))
+    static func get(_ handler: PreviewHandler, _ target: String, method: HTTPRequest.Method = .get, ifNoneMatch: String? = nil) -> (PreviewHandler.Reply, String) {
+        let reply = handler.answer(method: method, target: target, ifNoneMatch: ifNoneMatch)
+        return (reply, String(decoding: reply.body, as: UTF8.self))
     }
 
     @Test(arguments: [
@@ -50,82 +46,130 @@ struct PreviewHandlerTests {
         #expect(PreviewHandler.resolve(rawPath: "/assets/style%2Ecss", exists: exists) == .file("assets/style.css"))
     }
 
-    @Test func contentTypesAndValidators() async throws {
+    @Test func contentTypesAndValidators() throws {
         let handler = Self.handler()
         for (path, type) in [("/", "text/html; charset=utf-8"), ("/assets/style.css", "text/css; charset=utf-8"),
                              ("/assets/map.svg", "image/svg+xml"), ("/robots.txt", "text/plain; charset=utf-8")] {
-            let (response, _) = try await Self.get(handler, path)
-            #expect(response.statusCode == .ok)
+            let (response, _) = Self.get(handler, path)
+            #expect(response.status == .ok)
             #expect(response.headers[.contentType] == type, "\(path)")
             let tag = try #require(response.headers[.eTag])
-            let (again, body) = try await Self.get(handler, path, headers: [.ifNoneMatch: tag])
-            #expect(again.statusCode == .notModified && body.isEmpty, "\(path)")
+            let (again, body) = Self.get(handler, path, ifNoneMatch: tag)
+            #expect(again.status == .notModified && body.isEmpty, "\(path)")
         }
-        let (stale, _) = try await Self.get(handler, "/assets/style.css", headers: [.ifNoneMatch: "\"0\""])
-        #expect(stale.statusCode == .ok)
+        let (stale, _) = Self.get(handler, "/assets/style.css", ifNoneMatch: "\"0\"")
+        #expect(stale.status == .ok)
     }
 
-    @Test func missingPagesGetTheSite404PageWithStatus404() async throws {
+    @Test func missingPagesGetTheSite404PageWithStatus404() throws {
         let handler = Self.handler()
-        let (response, body) = try await Self.get(handler, "/ambassadors/no-such-person/")
-        #expect(response.statusCode == .notFound)
+        let (response, body) = Self.get(handler, "/ambassadors/no-such-person/")
+        #expect(response.status == .notFound)
         #expect(body.contains("<p>Not here</p>"))
-        let (redirect, _) = try await Self.get(handler, "/history")
-        #expect(redirect.statusCode == .movedPermanently && redirect.headers[.location] == "/history/")
-        let (refused, _) = try await Self.get(handler, "/%2e%2e/etc/passwd")
-        #expect(refused.statusCode == .badRequest)
-        let (post, _) = try await Self.get(handler, "/", method: .POST)
-        #expect(post.statusCode == .methodNotAllowed && post.headers[HTTPHeader("Allow")] == "GET, HEAD")
+        let (redirect, _) = Self.get(handler, "/history")
+        #expect(redirect.status == .movedPermanently && redirect.headers[.location] == "/history/")
+        let (refused, _) = Self.get(handler, "/%2e%2e/etc/passwd")
+        #expect(refused.status == .badRequest)
+        let (post, _) = Self.get(handler, "/", method: .post)
+        #expect(post.status == .methodNotAllowed && post.headers[.allow] == "GET, HEAD")
     }
 
-    @Test func headHasTheHeadersOfGetAndNoBody() async throws {
+    @Test func headHasTheHeadersOfGetAndNoBody() throws {
         let handler = Self.handler()
-        let (get, getBody) = try await Self.get(handler, "/")
-        let (head, headBody) = try await Self.get(handler, "/", method: .HEAD)
-        #expect(head.statusCode == .ok && headBody.isEmpty)
+        let (get, getBody) = Self.get(handler, "/")
+        let (head, headBody) = Self.get(handler, "/", method: .head)
+        #expect(head.status == .ok && headBody.isEmpty)
         #expect(head.headers[.contentLength] == String(getBody.utf8.count))
         #expect(head.headers[.eTag] == get.headers[.eTag])
     }
 
-    @Test func pagesCarryTheReloadScriptAndTheOverlayOnlyAfterAFailure() async throws {
+    @Test func pagesCarryTheReloadScriptAndTheOverlayOnlyAfterAFailure() throws {
         let state = PreviewState()
         state.publish(changed: Self.files.keys.sorted(), files: Self.files, errors: nil)
         let handler = PreviewHandler(state: state)
-        let (_, page) = try await Self.get(handler, "/")
+        let (_, page) = Self.get(handler, "/")
         #expect(page.contains("<script id=\"sitegen-live-reload\">") && page.hasSuffix("</script>\n</body>\n</html>\n"))
         #expect(page.contains("const page = \"index.html\";") || page.contains("[\"index.html\"][0]"))
         #expect(!page.contains("sitegen-errors"))
-        let (_, css) = try await Self.get(handler, "/assets/style.css")
+        let (_, css) = Self.get(handler, "/assets/style.css")
         #expect(css == "body { color: black }\n")
 
         state.publish(changed: [], files: Self.files, errors: "content/a.md:1:2: error: <b>bad</b> & worse\n")
-        let (_, broken) = try await Self.get(handler, "/")
+        let (_, broken) = Self.get(handler, "/")
         // Right after <body …>, escaped, and the last good page still underneath.
         #expect(broken.contains("<body class=\"home\">\n<div id=\"sitegen-errors\" role=\"alert\""))
         #expect(broken.contains("content/a.md:1:2: error: &lt;b&gt;bad&lt;/b&gt; &amp; worse"))
         #expect(broken.contains("<p>Home</p>"))
 
         state.publish(changed: ["index.html"], files: Self.files, errors: nil)
-        let (_, fixed) = try await Self.get(handler, "/")
+        let (_, fixed) = Self.get(handler, "/")
         #expect(!fixed.contains("sitegen-errors"))
     }
 
-    @Test func pagesAskWhatChangedAndWaitForTheNextRebuild() async throws {
+    @Test func pagesAskWhatChangedSinceTheirRebuild() throws {
         let state = PreviewState()
         state.publish(changed: Self.files.keys.sorted(), files: Self.files, errors: nil)
         let handler = PreviewHandler(state: state)
-        // Asked about an older rebuild: answered at once.
         state.publish(changed: ["assets/style.css"], files: Self.files, errors: nil)
-        let (_, known) = try await Self.get(handler, "/__sitegen/events?since=1")
+        let (_, known) = Self.get(handler, "/__sitegen/events?since=1")
         #expect(known == #"{"changed":["assets\/style.css"],"failed":false,"generation":2,"overlay":false}"#)
-        // Asked about the current one: answered when the next is published, not before.
-        async let waiting = Self.get(handler, "/__sitegen/events?since=2")
-        while state.waiting == 0 { try await Task.sleep(nanoseconds: 1_000_000) }
         state.publish(changed: ["history/index.html"], files: Self.files, errors: "content/history.md:1:1: error: x\n")
-        let (_, next) = try await waiting
+        let (_, next) = Self.get(handler, "/__sitegen/events?since=2")
         #expect(next == #"{"changed":["history\/index.html"],"failed":true,"generation":3,"overlay":true}"#)
+        let (_, none) = Self.get(handler, "/__sitegen/events?since=3")
+        #expect(none == #"{"changed":[],"failed":true,"generation":3,"overlay":false}"#)
         // Too far back to know: reload.
-        let (_, forgotten) = try await Self.get(handler, "/__sitegen/events?since=-5")
+        let (_, forgotten) = Self.get(handler, "/__sitegen/events?since=-5")
         #expect(forgotten.contains(#""reload":true"#))
+    }
+
+    @Test func aLiveReloadListenerHearsEachRebuildAndIsDroppedWhenItEnds() async throws {
+        let state = PreviewState()
+        let heard = Task {
+            var generations: [Int] = []
+            for await generation in state.rebuilds() {
+                generations.append(generation)
+                if generation == 2 { break }
+            }
+            return generations
+        }
+        for _ in 0..<2000 where state.listening == 0 { try await Task.sleep(nanoseconds: 1_000_000) }
+        #expect(state.listening == 1)
+        state.publish(changed: [], files: [:], errors: nil)
+        state.publish(changed: [], files: [:], errors: nil)
+        let generations = await heard.value
+        #expect(generations == [1, 2] || generations == [2])
+        // A page gone (its stream ended) leaves nothing behind.
+        let gone = Task { for await _ in state.rebuilds() {} }
+        for _ in 0..<2000 where state.listening == 0 { try await Task.sleep(nanoseconds: 1_000_000) }
+        gone.cancel()
+        await gone.value
+        #expect(state.listening == 0)
+    }
+
+    /// A weak validator names the same bytes for `If-None-Match` (RFC 9110's weak comparison).
+    @Test func weakValidatorsMatchTheirStrongTag() {
+        let handler = Self.handler()
+        let (page, _) = Self.get(handler, "/assets/style.css")
+        let tag = page.headers[.eTag]!
+        for asked in ["W/\(tag)", " W/\(tag) ", "\"other\", W/\(tag)", "*"] {
+            #expect(Self.get(handler, "/assets/style.css", ifNoneMatch: asked).0.status == .notModified, "\(asked)")
+        }
+        for asked in ["W/\"other\"", "W/", "\(tag.dropLast())"] {
+            #expect(Self.get(handler, "/assets/style.css", ifNoneMatch: asked).0.status == .ok, "\(asked)")
+        }
+    }
+
+    /// A query is copied into `Location`: no byte of it may end the header line or start another.
+    @Test func aRedirectCarriesNoControlCharacter() {
+        let handler = Self.handler()
+        for query in ["a=\r", "a=\n", "a=\r\nSet-Cookie:%20x=1", "a=\u{7F}b", "a= b", "é"] {
+            let (reply, _) = Self.get(handler, "/history?" + query)
+            #expect(reply.status == .movedPermanently)
+            let location = try! #require(reply.headers[.location])
+            #expect(!location.utf8.contains { $0 < 0x21 || $0 >= 0x7F }, "\(location.debugDescription)")
+            #expect(location.hasPrefix("/history/?a=") || location == "/history/?%C3%A9")
+        }
+        #expect(PreviewHandler.resolve(rawPath: "/history", query: "x=\r1", exists: { $0 == "history/index.html" }) == .redirect("/history/?x=%0D1"))
     }
 }
