@@ -62,11 +62,10 @@ struct OutputSafetyTests {
         defer { site.remove() }
         try Self.makeVictims(in: site)
         #expect(site.build().succeeded)
-        // Not UTF-8: read as no record of the last commit, so every file is looked at, inside the output only.
+        // Not this version's marker (an older sitegen's): no record of the last commit, so every file is looked
+        // at, inside the output only, whatever the file lists.
         let marker = site.root.appendingPathComponent("public/.sitegen-output")
-        var bytes = try Data(contentsOf: marker)
-        bytes.append(contentsOf: Array("../victim.txt\n".utf8) + [0xFF, 0x0A])
-        try bytes.write(to: marker)
+        try Data("an older marker\n../victim.txt\n../victims\n".utf8).write(to: marker)
         try FileManager.default.createSymbolicLink(atPath: site.root.path + "/public/leak", withDestinationPath: site.root.path + "/victims")
         let report = site.build()
         #expect(report.succeeded, "\(report.summary)")
@@ -149,5 +148,68 @@ struct OutputSafetyTests {
     @Test(arguments: ["a", "a/b/index.html", "sitemap.xml", ".hidden/x", "dé/jà.html", "..a/b..", "a.../..b"])
     func pathsTheSiteCanHaveAreAccepted(path: String) {
         #expect(Marker.problem(with: Substring(path)) == nil)
+    }
+
+    /// A link put at the name a changed file is written under first (`.index.html.sitegen-tmp`) is removed,
+    /// never opened: the site is not written to where it leads, however it got there (a commit, a dangling link).
+    @Test func aLinkAtATemporaryNameIsNotWrittenThrough() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        try site.write("victim.txt", "keep me\n")
+        let page = site.root.path + "/public/ambassadors/dean/index.html"
+        try "changed by hand\n".write(toFile: page, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/public/ambassadors/dean/.index.html.sitegen-tmp",
+                                                   withDestinationPath: "../../../victim.txt")
+        // A dangling one beside the output, at the record's temporary name, would have made a file outside.
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/..public.sitegen-inputs.sitegen-tmp",
+                                                   withDestinationPath: site.root.path + "/made-outside.txt")
+        let report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        #expect(try String(contentsOfFile: site.root.path + "/victim.txt", encoding: .utf8) == "keep me\n")
+        #expect(!FileManager.default.fileExists(atPath: site.root.path + "/made-outside.txt"))
+        var status = stat()
+        #expect(lstat(page, &status) == 0 && status.st_mode & S_IFMT == S_IFREG)
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<html"))
+    }
+
+    /// A marker that is a link is refused, naming where it leads and quoting nothing of what is there; so is
+    /// a lock file that is one; a line that is not UTF-8 is named like any other bad line.
+    @Test func aMarkerOrLockThatIsALinkAndALineThatIsNotTextAreErrors() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let marker = site.root.path + "/public/.sitegen-output"
+        let original = try Data(contentsOf: URL(fileURLWithPath: marker))
+        try (String(decoding: original, as: UTF8.self) + "/root/PASSWORD=hunter2\n").write(toFile: site.root.path + "/secret.txt", atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: marker)
+        try FileManager.default.createSymbolicLink(atPath: marker, withDestinationPath: site.root.path + "/secret.txt")
+        let linked = site.build()
+        #expect(linked.errors.map(\.path) == ["public/.sitegen-output"])
+        #expect(linked.errors.first?.message.contains("is a symbolic link (to \(site.root.path)/secret.txt)") == true)
+        #expect(!DiagnosticPrinter.text(of: linked.diagnostics).contains("hunter2"))
+
+        try FileManager.default.removeItem(atPath: marker)
+        try (original + Data("stal".utf8) + Data([0xFF]) + Data("e.html\n".utf8)).write(to: URL(fileURLWithPath: marker))
+        try site.write("public/stale.html", "not listed\n")
+        let notText = site.build()
+        let lines = String(decoding: original, as: UTF8.self).split(separator: "\n").count
+        #expect(notText.errors.map(\.line) == [lines + 1], "\(notText.summary)")
+        #expect(FileManager.default.fileExists(atPath: site.root.path + "/public/stale.html"))
+
+        try original.write(to: URL(fileURLWithPath: marker))
+        try? FileManager.default.removeItem(atPath: site.root.path + "/.public.sitegen-lock")
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/.public.sitegen-lock", withDestinationPath: site.root.path + "/made-by-lock")
+        let locked = site.build()
+        #expect(locked.errors.first?.message.contains("is a symbolic link") == true, "\(locked.summary)")
+        #expect(!FileManager.default.fileExists(atPath: site.root.path + "/made-by-lock"))
+    }
+
+    /// A path longer than the file system takes is an error before any work on its folders: one line of
+    /// 100,000 folders took quadratic memory walking up them.
+    @Test func aPathLongerThanAFileSystemTakesIsAnError() {
+        #expect(Marker.problem(with: Substring(String(repeating: "a/", count: 100_000) + "x"))?.contains("longer than any path") == true)
+        #expect(Marker.problem(with: Substring(String(repeating: "n", count: 256)))?.contains("longer than a file name") == true)
+        #expect(Marker.problem(with: Substring(String(repeating: "n", count: 255))) == nil)
     }
 }

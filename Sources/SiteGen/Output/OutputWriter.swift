@@ -81,8 +81,14 @@ public struct OutputWriter: SiteSink {
     /// output waits for the first instead of interleaving with it.
     public func withLock<T>(_ body: () throws -> T) throws -> T {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        let descriptor = open(lockFile.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw OutputError("cannot create the lock file \(lockFile.path): \(String(cString: strerror(errno)))") }
+        // Not through a link: one put in its place would have the lock made or opened anywhere.
+        let descriptor = open(lockFile.path, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            if errno == ELOOP {
+                throw OutputError("the lock file \(lockFile.path) is a symbolic link; sitegen makes it itself: remove the link and build again")
+            }
+            throw OutputError("cannot create the lock file \(lockFile.path): \(String(cString: strerror(errno)))")
+        }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else { throw OutputError("cannot lock \(lockFile.path): \(String(cString: strerror(errno)))") }
@@ -110,7 +116,7 @@ public struct OutputWriter: SiteSink {
         // Left by a build that was stopped before its commit, or by an older sitegen's (which swapped whole folders).
         try FolderRemoval.remove(staging.path, jobs: jobs)
         try FolderRemoval.remove(parent.appendingPathComponent(".\(output.lastPathComponent).sitegen-old").path, jobs: jobs)
-        if let folder = OpenFolder(output.path), faccessat(folder.descriptor, Self.markerName, F_OK, 0) == 0 {
+        if let folder = OpenFolder(output.path), faccessat(folder.descriptor, Self.markerName, F_OK, AT_SYMLINK_NOFOLLOW) == 0 {
             return OutputWriter(self, published: PublishedFolder(folder: folder, marker: try Marker.read(in: folder, displayPath: markerDisplayPath)))
         }
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -142,7 +148,7 @@ public struct OutputWriter: SiteSink {
         guard let published else { preconditionFailure("OutputWriter.stage before prepared()") }
         if published.isStaging {
             try Self.makeFolders(containing: file.path, in: published.folder)
-            try file.bytes.withUnsafeBytes { try Self.writeBytes($0, to: file.path, in: published.folder) }
+            try file.bytes.withUnsafeBytes { try Self.writeBytes($0, to: file.path, in: published.folder, replacing: false) }
             return .inStaging(path: file.path)
         }
         return Self.holds(file.bytes, at: file.path, in: published.folder) ? .unchanged(path: file.path) : .changed(file)
@@ -384,9 +390,16 @@ public struct OutputWriter: SiteSink {
 
     /// A plain write: Foundation's `Data.write` syncs each file to disk. Each file is written under a
     /// name nobody serves and renamed when complete, so no reader sees half a file.
-    static func writeBytes(_ buffer: UnsafeRawBufferPointer, to relative: String, in folder: OpenFolder) throws {
-        let descriptor = openat(folder.descriptor, relative, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    ///
+    /// The file is always made new (`O_EXCL`, `O_NOFOLLOW`): whatever was at its name, a temporary file left
+    /// by a stopped build or a symbolic link someone put there to have the site written elsewhere, is removed
+    /// first (with `replacing`; a first build's staging folder is new and empty), never opened.
+    static func writeBytes(_ buffer: UnsafeRawBufferPointer, to relative: String, in folder: OpenFolder, replacing: Bool = true) throws {
         var path: String { folder.path + "/" + relative }
+        if replacing, unlinkat(folder.descriptor, relative, 0) != 0, errno != ENOENT {
+            throw OutputError("cannot remove \(path) to write it anew: \(String(cString: strerror(errno)))")
+        }
+        let descriptor = openat(folder.descriptor, relative, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var offset = 0
@@ -430,8 +443,19 @@ struct Marker: Sendable, Equatable {
     /// diagnostic a line, when it lists a path that is not a file inside the folder: it is data from the disk,
     /// committed with the site and open to anyone's edits, and a build removes what it lists.
     static func read(in folder: OpenFolder, displayPath: String) throws -> Marker? {
-        guard let bytes = ContentLoader.readBytes(OutputWriter.markerName, in: folder.descriptor),
-              let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        var status = stat()
+        if fstatat(folder.descriptor, OutputWriter.markerName, &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            throw OutputProblems(diagnostics: [.error(displayPath, "is a symbolic link (to \(OpenFolder.target(of: OutputWriter.markerName, in: folder.descriptor))); sitegen's marker is a file it writes itself, never a link. Remove the link and build again")])
+        }
+        guard let bytes = ContentLoader.readBytes(OutputWriter.markerName, in: folder.descriptor, followingLink: false) else { return nil }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            // A marker of this version with a line that is not text: that line is named, as any other bad line.
+            let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            guard lines.first?.elementsEqual(header.utf8) == true,
+                  let bad = lines.firstIndex(where: { String(validating: $0, as: UTF8.self) == nil }) else { return nil }
+            throw OutputProblems(diagnostics: [.error(displayPath, line: bad + 1, column: 1,
+                                                      "this line holds bytes that are not UTF-8 text; sitegen never lists such a path. Remove this line (or the whole output folder) and build again")])
+        }
         // Split on bytes: splitting a String splits its Characters, far slower over a line per published file.
         var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)
         guard lines.count >= 3, lines[0] == header, lines.last == "" else { return nil }
@@ -459,8 +483,11 @@ struct Marker: Sendable, Equatable {
         if path.isEmpty { return "is an empty line, not a path" }
         if path.utf8.first == UInt8(ascii: "/") { return "is an absolute path" }
         if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return "holds a control character" }
+        // Linux's limits (PATH_MAX, NAME_MAX): also what keeps the work on one line's folders bounded.
+        if path.utf8.count >= 4096 { return "is longer than any path the file system takes" }
         for part in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
             if part.isEmpty { return "has an empty part (`//` or a `/` at its end)" }
+            if part.count > 255 { return "has a part longer than a file name can be" }
             if part.elementsEqual("..".utf8) { return "leads out of the output folder (`..`)" }
             if part.elementsEqual(".".utf8) { return "has a `.` part" }
         }
