@@ -246,21 +246,48 @@ public struct SiteBuilder: Sendable {
             .map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
     }
 
-    /// The files of `templates/assets/`: (output path, file on disk), sorted by output path.
+    /// The files of `templates/assets/`: (output path, file on disk), sorted by output path. A symbolic link is
+    /// taken only to a file inside the templates folder (and read by its real path); a link to anything else,
+    /// a folder link among them, is an error naming the link and where it leads, never what is there.
     static func assets(in templates: URL, displayRoot: String, diagnostics: inout DiagnosticList) -> [(path: String, sourceFile: String)] {
-        let assets = templates.appendingPathComponent("assets")
-        guard let enumerator = FileManager.default.enumerator(atPath: assets.path) else { return [] }
+        let assets = templates.appendingPathComponent("assets").path
+        let templatesReal = templates.resolvingSymlinksInPath().path
+        var status = stat()
+        guard lstat(assets, &status) == 0 else { return [] }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            diagnostics.append(.error(displayRoot + "/assets", "\(displayRoot)/assets is " + (status.st_mode & S_IFMT == S_IFLNK
+                ? "a symbolic link (to \(ContentLoader.linkTarget(assets) ?? "?")); sitegen does not follow it: make it a folder"
+                : "not a folder")))
+            return []
+        }
         var files: [(path: String, sourceFile: String)] = []
-        while let relative = enumerator.nextObject() as? String {
-            let full = assets.appendingPathComponent(relative)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  !(relative as NSString).lastPathComponent.hasPrefix(".") else { continue }
-            if let problem = PathSafety.problem(in: relative) {
-                diagnostics.append(.error(displayRoot + "/assets/" + relative, problem))
-                continue
+        var pending = [""]
+        while let folder = pending.popLast() {
+            let folderPath = folder.isEmpty ? assets : assets + "/" + folder
+            for (name, _) in ContentLoader.entries(of: folderPath) ?? [] where !name.hasPrefix(".") {
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                let full = folderPath + "/" + name
+                let shown = displayRoot + "/assets/" + relative
+                if let problem = PathSafety.problem(in: relative) {
+                    diagnostics.append(.error(shown, problem))
+                    continue
+                }
+                guard lstat(full, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: pending.append(relative)
+                case S_IFREG: files.append(("assets/" + relative, full))
+                case S_IFLNK:
+                    if let problem = TemplateSet.linkProblem(full, folderReal: templatesReal) {
+                        diagnostics.append(.error(shown, shown + " " + problem))
+                    } else if stat(full, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+                        files.append(("assets/" + relative, URL(fileURLWithPath: full).resolvingSymlinksInPath().path))
+                    } else {
+                        diagnostics.append(.error(shown, "\(shown) is a symbolic link to a folder or to what is not a file; sitegen follows links only to files"))
+                    }
+                default:
+                    diagnostics.append(.error(shown, "\(shown) is \(ContentLoader.kind(of: status.st_mode)), not a file; sitegen reads only files and folders"))
+                }
             }
-            files.append(("assets/" + relative, full.path))
         }
         return files.sorted { $0.path < $1.path }
     }

@@ -101,4 +101,36 @@ struct TemplateSetTests {
         #expect(!error.pointsIntoText)
         #expect(!DiagnosticPrinter.text(of: diagnostics.items).contains("API_TOKEN"))
     }
+
+    /// An asset linked to a file outside `templates/` is an error naming the link, and is not published; one
+    /// linked to a file inside is published from its real path.
+    @Test func anAssetLinkedOutsideIsRefusedAndNotPublished() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("secret.txt", "API_TOKEN=secret123\n")
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/templates/assets/leak.css", withDestinationPath: site.root.path + "/secret.txt")
+        let report = site.build()
+        #expect(report.errors.map(\.path) == ["templates/assets/leak.css"], "\(report.summary)")
+        #expect(!FileManager.default.fileExists(atPath: site.root.path + "/public/assets/leak.css"))
+        try FileManager.default.removeItem(atPath: site.root.path + "/templates/assets/leak.css")
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/templates/assets/alias.css", withDestinationPath: "s.css")
+        #expect(site.build().succeeded)
+        #expect(FileManager.default.contents(atPath: site.root.path + "/public/assets/alias.css") == FileManager.default.contents(atPath: site.root.path + "/templates/assets/s.css"))
+    }
+
+    /// A content file that is a link is read only by its checked real path; a plain path is opened without
+    /// following a link, so a file swapped for a link after the folder was listed is not read.
+    @Test func contentIsNotReadThroughALinkThatWasNotChecked() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("secret.txt", "API_TOKEN=secret123\n")
+        let link = site.root.path + "/content/n.txt"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: site.root.path + "/secret.txt")
+        #expect(ContentLoader.readBytes(link, followingLink: false) == nil)
+        let loader = ContentLoader(contentDirectory: site.root.appendingPathComponent("content"), displayRoot: "content")
+        let (source, problems) = loader.read("n.txt")
+        #expect(source == nil)
+        #expect(problems.first?.message.contains("outside the content folder") == true)
+        #expect(!DiagnosticPrinter.text(of: problems).contains("API_TOKEN"))
+    }
 }

@@ -49,7 +49,14 @@ public struct ContentLoader: Sendable {
             } else if relative.utf8.suffix(3).elementsEqual(".md".utf8) || relative == SiteConfig.fileName {
                 textFiles.append(relative)
             } else {
-                loaded.staticFiles.append((relative, contentDirectory.appendingPathComponent(relative)))
+                // A link (checked when listed) is copied from its real path, opened without following a link.
+                var status = stat()
+                let isLink = lstat(contentDirectory.path + "/" + relative, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+                if isLink, case .success(let real) = checkedLink(relative) {
+                    loaded.staticFiles.append((relative, URL(fileURLWithPath: real)))
+                } else if !isLink {
+                    loaded.staticFiles.append((relative, contentDirectory.appendingPathComponent(relative)))
+                }
             }
         }
         loaded.pages = textFiles.filter { $0 != SiteConfig.fileName }
@@ -65,7 +72,19 @@ public struct ContentLoader: Sendable {
     public func read(_ relative: String) -> (SourceFile?, [Diagnostic]) {
         var found = DiagnosticList()
         let shown = displayPath(relative)
-        let bytes = folder.map { Self.readBytes(relative, in: $0.descriptor) } ?? Self.readBytes(contentDirectory.path + "/" + relative)
+        var status = stat()
+        let bytes: [UInt8]?
+        if let folder, fstatat(folder.descriptor, relative, &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            // A link: checked again now (it may have changed since the folder was listed), then read by its real
+            // path, which the check found inside the content folder.
+            switch checkedLink(relative) {
+            case .failure(let problem): return (nil, [.error(shown, shown + " " + problem.text)])
+            case .success(let real): bytes = Self.readBytes(real, followingLink: false)
+            }
+        } else {
+            bytes = folder.map { Self.readBytes(relative, in: $0.descriptor, followingLink: false) }
+                ?? Self.readBytes(contentDirectory.path + "/" + relative, followingLink: false)
+        }
         guard let bytes else {
             return (nil, [.error(shown, "file cannot be read; check its permissions")])
         }
@@ -120,6 +139,19 @@ public struct ContentLoader: Sendable {
             }
         }
         return files.sorted()
+    }
+
+    struct LinkProblem: Error { let text: String }
+
+    /// The real path of the link `relative` (inside the content folder), or why it is not followed.
+    func checkedLink(_ relative: String) -> Result<String, LinkProblem> {
+        let rootReal = contentDirectory.resolvingSymlinksInPath().path
+        let folder = OutputWriter.folder(of: relative)
+        let path = contentDirectory.path + "/" + relative
+        if let problem = linkProblem(path, folderReal: rootReal + (folder.isEmpty ? "" : "/" + folder), rootReal: rootReal) {
+            return .failure(LinkProblem(text: problem))
+        }
+        return .success(URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
     }
 
     /// Why the symbolic link at `path` is not followed, naming it and where it leads (never what is there);
@@ -188,9 +220,11 @@ public struct ContentLoader: Sendable {
     }
 
     /// The whole file, with plain system calls (Foundation's reader cost more than the parsing of YAML).
-    static func readBytes(_ path: String, in folder: Int32 = AT_FDCWD) -> [UInt8]? {
+    /// With `followingLink` false, a symbolic link (at the path's last part) is not read: a file checked as a
+    /// plain file, or a link's checked real path, is opened so, and one swapped for a link since is refused.
+    static func readBytes(_ path: String, in folder: Int32 = AT_FDCWD, followingLink: Bool = true) -> [UInt8]? {
         // Without blocking: a named pipe put where a page was listed would otherwise wait for a writer.
-        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followingLink ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()

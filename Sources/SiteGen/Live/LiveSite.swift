@@ -135,7 +135,7 @@ public final class LiveSite {
         let settingsText = loaded.settings?.text
         let settings = SiteConfig.read(loaded, loader: loader, baseURL: options.baseURL, diagnostics: &diagnostics)
         for (path, url) in loaded.staticFiles where staticBytes[path] == nil || contentNamed?.contains(path) ?? true {
-            if let bytes = ContentLoader.readBytes(url.path) {
+            if let bytes = ContentLoader.readBytes(url.path, followingLink: false) {
                 staticBytes[path] = bytes
                 unreadableStatic[path] = nil
             } else {
@@ -416,7 +416,7 @@ public final class LiveSite {
         var found = DiagnosticList()
         var assets: [String: [UInt8]] = [:]
         for (path, file) in SiteBuilder.assets(in: templatesURL, displayRoot: options.templatesDirectory, diagnostics: &found) {
-            if let bytes = ContentLoader.readBytes(file) {
+            if let bytes = ContentLoader.readBytes(file, followingLink: false) {
                 assets[path] = bytes
             } else {
                 found.append(.error(options.templatesDirectory + "/" + path, "file cannot be read; check its permissions"))

@@ -32,7 +32,9 @@ public struct OutputFile: Sendable {
         case .bytes(let bytes): return bytes
         case .rendered(let render): return try render()
         case .copy(let source):
-            guard let bytes = ContentLoader.readBytes(source) else { throw OutputError("cannot read \(source)") }
+            // Sources are plain files or the checked real paths of links (the load phase): one swapped for a
+            // link since is not read.
+            guard let bytes = ContentLoader.readBytes(source, followingLink: false) else { throw OutputError("cannot read \(source)") }
             return bytes
         }
     }

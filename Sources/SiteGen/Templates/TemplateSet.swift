@@ -32,7 +32,7 @@ public struct TemplateSet: Sendable {
         }
         let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         guard real.hasPrefix(folderReal + "/") else {
-            return "is a symbolic link to \(written), outside the templates folder; sitegen does not follow it: copy the template in instead"
+            return "is a symbolic link to \(written), outside the templates folder; sitegen does not follow it: copy the file in instead"
         }
         return nil
     }
@@ -60,7 +60,12 @@ public struct TemplateSet: Sendable {
                 continue
             }
             // Read without blocking and only if a regular file: a named pipe here would wait for a writer.
-            guard let bytes = ContentLoader.readBytes(path), var text = String(validating: bytes, as: UTF8.self) else {
+            // A link (checked above to lead to a file inside the folder) is read by its real path; neither is
+            // read through a link that appeared since.
+            var status = stat()
+            let isLink = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+            let readPath = isLink ? URL(fileURLWithPath: path).resolvingSymlinksInPath().path : path
+            guard let bytes = ContentLoader.readBytes(readPath, followingLink: false), var text = String(validating: bytes, as: UTF8.self) else {
                 diagnostics.append(.error(shown, "template cannot be read as UTF-8 text"))
                 failed = true
                 continue
