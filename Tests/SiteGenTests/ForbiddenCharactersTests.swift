@@ -55,4 +55,23 @@ struct ForbiddenCharactersTests {
         #expect(warnings.count == 11)
         #expect(warnings.last?.message.hasPrefix("15 more lines") == true)
     }
+
+    /// cmark decodes a character reference into the character it names: one that is forbidden is replaced in
+    /// the page too, with a warning at the reference; a `--base-url` with one is an error.
+    @Test func aCharacterReferenceToAForbiddenCharacterIsReplacedAndReported() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try site.write("content/about.md", "---\ntitle: About\n---\n\nPlain.\n\nX &#1; &#x9F; Y and `&#1;` as code\n\n## H &#2; head\n")
+        let report = site.build()
+        #expect(report.errors.isEmpty, "\(report.summary)")
+        let warning = try #require(report.warnings.first { $0.message.contains("character reference") })
+        #expect(warning.path == "content/about.md" && warning.line == 7 && warning.column == 3)
+        let html = try String(contentsOfFile: site.root.path + "/public/about/index.html", encoding: .utf8)
+        #expect(!html.unicodeScalars.contains(where: ForbiddenCharacters.isForbidden))
+        #expect(html.contains("X \u{FFFD} \u{FFFD} Y"))
+        #expect(html.contains("<code>&amp;#1;</code>"))
+        #expect(ForbiddenCharacters.firstReference(in: "a\nb &#65; c &#X85;", firstLine: 5) == SourceLocation(line: 6, column: 11))
+        let withBase = site.build(baseURL: "https://example.org/\u{1}/")
+        #expect(withBase.errors.map(\.path) == ["--base-url"], "\(withBase.summary)")
+    }
 }

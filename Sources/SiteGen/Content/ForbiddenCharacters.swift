@@ -59,4 +59,42 @@ enum ForbiddenCharacters {
         }
         return warnings
     }
+
+    /// Where the first numeric character reference (`&#1;`, `&#x85;`) in `markdown` names a forbidden character,
+    /// lines counted from `firstLine`: cmark decodes such a reference into the character itself.
+    static func firstReference(in markdown: String, firstLine: Int) -> SourceLocation? {
+        let bytes = Array(markdown.utf8)
+        var index = 0
+        while index + 3 < bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == UInt8(ascii: "&"), bytes[index + 1] == UInt8(ascii: "#") else { continue }
+            var cursor = index + 2
+            let hex = bytes[cursor] | 0x20 == UInt8(ascii: "x")
+            if hex { cursor += 1 }
+            var value: UInt32 = 0, digits = 0
+            while cursor < bytes.count, digits < 8, let digit = hex ? hexDigit(bytes[cursor]) : decimalDigit(bytes[cursor]) {
+                value = value * (hex ? 16 : 10) + UInt32(digit)
+                digits += 1
+                cursor += 1
+            }
+            guard digits > 0, cursor < bytes.count, bytes[cursor] == UInt8(ascii: ";"),
+                  let scalar = Unicode.Scalar(value), value != 0, isForbidden(scalar) else { continue }
+            let before = bytes[..<index]
+            let lineStart = (before.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+            let line = before.count { $0 == UInt8(ascii: "\n") } + firstLine
+            let column = String(decoding: bytes[lineStart..<index], as: UTF8.self).unicodeScalars.count + 1
+            return SourceLocation(line: line, column: column)
+        }
+        return nil
+    }
+
+    private static func decimalDigit(_ byte: UInt8) -> UInt8? {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? byte - UInt8(ascii: "0") : nil
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        if let digit = decimalDigit(byte) { return digit }
+        let lower = byte | 0x20
+        return (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(lower) ? lower - UInt8(ascii: "a") + 10 : nil
+    }
 }

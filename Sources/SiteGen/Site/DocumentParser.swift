@@ -71,6 +71,18 @@ public struct DocumentParser: Sendable {
             targets.append(target)
             return links.rewrite(target, holderURL: holderURL)
         }
+        // The sources were rid of forbidden characters as they were read, but cmark decodes a character
+        // reference (`&#1;`) into the character it names: replaced here too, with a warning at the reference.
+        if let (html, _) = ForbiddenCharacters.replaced(in: body.html) {
+            body.html = html
+            for index in body.headings.indices {
+                body.headings[index].text = ForbiddenCharacters.replaced(in: body.headings[index].text)?.text ?? body.headings[index].text
+            }
+            let location = ForbiddenCharacters.firstReference(in: split.body, firstLine: split.bodyLineOffset + 1)
+                ?? SourceLocation(line: split.bodyLineOffset + 1, column: 1)
+            diagnostics.append(.warning(source.displayPath, line: location.line, column: location.column,
+                                        "a character reference names a control character or noncharacter, which HTML and XML do not allow; it is replaced by U+FFFD (\u{FFFD})"))
+        }
         var internalLinks: [(location: SourceLocation, target: LinkTarget)] = []
         internalLinks.reserveCapacity(targets.count)
         for (link, target) in zip(body.links, targets) where target != .external {

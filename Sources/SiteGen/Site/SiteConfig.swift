@@ -85,6 +85,10 @@ public struct SiteConfig: Sendable {
 
     /// Why a base URL is unusable, or nil.
     public static func baseURLProblem(_ text: String) -> String? {
+        // Foundation's parser lets control characters and spaces through; an address has none.
+        if text.unicodeScalars.contains(where: { $0.value <= 0x20 || (0x7F...0x9F).contains($0.value) || ForbiddenCharacters.isForbidden($0) }) {
+            return "base URL must be an absolute http or https address such as https://example.org/mali/, without spaces or control characters"
+        }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
               components.query == nil, components.fragment == nil
