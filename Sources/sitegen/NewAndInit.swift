@@ -25,16 +25,28 @@ struct New: ParsableCommand {
         let prefix = content.hasSuffix("/") ? content : content + "/"
         if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
         if let problem = Archetype.problem(relative) {
-            StandardStream.error.write("error: \(path): \(problem)\n")
+            StandardStream.error.write("error: \(DiagnosticPrinter.visible(path)): \(DiagnosticPrinter.visible(problem))\n")
             throw ExitCode(1)
         }
         let target = (content as NSString).appendingPathComponent(relative)
-        try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        // O_EXCL: created only if nothing is there, even a file made a moment ago by someone else.
-        let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let folder = (target as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // The folder is where the path says, not reached through a symbolic link to elsewhere: the site would
+        // not read a page there, and sitegen writes nothing outside the content folder.
+        let contentReal = URL(fileURLWithPath: content).resolvingSymlinksInPath().path
+        let folderReal = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard folderReal == contentReal || folderReal.hasPrefix(contentReal + "/"),
+              folderReal == URL(fileURLWithPath: contentReal).appendingPathComponent(String(folder.dropFirst(content.count))).standardizedFileURL.path
+        else {
+            StandardStream.error.write("error: \(DiagnosticPrinter.visible(path)): a folder on its way is a symbolic link (it leads to \(DiagnosticPrinter.visible(folderReal))); sitegen new writes only into the content folder's own folders\n")
+            throw ExitCode(1)
+        }
+        // O_EXCL: created only if nothing is there, even a file made a moment ago by someone else; O_NOFOLLOW: not
+        // through a link put at its name.
+        let descriptor = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "a file is already there; sitegen new never overwrites" : String(cString: strerror(errno))
-            StandardStream.error.write("error: \(target): \(reason)\n")
+            StandardStream.error.write("error: \(DiagnosticPrinter.visible(target)): \(reason)\n")
             throw ExitCode(1)
         }
         let bytes = Array(Archetype.text(for: relative).utf8)
@@ -42,7 +54,7 @@ struct New: ParsableCommand {
         close(descriptor)
         guard written == bytes.count else {
             unlink(target)
-            StandardStream.error.write("error: \(target): could not write the file\n")
+            StandardStream.error.write("error: \(DiagnosticPrinter.visible(target)): could not write the file\n")
             throw ExitCode(1)
         }
         print(target)
@@ -153,7 +165,7 @@ struct Init: ParsableCommand {
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue, (try? fileManager.contentsOfDirectory(atPath: directory))?.isEmpty == true else {
-                StandardStream.error.write("error: \(directory) exists and is not an empty folder; sitegen init never overwrites\n")
+                StandardStream.error.write("error: \(DiagnosticPrinter.visible(directory)) exists and is not an empty folder; sitegen init never overwrites\n")
                 throw ExitCode(1)
             }
         }
@@ -165,8 +177,8 @@ struct Init: ParsableCommand {
         let site = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
         let sitegen = Invocation.command(executable: Invocation.runningExecutable, site: site)
         print("""
-            sitegen: a new site in \(directory)
-              cd \(directory)
+            sitegen: a new site in \(DiagnosticPrinter.visible(directory))
+              cd \(Invocation.shellQuoted(directory))
               \(sitegen) serve      # preview at http://127.0.0.1:1313/, reloading as you save
               \(sitegen) build      # the site, into public/
             """)
@@ -175,6 +187,21 @@ struct Init: ParsableCommand {
 
 /// How the user runs this sitegen, so that the commands printed for them work when pasted.
 enum Invocation {
+    /// `word` as a POSIX shell reads it back: as it is when it holds only characters no shell treats
+    /// specially, else in single quotes (a quote inside as `'\''`); control characters are escaped, never
+    /// sent to the terminal.
+    static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "@"):
+                true
+            default: byte >= 0x80
+            }
+        }
+        return DiagnosticPrinter.visible(plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'")
+    }
+
     /// The executable file running, links resolved.
     static var runningExecutable: String {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path

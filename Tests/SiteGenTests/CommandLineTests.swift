@@ -272,4 +272,31 @@ struct CommandLineTests {
         try site.write("content/history.md", "---\ntitle: History\n---\n\nSee [x](nope.md).\n")  // an error to print
         #expect(try run(["-c", shell, Self.executable.path], in: site.root, executable: URL(fileURLWithPath: "/bin/sh")).status == 1)
     }
+
+    /// `sitegen new` writes only into the content folder's own folders: a folder on the way that is a link to
+    /// elsewhere is refused, and nothing is made there.
+    @Test func newRefusesAFolderThatLeadsOutOfTheContentFolder() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        try FileManager.default.createDirectory(atPath: site.root.path + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: site.root.path + "/content/away", withDestinationPath: site.root.path + "/elsewhere")
+        let result = try run(["new", "away/x.md"], in: site.root)
+        #expect(result.status == 1)
+        #expect(result.errors.contains("a folder on its way is a symbolic link"), "\(result.errors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path + "/elsewhere").isEmpty)
+        #expect(try run(["new", "timeline/2026-01-02-x.md"], in: site.root).status == 0)
+    }
+
+    /// `sitegen init` prints the folder so that the printed `cd` works when pasted: quoted when the shell would
+    /// split or expand it, control characters escaped.
+    @Test func initQuotesTheFolderItPrints() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let named = try run(["init", "my site's $(x)\u{1B}[31m"], in: folder)
+        #expect(named.status == 0, "\(named.errors)")
+        #expect(named.output.contains("  cd 'my site'\\''s $(x)\\u{1B}[31m'\n"), "\(named.output)")
+        #expect(!named.output.unicodeScalars.contains("\u{1B}"))
+        #expect(try run(["init", "plain-name"], in: folder).output.contains("  cd plain-name\n"))
+    }
 }

@@ -109,6 +109,14 @@ public final class DiagnosticPrinter {
         }
     }
 
+    /// `text` as `appendVisible` writes it, for messages printed without a printer (the command line's own).
+    public static func visible(_ text: String) -> String {
+        guard text.utf8.contains(where: mayStartControl) else { return text }
+        var shown = ""
+        for scalar in text.unicodeScalars { shown += isControl(scalar) ? escape(scalar) : String(scalar) }
+        return shown
+    }
+
     /// What `appendVisible` writes for a control character: Swift's own escape, which a reader can paste back.
     static func escape(_ scalar: Unicode.Scalar) -> String {
         "\\u{" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2) + "}"
