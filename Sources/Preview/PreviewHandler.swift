@@ -88,6 +88,34 @@ public struct PreviewHandler: Sendable {
 
     /// Whether an `If-None-Match` list names `tag`. The comparison is the weak one RFC 9110 asks of
     /// `If-None-Match`: `W/"x"` matches `"x"` (a proxy or a browser may weaken a validator it was given).
+    /// Whether `authority` (a request's `Host`) names this machine by a loopback name or address. A server
+    /// bound to loopback answers only such requests: a page of another site whose name an attacker points at
+    /// 127.0.0.1 (DNS rebinding) would otherwise read the preview as its own origin.
+    public static func isLoopback(authority: String?) -> Bool {
+        guard var host = authority?.lowercased(), !host.isEmpty else { return false }
+        if host.hasPrefix("[") {
+            guard let end = host.firstIndex(of: "]") else { return false }
+            host = String(host[host.index(after: host.startIndex)..<end])
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// Whether a WebSocket's `Origin` is the page's own server (`host`, its `Host`): live reload tells what
+    /// files the site has, which a page of another site has no business hearing.
+    public static func isSameOrigin(_ origin: String?, host: String?) -> Bool {
+        guard let origin else { return true }  // no Origin: not a page in a browser
+        guard let host else { return false }
+        let lowered = origin.lowercased()
+        for scheme in ["http://", "https://"] where lowered.hasPrefix(scheme) {
+            return String(lowered.dropFirst(scheme.count)) == host.lowercased()
+        }
+        return false
+    }
+
     public static func matches(_ ifNoneMatch: String, tag: String) -> Bool {
         func opaque(_ tag: Substring) -> Substring {
             let trimmed = tag.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()

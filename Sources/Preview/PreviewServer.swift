@@ -98,7 +98,12 @@ public final class PreviewServer: @unchecked Sendable {
         let limits = options.limits
         // Quiet: the terminal is for the site's rebuilds; a client's mistakes are its own.
         let quiet = Logger(label: "sitegen-preview") { _ in SwiftLogNoOpLogHandler() }
+        let loopbackOnly = Self.isLoopbackAddress(options.address)
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            if loopbackOnly, !PreviewHandler.isLoopback(authority: request.head.authority) {
+                return Response(status: .misdirectedRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: "sitegen serve answers only requests addressed to this machine (localhost, 127.0.0.1, [::1]).\n")))
+            }
             let reply = handler.answer(method: request.method, target: request.head.path ?? "/", ifNoneMatch: request.headers[.ifNoneMatch])
             return Response(status: reply.status, headers: reply.headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
@@ -109,7 +114,9 @@ public final class PreviewServer: @unchecked Sendable {
             GuardedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1)) { head, _, _ in
                 let target = head.path ?? "/"
                 let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-                guard path == PreviewHandler.eventsPath else { return .dontUpgrade }
+                guard path == PreviewHandler.eventsPath,
+                      !loopbackOnly || PreviewHandler.isLoopback(authority: head.authority),
+                      PreviewHandler.isSameOrigin(head.headerFields[.origin], host: head.authority) else { return .dontUpgrade }
                 let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
                 return .upgrade([:], LiveReload.connection(handler: handler, since: PreviewHandler.generation(inQuery: query)))
             }, limits: limits)
@@ -186,6 +193,11 @@ public final class PreviewServer: @unchecked Sendable {
         builds += 1
         let phases = options.timings ? " [" + update.phaseTimes.map { String(format: "%@ %.1f ms", $0.phase, $0.seconds * 1000) }.joined(separator: ", ") + "]" : ""
         report(summary + phases, update.diagnostics)
+    }
+
+    /// Whether the server listens on loopback only (then it answers only requests addressed to loopback).
+    static func isLoopbackAddress(_ address: String) -> Bool {
+        address == "localhost" || address == "::1" || address.hasPrefix("127.")
     }
 
     /// glibc's `malloc_trim`, which Swift's Glibc module does not declare (it is in malloc.h); nil elsewhere.

@@ -172,4 +172,22 @@ struct PreviewHandlerTests {
         }
         #expect(PreviewHandler.resolve(rawPath: "/history", query: "x=\r1", exists: { $0 == "history/index.html" }) == .redirect("/history/?x=%0D1"))
     }
+
+    /// A server on loopback answers only requests addressed to loopback (no DNS rebinding), and live reload's
+    /// WebSocket only pages of its own origin.
+    @Test func onlyLoopbackHostsAndTheSameOrigin() {
+        for host in ["127.0.0.1:1313", "localhost:1313", "LOCALHOST", "[::1]:1313", "127.1.2.3", "app.localhost:8080"] {
+            #expect(PreviewHandler.isLoopback(authority: host), "\(host)")
+        }
+        for host in ["evil.example", "evil.example:1313", "127.0.0.1.evil.example", "10.0.0.1:1313", "", "[::2]:1313", "127.0.0.256"] {
+            #expect(!PreviewHandler.isLoopback(authority: host), "\(host)")
+        }
+        #expect(!PreviewHandler.isLoopback(authority: nil))
+        #expect(PreviewHandler.isSameOrigin("http://127.0.0.1:1313", host: "127.0.0.1:1313"))
+        #expect(PreviewHandler.isSameOrigin("http://[::1]:1313", host: "[::1]:1313"))
+        #expect(PreviewHandler.isSameOrigin(nil, host: "127.0.0.1:1313"))
+        #expect(!PreviewHandler.isSameOrigin("http://evil.example", host: "127.0.0.1:1313"))
+        #expect(!PreviewHandler.isSameOrigin("http://127.0.0.1:1314", host: "127.0.0.1:1313"))
+        #expect(!PreviewHandler.isSameOrigin("null", host: "127.0.0.1:1313"))
+    }
 }
