@@ -90,27 +90,27 @@ import Glibc
         defer { server.stop() }
 
         let long = try Client(port)
-        long.send("GET /" + String(repeating: "a", count: 300_000) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+        long.send("GET /" + String(repeating: "a", count: 300_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         let refusedLine = long.read(for: 10)
         #expect(refusedLine.text.hasPrefix("HTTP/1.1 414 URI Too Long\r\n") && refusedLine.text.contains("Connection: close"))
         #expect(refusedLine.closed)
 
         let heavy = try Client(port)
-        heavy.send("GET / HTTP/1.1\r\nHost: x\r\n" + String(repeating: "X-Filler: " + String(repeating: "b", count: 1000) + "\r\n", count: 100) + "\r\n")
+        heavy.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + String(repeating: "X-Filler: " + String(repeating: "b", count: 1000) + "\r\n", count: 100) + "\r\n")
         let refusedHead = heavy.read(for: 10)
         #expect(refusedHead.text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
         #expect(refusedHead.closed)
 
         // Just under the limits: answered.
         let fitting = try Client(port)
-        fitting.send("GET /about/?" + String(repeating: "q", count: 8000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        fitting.send("GET /about/?" + String(repeating: "q", count: 8000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
             + String(repeating: "X-Filler: " + String(repeating: "b", count: 1000) + "\r\n", count: 50) + "\r\n")
         #expect(fitting.read(for: 10).text.hasPrefix("HTTP/1.1 200 OK\r\n"))
 
         // A request with a body, then one without, on one connection: the body is not taken for a head.
         let kept = try Client(port)
         let body = String(repeating: "GET / HTTP/1.1\r\n", count: 1000)
-        kept.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body + "GET /about/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        kept.send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body + "GET /about/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         let both = kept.read(for: 10).text
         #expect(both.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n") && both.contains("HTTP/1.1 200 OK\r\n"), "\(both.prefix(300))")
         #expect(try Self.normalRequest(port).status == "HTTP/1.1 200 OK")
@@ -126,7 +126,7 @@ import Glibc
         let slow = try Client(port)
         slow.send("GET / HTTP/1.1\r\n")
         let idle = try Client(port)
-        idle.send("GET /about/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        idle.send("GET /about/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         // The slow client sends a header byte every 100 ms: it never finishes, and others are answered meanwhile.
         for index in 0..<60 where !slow.answered {
             slow.send("X")
@@ -149,13 +149,13 @@ import Glibc
         defer { server.stop() }
         for target in ["/history?a=\rSet-Cookie:%20x=1", "/history?a=\nb", "/history?a=b\r", "/history\r?a"] {
             let client = try Client(port)
-            client.send("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let (text, closed) = client.read(for: 10)
             #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n") && closed, "\(target.debugDescription): \(text.prefix(80).debugDescription)")
             #expect(!text.contains("Set-Cookie"))
         }
         let client = try Client(port)
-        client.send("GET /history?a=%0D%0ASet-Cookie:%20x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        client.send("GET /history?a=%0D%0ASet-Cookie:%20x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         let text = client.read(for: 10).text
         let head = text.components(separatedBy: "\r\n\r\n")[0]
         #expect(head.hasPrefix("HTTP/1.1 301") && head.contains("\r\nLocation: /history/?a=%0D%0ASet-Cookie:%20x=1\r\n"), "\(head.debugDescription)")
@@ -174,7 +174,7 @@ import Glibc
         // The bound is checked before each batch of accepts: the three are accepted before the fourth comes.
         usleep(200_000)
         let waiting = try Client(port)
-        waiting.send("GET /about/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        waiting.send("GET /about/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         let answer = waiting.read(for: 10)
         #expect(answer.text.hasPrefix("HTTP/1.1 200 OK"))
         // The silent ones were closed by the header timeout, and not after the waiting request was answered.
