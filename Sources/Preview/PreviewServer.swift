@@ -39,6 +39,9 @@ public final class PreviewServer: @unchecked Sendable {
         public var requestLine: Int
         /// The request line and header fields, in bytes; more is answered 431 and closed.
         public var head: Int
+        /// Header fields of one request; more is answered 431 and closed (SwiftNIO's parser refuses a few
+        /// hundred small ones with a bare 400 of its own).
+        public var fields: Int = 256
         /// From a connection's start, or a head's first byte, to the head's end; longer is answered 408 and closed.
         public var headerTimeout: Duration
         /// A kept-alive connection with no request is closed after this long (pages reopen one when they need it).

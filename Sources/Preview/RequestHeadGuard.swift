@@ -25,6 +25,8 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private var mode = Mode.head
     private var head: [UInt8] = []
     private var requestLineEnded = false
+    /// Lines of the head so far (each ends with a line feed), to bound the number of header fields.
+    private var headLines = 0
     private var timer: Scheduled<Void>?
     /// Kept for `refuseInvalidHead`, which the handler at the pipeline's end calls.
     private var context: ChannelHandlerContext?
@@ -114,9 +116,15 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
                     }
                 }
                 if head.count > limits.head { return ("431 Request Header Fields Too Large", headStart) }
+                if byte == UInt8(ascii: "\n") {
+                    headLines += 1
+                    // The request line, the fields, and the empty line that ends them.
+                    if headLines > limits.fields + 2 { return ("431 Request Header Fields Too Large", headStart) }
+                }
                 if byte == UInt8(ascii: "\n"), headEnded() {
                     mode = modeAfterHead()
                     head.removeAll(keepingCapacity: true)
+                    headLines = 0
                     requestLineEnded = false
                     headStart = index
                 }
@@ -158,7 +166,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         mode = .refused
         head = []
         let text = "\(status.drop { $0 != " " }.dropFirst()): " + (reason ?? "the preview server takes request lines of at most \(limits.requestLine) bytes, "
-            + "heads of at most \(limits.head) bytes, sent within \(limits.headerTimeout.components.seconds) s.") + "\n"
+            + "heads of at most \(limits.head) bytes and \(limits.fields) header fields, sent within \(limits.headerTimeout.components.seconds) s.") + "\n"
         let response = "HTTP/1.1 \(status)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(text.utf8.count)\r\n"
             + "Connection: close\r\n\r\n" + text
         let loop = context.eventLoop.assumeIsolated()

@@ -101,6 +101,13 @@ import Glibc
         #expect(refusedHead.text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
         #expect(refusedHead.closed)
 
+        // Many small fields: refused by count, with the same answer (the parser's own limit would give a bare 400).
+        let many = try Client(port)
+        many.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + String(repeating: "X: a\r\n", count: 1000) + "\r\n")
+        let refusedMany = many.read(for: 10)
+        #expect(refusedMany.text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"), "\(refusedMany.text.prefix(100))")
+        #expect(refusedMany.closed)
+
         // Just under the limits: answered.
         let fitting = try Client(port)
         fitting.send("GET /about/?" + String(repeating: "q", count: 8000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
