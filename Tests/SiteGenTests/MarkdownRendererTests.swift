@@ -158,4 +158,49 @@ struct MarkdownRendererTests {
         }
         #expect(MarkdownRenderer(options: .site, arenaLimit: 0).render("## Real\n").html == "<h2 id=\"real\">Real</h2>\n")
     }
+
+    /// A large page is rendered a part at a time (`MarkdownParts`) into exactly the HTML, headings (their ids
+    /// numbered across parts) and links of rendering it whole: over generated documents and the cases where a
+    /// cut would change the HTML (lists, fences and HTML blocks over blank lines, block quotes, tables).
+    @Test func aPageRenderedInPartsIsThePageRenderedWhole() throws {
+        var generator = GFMDocumentGenerator(seed: 0x5041_5254)
+        var documents: [String] = []
+        while documents.count < 400 {
+            let document = generator.document()
+            if !document.contains("]:") && !document.contains("[^") { documents.append(document) }
+        }
+        documents += [
+            "<pre>\nx\n\ny *not emphasis*\n</pre>\n", "```\na\n\nb\n```\n", "~~~~\na\n\n~~~\nb\n~~~~\n", "- a\n\n- b\n\nc\n",
+            "1. a\n\n2. b\n", "* a\n\n  b\n\n* c\n", "> a\n\n> b\n", "<!-- c\n\nd -->\n\ne\n", "<script>\n\nx\n</script>\n",
+            "    code\n\n    more\nx\n", "a\n===\n\nb\n---\n", "| a | b |\n|---|---|\n| 1 | 2 |\n\nafter\n", "## Same\n\n## Same\n",
+            "<div>\n\n*x*\n\n</div>\n", "<?php\n\n?>\n\nz\n", "<![CDATA[\n\n]]>\n", "<!DOCTYPE x\n\n>\n", "```a`b\n\nc\n",
+        ]
+        let markdown = documents.joined(separator: "\n\n")
+        let parts = try #require(MarkdownParts.split(markdown, size: 16))
+        #expect(parts.count > 300)
+        #expect(parts.map(\.text).joined() == markdown)
+        for options in [MarkdownOptions.site, MarkdownOptions(unsafeHTML: true), MarkdownOptions(smartPunctuation: false)] {
+            let whole = MarkdownRenderer(options: options).render(markdown, lineOffset: 4)
+            let inParts = MarkdownRenderer(options: options, arenaLimit: 64).render(markdown, lineOffset: 4)
+            #expect(inParts.html == whole.html)
+            #expect(inParts.headings == whole.headings)
+            #expect(inParts.links.map(\.destination) == whole.links.map(\.destination))
+            #expect(inParts.links.map(\.isImage) == whole.links.map(\.isImage))
+            // Positions: the same wherever cmark's is right when rendered whole (an inline link, `](…`, on the line
+            // it names). cmark-gfm gives some inlines positions counted from their table cell, and the autolink
+            // extension's are its own estimates, which no rendering can make right.
+            let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+            var checked = 0
+            for (part, all) in zip(inParts.links, whole.links) {
+                let line = all.location.line - 4
+                guard line >= 1, line <= lines.count, !all.destination.isEmpty, lines[line - 1].contains("](" + all.destination) else { continue }
+                checked += 1
+                #expect(part.location == all.location, "\(all.destination) at \(all.location) whole, \(part.location) in parts")
+            }
+            #expect(checked > whole.links.count / 3)
+        }
+        // What a part cannot see: a reference definition or a footnote anywhere means no cut.
+        #expect(MarkdownParts.split("a\n\n[x]: y\n\nb [x]\n", size: 1) == nil)
+        #expect(MarkdownParts.split("a[^n]\n\nb\n\n[^n]: note\n", size: 1) == nil)
+    }
 }

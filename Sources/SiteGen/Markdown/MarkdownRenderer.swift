@@ -61,6 +61,33 @@ public struct MarkdownRenderer: Sendable {
         lineOffset: Int = 0,
         rewriteLink: ((LinkReference) -> String?)? = nil
     ) -> RenderedMarkdown {
+        var slugger = HeadingSlugger()
+        // A large page is parsed a part at a time where that gives exactly the same HTML (`MarkdownParts`): cmark's
+        // tree of a whole page of short lines, links or table cells takes 40 to 90 times its size.
+        if markdown.utf8.count > arenaLimit, let parts = MarkdownParts.split(markdown, size: max(arenaLimit / 4, 1)), parts.count > 1 {
+            var whole = RenderedMarkdown(html: "", headings: [], links: [])
+            for part in parts {
+                let partOffset = lineOffset + part.firstLine - 1
+                let rendered = renderWhole(String(part.text), lineOffset: partOffset, rewriteLink: rewriteLink, slugger: &slugger)
+                whole.html += rendered.html
+                whole.headings += rendered.headings
+                // A link cmark gives no line (some of the autolink extension's: line 0) is at the offset itself,
+                // the document's when it is rendered whole.
+                whole.links += rendered.links.map { link in
+                    var link = link
+                    if link.location.line == partOffset { link.location.line = lineOffset }
+                    return link
+                }
+            }
+            return whole
+        }
+        return renderWhole(markdown, lineOffset: lineOffset, rewriteLink: rewriteLink, slugger: &slugger)
+    }
+
+    /// Renders `markdown` as one cmark document; heading ids continue from `slugger`.
+    private func renderWhole(
+        _ markdown: String, lineOffset: Int, rewriteLink: ((LinkReference) -> String?)?, slugger: inout HeadingSlugger
+    ) -> RenderedMarkdown {
         // The parser, the tree and cmark's HTML come from this thread's arena and are all released
         // here at once, instead of node by node (see CmarkArena.c); a large document's are freed as cmark goes.
         let memory = CmarkMemory(arena: markdown.utf8.count <= arenaLimit)
@@ -86,7 +113,7 @@ public struct MarkdownRenderer: Sendable {
         guard options.headingIDs, !walk.headingNodes.isEmpty else {
             return RenderedMarkdown(html: renderHTML(document, extensions, memory), headings: [], links: walk.links)
         }
-        let headings = Self.headingIDs(walk.headingNodes)
+        let headings = Self.headingIDs(walk.headingNodes, slugger: &slugger)
         // Fast path: when no raw HTML could hold a heading tag, every `<hN>` cmark writes is one of
         // the document's headings, in order, and the ids go straight into the HTML.
         if !walk.rawHTMLMayHoldHeading,
@@ -114,9 +141,8 @@ public struct MarkdownRenderer: Sendable {
         }
     }
 
-    static func headingIDs(_ nodes: [(node: OpaquePointer, level: Int, text: String)]) -> [Heading] {
-        var slugger = HeadingSlugger()
-        return nodes.map { Heading(level: $0.level, text: $0.text, id: slugger.uniqueID(for: $0.text)) }
+    static func headingIDs(_ nodes: [(node: OpaquePointer, level: Int, text: String)], slugger: inout HeadingSlugger) -> [Heading] {
+        nodes.map { Heading(level: $0.level, text: $0.text, id: slugger.uniqueID(for: $0.text)) }
     }
 
     /// Puts ` id="…"` into each `<hN>` opening tag, in order; nil unless the tags and headings match exactly.
