@@ -206,7 +206,8 @@
     });
   }
 
-  var PAGE = 10;
+  // Results shown at first and per "More results": each may need a group of the table of documents.
+  var PAGE = 5;
 
   function start(root) {
     var form = root.querySelector("form"), input = root.querySelector("input[type=search]");

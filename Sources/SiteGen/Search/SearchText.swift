@@ -7,43 +7,57 @@ public enum SearchText {
     /// Calls `body` with each word of `text`, folded: lower case, accents taken off (Keïta is keita). A word is
     /// a run of letters, digits and combining marks; anything else separates words.
     public static func forEachWord(in text: String, _ body: (String) -> Void) {
-        var word: [UInt8] = []
-        var scalars = String.UnicodeScalarView()
-        var ascii = true
-        func flush() {
+        var text = text
+        text.withUTF8 { bytes in forEachWord(inUTF8: bytes) { body(String(decoding: $0, as: UTF8.self)) } }
+    }
+
+    /// The same on valid UTF-8, each folded word handed over as bytes that last for the call only. Words of
+    /// ASCII letters and digits are folded as they are read; a word with any other letter is folded as a String.
+    static func forEachWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // The folded ASCII word, in a buffer as long as the text: no word is longer.
+        let word = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
+        defer { word.deallocate() }
+        var length = 0
+        var start = -1, ascii = true
+        func flush(_ end: Int) {
             if ascii {
-                if !word.isEmpty { body(String(decoding: word, as: UTF8.self)) }
+                body(UnsafeBufferPointer(start: word, count: length))
             } else {
-                let folded = fold(String(scalars))
-                if !folded.isEmpty { body(folded) }
+                var folded = fold(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                if !folded.isEmpty { folded.withUTF8(body) }
             }
-            word.removeAll(keepingCapacity: true)
-            scalars.removeAll()
+            length = 0
+            start = -1
             ascii = true
         }
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                let byte = UInt8(value)
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0x80 {
                 let letter = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) ? byte
                     : byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : 0
                 if letter != 0 {
-                    // Folded at the end of a word with letters beyond ASCII, from the scalars as written.
-                    if ascii { word.append(letter) } else { scalars.append(scalar) }
-                } else if !word.isEmpty || !scalars.isEmpty {
-                    flush()
+                    if start < 0 { start = i }
+                    if ascii { word[length] = letter; length += 1 }
+                } else if start >= 0 {
+                    flush(i)
                 }
-            } else if isWordScalar(scalar) {
-                if ascii {
+                i += 1
+            } else {
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var value = UInt32(byte & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07))
+                for k in 1..<length where i + k < count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+                if let scalar = Unicode.Scalar(value), isWordScalar(scalar) {
+                    if start < 0 { start = i }
                     ascii = false
-                    scalars.append(contentsOf: String(decoding: word, as: UTF8.self).unicodeScalars)
+                } else if start >= 0 {
+                    flush(i)
                 }
-                scalars.append(scalar)
-            } else if !word.isEmpty || !scalars.isEmpty {
-                flush()
+                i += length
             }
         }
-        if !word.isEmpty || !scalars.isEmpty { flush() }
+        if start >= 0 { flush(count) }
     }
 
     /// The folded words of a text.
@@ -100,11 +114,17 @@ public enum SearchText {
     /// plurals and -ed, -ing (visits, visited, visiting: visit; embassy, embassies: embassi). Other words,
     /// numbers and words with letters beyond ASCII among them, are kept as they are.
     public static func stem(_ word: String) -> String {
+        // Every rule needs a word that ends in s, d, g or y: most words leave here.
+        guard let last = word.utf8.last, last == 0x73 || last == 0x64 || last == 0x67 || last == 0x79 else { return word }
         var w = Array(word.utf8)
         guard w.count > 3, w.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
-        func ends(_ suffix: String) -> Bool {
-            let s = Array(suffix.utf8)
-            return w.count >= s.count && Array(w[(w.count - s.count)...]) == s
+        func ends(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard w.count >= count else { return false }
+            let start = w.count - count
+            let pointer = suffix.utf8Start
+            for i in 0..<count where w[start + i] != pointer[i] { return false }
+            return true
         }
         func replace(_ count: Int, with suffix: String) { w.removeLast(count); w += Array(suffix.utf8) }
         // Step 1a

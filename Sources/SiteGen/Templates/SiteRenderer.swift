@@ -107,7 +107,7 @@ public struct SiteRenderer: Sendable {
     /// The search index's files, or none when the site has no search.
     public func searchIndexFiles(jobs: Int) -> [OutputFile] {
         guard site.config.search else { return [] }
-        return SearchIndex.files(searchEntries(jobs: jobs))
+        return SearchIndex.files(searchEntries(jobs: jobs), jobs: jobs)
     }
 
     /// What search finds: every page but the ones that show search itself, then every event at its row
