@@ -5,10 +5,10 @@ browser fetches for one query.
     python3 bench/search.py SITEGEN CORPUS [RUNS] [QUERY]
 
 SITEGEN is a release binary; CORPUS the folder `python3 bench/generate.py --site-templates N CORPUS .` made
-(its `sitegen/` site is used). Needs /usr/bin/time, `pip install pagefind-bin`, selenium, chromium. For each
+(its `sitegen/` site is used). Outputs go to $SEARCH_BENCH_OUT (default /dev/shm/sitegen-search-bench). Needs /usr/bin/time, `pip install pagefind-bin`, selenium, chromium. For each
 run, alternating: sitegen's first build into an empty folder without search and with it (`search: true`
-and a search page), and Pagefind over the first build's output. Medians of wall time (with sitegen's
-`--timings` index phase) and of peak memory. Then, in a new headless Chromium each time (cold cache), the
+and a search page), and Pagefind over the first build's output. Medians of wall time, CPU time (user +
+system) and peak memory, and sitegen's index phase (`--timings`). Then, in a new headless Chromium each time (cold cache), the
 query typed into each search (sitegen's page, which shows 5 results; Pagefind's API with the first 5 results'
 fragments, as its default UI loads them), and the bytes of every file of the search the server sent.
 """
@@ -32,17 +32,17 @@ from selenium.webdriver.common.by import By
 
 
 def timed(command, cwd):
-    """Wall seconds, peak MB and standard error of one run."""
+    """Wall seconds, peak MB, CPU seconds (user + system) and standard error of one run."""
     out = tempfile.mktemp()
     start = time.monotonic()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out] + command, cwd=cwd,
+    result = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", out] + command, cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.monotonic() - start
     if result.returncode:
         sys.exit(f"failed: {command}\n{result.stderr}")
-    peak = int(open(out).read().split()[-1]) / 1024
+    peak, user, system = open(out).read().split()[-3:]
     os.unlink(out)
-    return wall, peak, result.stderr
+    return wall, int(peak) / 1024, float(user) + float(system), result.stderr
 
 
 def browser():
@@ -53,6 +53,8 @@ def browser():
     return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
 
 
+# Outputs on tmpfs by default: a disk that has just deleted 10,000 files makes creating them again slow.
+OUT = os.environ.get("SEARCH_BENCH_OUT", "/dev/shm/sitegen-search-bench")
 SERVED = []
 
 
@@ -102,27 +104,30 @@ def main():
     rows = {"plain": [], "search": [], "index": [], "pagefind": []}
     for run in range(runs):
         for name, folder in (("plain", site), ("search", with_search)):
-            shutil.rmtree(os.path.join(folder, "public"), ignore_errors=True)
-            wall, peak, err = timed([sitegen, "build", "--timings"], folder)
-            rows[name].append((wall, peak))
+            output = os.path.join(OUT, os.path.basename(folder))
+            shutil.rmtree(output, ignore_errors=True)
+            if os.path.exists(os.path.join(OUT, "." + os.path.basename(folder) + ".sitegen-inputs")):
+                os.unlink(os.path.join(OUT, "." + os.path.basename(folder) + ".sitegen-inputs"))
+            wall, peak, cpu, err = timed([sitegen, "build", "--timings", "--output", output], folder)
+            rows[name].append((wall, peak, cpu))
             if name == "search":
                 rows["index"].append(float(re.search(r"index\s+([0-9.]+) s", err).group(1)))
-        shutil.rmtree(os.path.join(site, "public", "pagefind"), ignore_errors=True)
-        wall, peak, _ = timed([sys.executable, "-m", "pagefind_bin", "--site", "public"], site)
-        rows["pagefind"].append((wall, peak))
+        shutil.rmtree(os.path.join(OUT, "sitegen", "pagefind"), ignore_errors=True)
+        wall, peak, cpu, _ = timed([sys.executable, "-m", "pagefind_bin", "--site", os.path.join(OUT, "sitegen")], site)
+        rows["pagefind"].append((wall, peak, cpu))
     median = lambda values: statistics.median(values)
     if not runs:
-        timed([sitegen, "build"], with_search)
+        timed([sitegen, "build", "--output", os.path.join(OUT, "sitegen-search")], with_search)
         return measure_bytes(site, with_search, query)
-    plain = median(w for w, _ in rows["plain"])
-    print(f"runs: {runs}, query: {query!r}")
-    print(f"sitegen first build, no search: {plain:.2f} s, {median(p for _, p in rows['plain']):.0f} MB")
-    print(f"sitegen first build, search:    {median(w for w, _ in rows['search']):.2f} s, {median(p for _, p in rows['search']):.0f} MB")
-    print(f"sitegen index phase:            {median(rows['index']):.3f} s ({median(rows['index']) / plain:.1%} of the first build without search)")
-    print(f"Pagefind:                       {median(w for w, _ in rows['pagefind']):.2f} s, {median(p for _, p in rows['pagefind']):.0f} MB")
+    plain = median(r[0] for r in rows["plain"])
+    print(f"runs: {runs}, query: {query!r}, output in {OUT}")
+    for label, name in (("sitegen first build, no search", "plain"), ("sitegen first build, search", "search"), ("Pagefind", "pagefind")):
+        print(f"{label + ':':32s} wall {median(r[0] for r in rows[name]):.2f} s, CPU {median(r[2] for r in rows[name]):.2f} s, "
+              f"peak {median(r[1] for r in rows[name]):.0f} MB")
+    print(f"sitegen index phase (--timings): {median(rows['index']):.3f} s, {median(rows['index']) / plain:.1%} of the first build without search")
     count = lambda folder: sum(len(files) for _, _, files in os.walk(folder))
     size = lambda folder: sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(folder) for f in files)
-    ours, theirs = os.path.join(with_search, "public", "search-index"), os.path.join(site, "public", "pagefind")
+    ours, theirs = os.path.join(OUT, "sitegen-search", "search-index"), os.path.join(OUT, "sitegen", "pagefind")
     print(f"files: sitegen {count(ours)} ({size(ours) / 1e6:.1f} MB), Pagefind {count(theirs)} ({size(theirs) / 1e6:.1f} MB)")
     measure_bytes(site, with_search, query)
 
@@ -131,8 +136,8 @@ def measure_bytes(site, with_search, query):
 
     serve = tempfile.mkdtemp()
     os.makedirs(os.path.join(serve, "sub"))
-    os.symlink(os.path.join(with_search, "public"), os.path.join(serve, "sub", "ours"))
-    os.symlink(os.path.join(site, "public"), os.path.join(serve, "sub", "theirs"))
+    os.symlink(os.path.join(OUT, "sitegen-search"), os.path.join(serve, "sub", "ours"))
+    os.symlink(os.path.join(OUT, "sitegen"), os.path.join(serve, "sub", "theirs"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -96,4 +96,26 @@ struct SearchIndexTests {
         #expect(changed.count == 3 && changed.contains("search-index/head.js") && changed.contains("search-index/t/z.js"))
         #expect(changed.contains { $0.hasPrefix("search-index/d/") })
     }
+
+    /// A rebuild in the same process (a preview server's) reads again only the documents that are new
+    /// objects, or whose place in the site changed.
+    @Test func aRebuildReadsOnlyTheReplacedDocuments() throws {
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions()),
+                                    links: LinkResolver(markdownPaths: ["a.md", "b.md"], staticFiles: []))
+        func document(_ path: String, _ text: String) throws -> Document {
+            try #require(parser.parse(SourceFile(path: path, displayPath: "content/" + path, text: "---\ntitle: T\n---\n\n\(text)\n")).0)
+        }
+        let a = try document("a.md", "Alpha visits."), b = try document("b.md", "Beta.")
+        let cache = SearchEntryCache()
+        let place: @Sendable (Document) -> (url: String, kind: String, date: String) = { ($0.holderURL, "p", "") }
+        let first = cache.entries(for: [a, b], jobs: 2, place: place)
+        #expect(cache.readLast == 2)
+        let edited = try document("b.md", "Beta bond.")
+        let second = cache.entries(for: [a, edited], jobs: 2, place: place)
+        #expect(cache.readLast == 1)
+        #expect(second[0] == first[0])
+        #expect(second[1].terms.contains { $0.term == "bond" })
+        _ = cache.entries(for: [a, edited], jobs: 2) { ($0.holderURL, "p", $0.path == "a.md" ? "1960" : "") }
+        #expect(cache.readLast == 1)
+    }
 }

@@ -114,7 +114,7 @@ public struct SiteRenderer: Sendable {
     /// on the timeline; each from its rendered Markdown, the main content the reader sees.
     func searchEntries(jobs: Int) -> [SearchEntry] {
         let documents = site.pages.filter { $0.layout != Self.searchLayout } + site.events
-        return Parallel.map(documents, jobs: jobs) { document in
+        return SearchEntryCache.shared.entries(for: documents, jobs: jobs) { document in
             let url: String, kind: String, date: String
             switch document.kind {
             case .event:
@@ -131,8 +131,7 @@ public struct SiteRenderer: Sendable {
                 kind = "p"
                 date = ""
             }
-            return SearchEntry(url: url, kind: kind, title: document.title, html: document.body.html,
-                               headings: document.body.headings.map(\.text), date: date == " – " ? "" : date)
+            return (url, kind, date == " – " ? "" : date)
         }
     }
 
