@@ -149,7 +149,7 @@
       take(terms, word.term, 1);
       if (word.prefix) {
         Object.keys(terms).forEach(function (t) {
-          if (t !== word.term && t.slice(0, word.prefix.length) === word.prefix) take(terms, t, 0.3);
+          if (t !== word.term && t.slice(0, word.prefix.length) === word.prefix) take(terms, t, 0.05);
         });
       }
     });
