@@ -143,6 +143,7 @@ public struct SiteBuilder: Sendable {
             return report
         }
         var files = makeFiles(renderer, &diagnostics)
+        clock.end("index")
         // What the next build's record says other pages see of each document.
         let faces = Parallel.map(documents, jobs: options.jobs) { DocumentFace($0).digest }
         report.faces = Dictionary(zip(documents.map(\.path), faces), uniquingKeysWith: { first, _ in first })
@@ -202,7 +203,8 @@ public struct SiteBuilder: Sendable {
         let site = renderer.site
         // What the render phase makes: each page is rendered there, on its threads.
         var files = site.pages.map(renderer.outputFile(for:))
-        files += renderer.siteWideFiles()
+        // The search index among them, made here from every document: its shards depend on all pages.
+        files += renderer.siteWideFiles(jobs: options.jobs)
         files += site.staticFiles.map { OutputFile(path: $0.path, contents: .copy(from: $0.sourceFile)) }
         files += assetFiles(&diagnostics)
         return files

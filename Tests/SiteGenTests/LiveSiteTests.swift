@@ -15,6 +15,13 @@ struct LiveSiteTests {
             try FileManager.default.removeItem(at: site.root.appendingPathComponent(folder))
             try FileManager.default.copyItem(at: project.appendingPathComponent(folder), to: site.root.appendingPathComponent(folder))
         }
+        // Without the search index: LiveSite re-renders after an edit only the pages and the feed, so the
+        // index's shards stay as they were until a full re-render. Issue #29 leaves LiveSite to the rewrite of
+        // the preview server, which is to treat `SearchIndex.folder` as it treats the feed; SearchIndexTests
+        // check the index that `build` and a full `serve` rebuild make.
+        let settings = site.root.appendingPathComponent("content/site.yaml")
+        let text = try String(contentsOf: settings, encoding: .utf8)
+        try text.replacingOccurrences(of: "\nsearch: true\n", with: "\nsearch: false\n").write(to: settings, atomically: true, encoding: .utf8)
         return site
     }
 

@@ -17,6 +17,8 @@ public struct SiteConfig: Sendable {
     public var navigation: [(path: String, location: SourceLocation)]
     /// The credit line every page carries for the article the site is built from.
     public var sourceCredit: SourceCredit?
+    /// Whether the build writes the search index (`SearchIndex`), for a search page to read.
+    public var search = false
 
     public struct SourceCredit: Sendable {
         public var title: String
@@ -60,6 +62,7 @@ public struct SiteConfig: Sendable {
         let baseURL = fields.string("base_url")
         let unsafeHTML = fields.bool("unsafe_html") ?? false
         let smartPunctuation = fields.bool("smart_punctuation") ?? true
+        let search = fields.bool("search") ?? false
         let navigation = fields.stringList("navigation").map { (path: $0.0, location: $0.1) }
         var credit: SourceCredit?
         if let creditTitle = fields.string("source_title") {
@@ -80,7 +83,7 @@ public struct SiteConfig: Sendable {
         }
         guard let title, let language, fields.diagnostics.allSatisfy({ $0.severity == .warning }) else { return nil }
         return SiteConfig(title: title, language: language, description: description, baseURL: baseURL.map(Self.withTrailingSlash),
-                          unsafeHTML: unsafeHTML, smartPunctuation: smartPunctuation, navigation: navigation, sourceCredit: credit)
+                          unsafeHTML: unsafeHTML, smartPunctuation: smartPunctuation, navigation: navigation, sourceCredit: credit, search: search)
     }
 
     /// Why a base URL is unusable, or nil.

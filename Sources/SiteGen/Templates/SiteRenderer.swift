@@ -100,10 +100,45 @@ public struct SiteRenderer: Sendable {
     }
 
     /// The files that are not a content page's: the not-found page, robots.txt, the sitemap and the feed
-    /// (the last two with `base_url`). `build` and `serve` both take them from here.
-    public func siteWideFiles() -> [OutputFile] {
-        [renderNotFound(), renderRobots()] + [renderSitemap(), renderFeed()].compactMap { $0 }
+    /// (the last two with `base_url`), and the search index (with `search: true`). `build` and `serve` both
+    /// take them from here.
+    public func siteWideFiles(jobs: Int = ProcessInfo.processInfo.activeProcessorCount) -> [OutputFile] {
+        [renderNotFound(), renderRobots()] + [renderSitemap(), renderFeed()].compactMap { $0 } + searchIndexFiles(jobs: jobs)
     }
+
+    /// The search index's files, or none when the site has no search.
+    public func searchIndexFiles(jobs: Int) -> [OutputFile] {
+        guard site.config.search else { return [] }
+        return SearchIndex.files(searchEntries(jobs: jobs), jobs: jobs)
+    }
+
+    /// What search finds: every page but the ones that show search itself, then every event at its row
+    /// on the timeline; each from its rendered Markdown, the main content the reader sees.
+    func searchEntries(jobs: Int) -> [SearchEntry] {
+        let documents = site.pages.filter { $0.layout != Self.searchLayout } + site.events
+        return SearchEntryCache.shared.entries(for: documents, jobs: jobs) { document in
+            let url: String, kind: String, date: String
+            switch document.kind {
+            case .event:
+                url = Self.timelineURL + "#" + SitePath.eventAnchor(forSource: document.path)
+                kind = "e"
+                date = document.event?.date.displayText ?? ""
+            case .ambassador:
+                url = document.holderURL
+                kind = "c"
+                let chief = site.chiefsByPath[document.path]
+                date = [chief?.fields.start, chief?.end].map { $0?.displayText ?? "" }.joined(separator: " – ")
+            default:
+                url = document.holderURL
+                kind = "p"
+                date = ""
+            }
+            return (url, kind, date == " – " ? "" : date)
+        }
+    }
+
+    /// Pages with this layout show the search and are not found by it.
+    static let searchLayout = "search"
 
     /// The not-found page, written at the root; servers show it for any missing path.
     public func renderNotFound() -> OutputFile {

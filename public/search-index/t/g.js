@@ -1,0 +1,13 @@
+sitegenSearch.shard("g",{"gelber":"K8",
+"general":"A10A20A3A1",
+"generator":"A0",
+"geopanda":"A0",
+"gfm":"A0",
+"gillian":"K7A2B22",
+"give":"A0A30A2",
+"given":"A30",
+"global":"A27B2K15K2",
+"gov":"A42A7",
+"government":"A27B2A18A1",
+"guide":"A0A5A5A17A3A3A1",
+"gunther":"K10A20A4"});

@@ -1,0 +1,10 @@
+sitegenSearch.shard("k",{"kaetzer":"A31",
+"kalorama":"A30",
+"karamoko":"A28A27",
+"kate":"A31",
+"keita":"A27K8A15K1",
+"kept":"A0",
+"kill":"A52",
+"known":"A2",
+"konare":"K38K3",
+"korhonen":"A9K7"});

@@ -1,0 +1,11 @@
+sitegenSearch.shard("u",{"uncertain":"A29A17",
+"under":"A0",
+"unit":"A0A5B5E17D1M1D1A2B1N1K1A1A2A3L3A1A1D1A1A2A3A1C1B1A1",
+"up":"A28K29",
+"update":"A27A21",
+"urg":"A28A30",
+"urge":"J58",
+"us":"A0C27A1A20A2A8",
+"usa":"A27A21",
+"usaid":"B27A4",
+"use":"A27"});

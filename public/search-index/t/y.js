@@ -1,0 +1,2 @@
+sitegenSearch.shard("y",{"yaml":"A0",
+"younglai":"A27A23"});
