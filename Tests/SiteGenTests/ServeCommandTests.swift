@@ -199,7 +199,7 @@ import Glibc
         #expect(rename(missions.path + ".tmp", missions.path) == 0)
         // A page hears of the rebuild over its WebSocket, and only once the rebuild is published.
         let message = try #require(live.nextMessage(seconds: 10), "no message on the live-reload socket")
-        #expect(message.contains(#""changed":["missions\/index.html"]"#), "\(message)")
+        #expect(message.contains(#""changed":["missions\/index.html""#), "\(message)")
         #expect(try Self.request(port, "/missions/").body.contains("A sentence written while serving."))
 
         // A broken edit: the errors in every page, over the last good version.

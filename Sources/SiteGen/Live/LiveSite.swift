@@ -221,15 +221,16 @@ public final class LiveSite {
 
         // render: every file, or the pages the changed documents show on
         let outputs = site.pages.map(renderer.outputFile(for:)) + renderer.siteWideFiles()
-        // The feed holds every event's text: made again at each rebuild (it is small), kept if unchanged.
-        let feed = outputs.first { $0.path == SiteRenderer.feedPath }
+        // The feed holds every event's text, the search index every page's words: made again at each rebuild,
+        // each file kept if unchanged.
+        let feed = outputs.filter { $0.path == SiteRenderer.feedPath || $0.path.hasPrefix(SearchIndex.folder) }
         let staticOutputs = site.staticFiles.map { OutputFile(path: $0.path, contents: .bytes(staticBytes[$0.path] ?? [])) }
         let assetOutputs = assetBytes.keys.sorted().map { OutputFile(path: $0, contents: .bytes(assetBytes[$0]!)) }
         let allPaths = outputs.map(\.path) + staticOutputs.map(\.path) + assetOutputs.map(\.path)
         let linkable = RenderPhase.linkTargets(allPaths)
         let toRender: [OutputFile]
         if let published, let pages = pagesToRender(published, world, site: site) {
-            toRender = pages.map(renderer.outputFile(for:)) + (feed.map { [$0] } ?? [])
+            toRender = pages.map(renderer.outputFile(for:)) + feed
         } else {
             toRender = outputs
             update.renderedAll = true
@@ -365,7 +366,9 @@ public final class LiveSite {
         let site = reusable!.site
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
         let toRender = site.pagesShowing(changedDocuments)
+        // The feed shows events' text; the search index, every page's words.
         let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.kind == .event } ? renderer.renderFeed().map { [$0] } ?? [] : [])
+            + renderer.searchIndexFiles(jobs: options.jobs)
         var problems = DiagnosticList()
         let (rendered, _) = RenderPhase.render(outputs, linkable: reusable!.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
         if problems.hasErrors {
