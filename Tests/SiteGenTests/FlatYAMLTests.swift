@@ -120,6 +120,8 @@ struct FlatYAMLTests {
 
     /// Found by comparison with libyaml: each was read by FlatYAML otherwise than libyaml reads it.
     static let libyamlCases = [
+        "deri: >-\n  on\ndescriptiotion: D\n",     // block text that spells a flag (found by the fuzzer)
+        "flag: |-\n  yes\n", "quoted: 'on'\nother: \"off\"\n",
         "title: C1 \u{0080} control\n",              // libyaml refuses C1 controls but NEL
         "title: x\n# comment with \u{009F}\n",
         "title: \u{FFFE}\n",

@@ -31,7 +31,7 @@ enum FlatYAML {
                 if pair == nil, let (key, folded, strip) = readBlockScalarHeader(text) {
                     // `key: |` or `key: >`, then indented lines: a block of text.
                     guard let (value, lines, end) = readBlockScalar(bytes, from: lineEnd + 1, folded: folded, strip: strip) else { return nil }
-                    pair = Pair(key: key, value: .scalar(Node.Scalar(value, Tag(.nonSpecific, .default, constructor), folded ? .folded : .literal)),
+                    pair = Pair(key: key, value: .scalar(Node.Scalar(value, Tag(.str, .default, constructor), folded ? .folded : .literal)),
                                 keyLocation: SourceLocation(line: line, column: 1), valueLocation: SourceLocation(line: line, column: key.utf8.count + 3))
                     line += lines
                     lineEnd = end
@@ -195,7 +195,7 @@ enum FlatYAML {
             guard value.count >= 2, last == first, let text = unquote(UnsafeBufferPointer(rebasing: value.dropFirst().dropLast()), quote: first)
             else { return nil }
             // libyaml marks a quoted scalar non-specific ("!"): always text, never a number or null.
-            return Node.Scalar(text, Tag(.nonSpecific, .default, constructor), first == doubleQuote ? .doubleQuoted : .singleQuoted)
+            return Node.Scalar(text, Tag(.str, .default, constructor), first == doubleQuote ? .doubleQuoted : .singleQuoted)
         }
         // Plain: no indicator first, no `: ` or ` #` inside, nothing to trim at the end.
         guard !indicators.contains(first), last != space, last != colon else { return nil }
