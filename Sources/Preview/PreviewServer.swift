@@ -48,6 +48,10 @@ public final class PreviewServer: @unchecked Sendable {
         public var idleTimeout: Duration
         /// Connections open at once; more wait in the listening socket's queue until one closes.
         public var connections: Int
+        /// Live-reload WebSockets open at once, a part of `connections`: they stay open as long as their page,
+        /// and without this bound a client holding a thousand of them would leave no connection for a page.
+        /// Past it, a page's request for one is refused and closed (the page asks again a second later).
+        public var liveReloadSockets: Int = 256
 
         public init(requestLine: Int = 8 * 1024, head: Int = 64 * 1024, headerTimeout: Duration = .seconds(10),
                     idleTimeout: Duration = .seconds(30), connections: Int = 1024) {
@@ -102,6 +106,7 @@ public final class PreviewServer: @unchecked Sendable {
         // Quiet: the terminal is for the site's rebuilds; a client's mistakes are its own.
         let quiet = Logger(label: "sitegen-preview") { _ in SwiftLogNoOpLogHandler() }
         let loopbackOnly = Self.isLoopbackAddress(options.address)
+        let liveSockets = LiveReloadSockets()
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             if loopbackOnly, !PreviewHandler.isLoopback(authority: request.head.authority) {
                 return Response(status: .misdirectedRequest, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -117,11 +122,16 @@ public final class PreviewServer: @unchecked Sendable {
             GuardedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1)) { head, _, _ in
                 let target = head.path ?? "/"
                 let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-                guard path == PreviewHandler.eventsPath,
+                guard path == PreviewHandler.eventsPath, liveSockets.hasRoom(limit: limits.liveReloadSockets),
                       !loopbackOnly || PreviewHandler.isLoopback(authority: head.authority),
                       PreviewHandler.isSameOrigin(head.headerFields[.origin], host: head.authority) else { return .dontUpgrade }
                 let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
-                return .upgrade([:], LiveReload.connection(handler: handler, since: PreviewHandler.generation(inQuery: query)))
+                let connection = LiveReload.connection(handler: handler, since: PreviewHandler.generation(inQuery: query))
+                return .upgrade([:]) { inbound, outbound, context in
+                    liveSockets.opened()
+                    defer { liveSockets.closed() }
+                    try await connection(inbound, outbound, context)
+                }
             }, limits: limits)
         }
         let running = StartBox()
@@ -282,6 +292,17 @@ struct GuardedChannel: ServerChildChannel {
 /// freed in their arenas: after hundreds of connections the server would stay at the size of its busiest
 /// moment (BENCHMARKS.md). When most of a burst's connections have closed, the memory is handed back a
 /// second later, off the event loop. Called on the listening socket's event loop only.
+/// How many live-reload WebSockets are open: counted while their handler runs (a socket granted whose
+/// handshake then fails is never counted, so none is lost); a burst of requests may pass the bound by a few.
+final class LiveReloadSockets: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open = 0
+
+    func hasRoom(limit: Int) -> Bool { lock.withLock { open < limit } }
+    func opened() { lock.withLock { open += 1 } }
+    func closed() { lock.withLock { open -= 1 } }
+}
+
 struct PreviewConnections: AvailableConnectionsDelegate {
     let maximum: Int
     private var open = 0

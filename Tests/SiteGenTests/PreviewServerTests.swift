@@ -14,8 +14,8 @@ import Glibc
 
     /// The server in its own process, as an editor runs it: a server in the tests' process would share
     /// their two-thread task pool with every suite running at the same time, and wait for them.
-    static func start(_ site: TemporarySite, headerTimeout: Int = 1, idleTimeout: Int = 2, connections: Int = 256) throws -> (ServeCommandTests.Server, Int) {
-        let server = try ServeCommandTests.Server(site: site, arguments: [String(headerTimeout), String(idleTimeout), String(connections)], executable: harness)
+    static func start(_ site: TemporarySite, headerTimeout: Int = 1, idleTimeout: Int = 2, connections: Int = 256, liveReloadSockets: Int = 64) throws -> (ServeCommandTests.Server, Int) {
+        let server = try ServeCommandTests.Server(site: site, arguments: [String(headerTimeout), String(idleTimeout), String(connections), String(liveReloadSockets)], executable: harness)
         return (server, server.port)
     }
 
@@ -36,6 +36,9 @@ import Glibc
         }
 
         deinit { close(descriptor) }
+
+        /// Ends the connection from this side, as a closed tab does.
+        func shutDown() { Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
 
         /// Sends all of `bytes`; false when the server closed the connection first.
         @discardableResult
@@ -187,5 +190,34 @@ import Glibc
         // The silent ones were closed by the header timeout, and not after the waiting request was answered.
         let closedBefore = silent.map { $0.read(for: 0.05).closed }
         #expect(closedBefore.allSatisfy { $0 }, "the fourth connection was answered while three others were open")
+    }
+
+    /// Live-reload WebSockets have a bound of their own below the connections': a client holding as many
+    /// as it may leaves connections for pages, and past the bound a request for one is refused and closed.
+    @Test func liveReloadSocketsAreBounded() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        let (server, port) = try Self.start(site, idleTimeout: 30, connections: 8, liveReloadSockets: 2)
+        defer { server.stop() }
+        let upgrade = "GET /__sitegen/events?since=0 HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: http://127.0.0.1:\(port)\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        // Each made just before it asks: a connection that sends nothing is closed after the header timeout.
+        let held = try (0..<2).map { _ -> Client in
+            let socket = try Client(port)
+            socket.send(upgrade)
+            #expect(socket.read(for: 1).text.hasPrefix("HTTP/1.1 101"))
+            return socket
+        }
+        let third = try Client(port)
+        third.send(upgrade)
+        let answer = third.read(for: 1)
+        #expect(answer.text.hasPrefix("HTTP/1.1 400") && answer.closed, "\(answer.text.prefix(300).debugDescription)")
+        #expect(try Self.normalRequest(port).status == "HTTP/1.1 200 OK")
+        // One closed, and its place is free again.
+        held[0].shutDown()
+        usleep(300_000)
+        let fourth = try Client(port)
+        fourth.send(upgrade)
+        #expect(fourth.read(for: 1).text.hasPrefix("HTTP/1.1 101"))
     }
 }
