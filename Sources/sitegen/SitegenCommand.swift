@@ -161,14 +161,11 @@ struct Serve: AsyncParsableCommand {
                                             address: bind, port: port, timings: timings)
         let colour = DiagnosticPrinter.wantsColour()
         let server = PreviewServer(options: options) { summary, diagnostics in
-            // The printer writes with FileHandle, which traps when standard error is gone (a log pipe that
-            // went away); the server goes on without its log.
-            var standardError = pollfd(fd: STDERR_FILENO, events: Int16(POLLOUT), revents: 0)
-            if poll(&standardError, 1, 0) >= 0, standardError.revents & Int16(POLLERR | POLLHUP | POLLNVAL) == 0 {
-                let printer = DiagnosticPrinter(colour: colour)
-                for diagnostic in diagnostics { printer.print(diagnostic) }
-                printer.flush()
-            }
+            // The printer and `say` write with plain system calls: a standard error or output that is gone
+            // (a log pipe that went away) costs the log, never the server.
+            let printer = DiagnosticPrinter(colour: colour)
+            for diagnostic in diagnostics { printer.print(diagnostic) }
+            printer.flush()
             say(summary)
         }
         // Ctrl-C or a service manager's SIGTERM: nothing is kept on disk and no file is half written, so the
@@ -193,16 +190,7 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// A line on standard output at once, also into a pipe or a log (where `print` would hold it back): the
-/// server's address and each rebuild are news.
-/// With write(2), whose errors are ignored: FileHandle's write traps when standard output is closed (a log
-/// pipe that went away), and the server must go on without its log.
+/// server's address and each rebuild are news. Dropped if standard output is gone (`StandardStream`).
 func say(_ line: String) {
-    let bytes = Array((line + "\n").utf8)
-    var written = 0
-    while written < bytes.count {
-        let count = bytes[written...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else { return }
-        written += count
-    }
+    StandardStream.output.write(line + "\n")
 }

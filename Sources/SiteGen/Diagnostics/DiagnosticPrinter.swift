@@ -96,20 +96,10 @@ public final class DiagnosticPrinter {
     /// escape sequence in a page would recolour, move or clear the terminal of whoever reads the log.
     /// Tabs are kept: they are common in sources and harmless, and the caret line keeps them to line up.
     private func appendVisible(_ text: String) {
-        if !text.utf8.contains(where: Self.mayStartControl) {
-            output.append(contentsOf: text.utf8)
-            return
-        }
-        for scalar in text.unicodeScalars {
-            if Self.isControl(scalar) {
-                output.append(contentsOf: Self.escape(scalar).utf8)
-            } else {
-                output.append(contentsOf: String(scalar).utf8)
-            }
-        }
+        output.append(contentsOf: Self.visible(text).utf8)
     }
 
-    /// `text` as `appendVisible` writes it, for messages printed without a printer (the command line's own).
+    /// `text` with its control characters escaped; as it is (not copied) when it has none, nearly always.
     public static func visible(_ text: String) -> String {
         guard text.utf8.contains(where: mayStartControl) else { return text }
         var shown = ""

@@ -19,7 +19,7 @@ enum MarkdownParts {
     /// The parts, each at least `size` bytes but the last; nil when the document must be rendered whole.
     static func split(_ markdown: String, size: Int) -> [Part]? {
         let utf8 = markdown.utf8
-        if contains(utf8, "]:") || contains(utf8, "[^") { return nil }
+        if mayReferToOtherBlocks(markdown) { return nil }
         var parts: [Part] = []
         var partStart = utf8.startIndex, partFirstLine = 1
         var lineStart = utf8.startIndex, line = 1
@@ -101,8 +101,20 @@ enum MarkdownParts {
         return nil
     }
 
-    private static func contains<C: Collection<UInt8>>(_ haystack: C, _ needle: String) -> Bool {
-        contains(haystack, Array(needle.utf8))
+    /// Whether the document may hold a link reference definition or a footnote (`]:` or `[^`), in one pass
+    /// over its bytes.
+    private static func mayReferToOtherBlocks(_ markdown: String) -> Bool {
+        var markdown = markdown
+        return markdown.withUTF8 { bytes in
+            guard bytes.count >= 2 else { return false }
+            for index in 1..<bytes.count {
+                let (before, byte) = (bytes[index - 1], bytes[index])
+                if (before == UInt8(ascii: "]") && byte == UInt8(ascii: ":")) || (before == UInt8(ascii: "[") && byte == UInt8(ascii: "^")) {
+                    return true
+                }
+            }
+            return false
+        }
     }
 
     private static func contains<C: Collection<UInt8>>(_ haystack: C, _ needle: [UInt8]) -> Bool {
