@@ -188,7 +188,8 @@ public struct SiteBuilder: Sendable {
         else { return nil }
 
         // resolve
-        let resolver = SiteResolver(config: config, configSource: configSource, links: links)
+        let resolver = SiteResolver(config: config, configSource: configSource, links: links,
+                                    layoutIDs: { [templates] in templates?.ids(ofLayout: $0) ?? [] })
         let site = resolver.resolve(documents, staticFiles: staticFiles, jobs: options.jobs, diagnostics: &diagnostics)
         if !options.releasesMemory { KeptUntilExit.keep(site) }
         guard let templates else { return nil }
@@ -223,8 +224,10 @@ public struct SiteBuilder: Sendable {
         clock.end("load")
 
         // parse
-        let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path))
-        let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)), links: links)
+        templates?.checkNames(collections: config.collections, into: &diagnostics)
+        let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path), collections: config.collections)
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)),
+                                    links: links, collections: config.collections)
         // Each file is read where it is parsed, and its text dropped once parsed.
         let parsed = Parallel.map(loaded.pages, jobs: options.jobs) { path -> (Document?, [Diagnostic]) in
             let (source, problems) = loader.read(path)

@@ -7,9 +7,10 @@ struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a content file with the front matter of its kind.",
         discussion: """
-            PATH is inside the content folder. timeline/2026-01-02-short-name.md makes an event dated from \
-            its name; ambassadors/firstname-lastname.md a chief of mission (a draft until its dates are \
-            filled in); anything else a page. Never overwrites a file.
+            PATH is inside the content folder. In the folder of a collection (declared under `collections:` \
+            in site.yaml), the file gets the front matter its collection declares: required fields as \
+            placeholders, and in a dated collection the date from a name such as 2026-01-02-short-name.md \
+            (an item whose date is not known yet is a draft). Anything else is a page. Never overwrites a file.
             """
     )
 
@@ -24,7 +25,8 @@ struct New: ParsableCommand {
         // `content/history.md` from the site's folder means the same as `history.md`.
         let prefix = content.hasSuffix("/") ? content : content + "/"
         if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
-        if let problem = Archetype.problem(relative) {
+        let collections = SiteConfig.collections(inContent: content)
+        if let problem = Archetype.problem(relative, collections: collections) {
             StandardStream.error.write("error: \(DiagnosticPrinter.visible(path)): \(DiagnosticPrinter.visible(problem))\n")
             throw ExitCode(1)
         }
@@ -49,7 +51,7 @@ struct New: ParsableCommand {
             StandardStream.error.write("error: \(DiagnosticPrinter.visible(target)): \(reason)\n")
             throw ExitCode(1)
         }
-        let bytes = Array(Archetype.text(for: relative).utf8)
+        let bytes = Array(Archetype.text(for: relative, collections: collections).utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         close(descriptor)
         guard written == bytes.count else {
@@ -61,59 +63,24 @@ struct New: ParsableCommand {
     }
 }
 
-/// The front matter each kind of content file starts with.
+/// The front matter each content file starts with: its collection's declared fields, or a page's title.
 enum Archetype {
     /// Why `path` (inside the content folder) cannot be a new content file; nil when it can.
-    static func problem(_ path: String) -> String? {
+    static func problem(_ path: String, collections: Collections) -> String? {
         if let problem = PathSafety.problem(in: path) { return problem }
         if let problem = PathSafety.urlProblem(in: path) { return problem }
         guard path.hasSuffix(".md"), path.count > 3 else { return "a content file's name ends in .md (for example history.md)" }
         if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { return "hidden files and folders are not part of the site" }
-        if PageKind(path: path) == .event, eventDate(path) == nil {
-            return "an event's name starts with its date: timeline/YYYY-MM-DD-short-name.md (or YYYY-MM-, or YYYY-)"
+        if case .item(let collection) = collections.place(of: path), let field = collection.start.first,
+           collection.field(named: field)?.required == true, datePrefix(path) == nil {
+            return "an item of `\(collection.name)` needs its `\(field)`: start its name with the date, \(collection.folder)/YYYY-MM-DD-short-name.md (or YYYY-MM-, or YYYY-)"
         }
         return nil
     }
 
-    static func text(for path: String) -> String {
+    static func text(for path: String, collections: Collections) -> String {
         let name = String(path.split(separator: "/").last!.dropLast(3))
-        switch PageKind(path: path) {
-        case .event:
-            let date = eventDate(path)!
-            let words = String(name.dropFirst(date.count)).drop { $0 == "-" }
-            return """
-                ---
-                date: \(date)
-                title: \(quoted(words.isEmpty ? "New event" : sentence(String(words))))
-                # Pages and chiefs of mission the event concerns, by path in content/:
-                # pages: [history.md]
-                # ambassadors: [ambassadors/john-gunther-dean.md]
-                ---
-
-                What happened, with a footnote citing the source.[^source]
-
-                [^source]: Outlet, "Title", date, link.
-
-                """
-        case .ambassador:
-            return """
-                ---
-                name: \(quoted(name.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")))
-                title: Ambassador
-                # Dates are YYYY-MM-DD, YYYY-MM or YYYY. A chief of mission is placed in order of service by
-                # `credentials` (or `appointed`): fill one in, then remove `draft: true` to publish the page.
-                appointed:
-                credentials:
-                left:
-                draft: true
-                ---
-
-                Who they are and what they did, with footnotes citing the sources.[^source]
-
-                [^source]: Outlet, "Title", date, link.
-
-                """
-        default:
+        guard case .item(let collection) = collections.place(of: path) else {
             return """
                 ---
                 title: \(quoted(name == "index" ? "New section" : sentence(name)))
@@ -124,10 +91,46 @@ enum Archetype {
 
                 """
         }
+        let date = collection.isDated ? datePrefix(path) : nil
+        let words = String(name.dropFirst(date?.count ?? 0)).drop { $0 == "-" }
+        // `title` reads as a sentence; another titling field (a name) has each word capitalised.
+        let title = words.isEmpty ? "New item" : collection.titleField == "title" ? sentence(String(words))
+            : words.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+        var lines = ["---", "\(collection.titleField): \(quoted(title))"]
+        let dateField = date == nil ? nil : collection.start.first
+        for field in collection.fields where field.name != collection.titleField && field.defaultValue == nil {
+            if field.name == dateField, let date {
+                lines.append("\(field.name): \(date)")
+            } else if field.required {
+                lines.append("\(field.name): \(field.example.map(quoted) ?? placeholder(field.type))")
+            } else {
+                lines.append("\(field.name):")
+            }
+        }
+        // A dated item whose date is not known yet would have no place in its collection's order.
+        let undated = collection.isDated && date == nil
+        if undated {
+            lines.append("# Fill in \(collection.start.map { "`\($0)`" }.joined(separator: " or ")), then remove `draft: true` to publish.")
+            lines.append("draft: true")
+        }
+        lines += ["---", "", "The text, in Markdown, with footnotes citing the sources.[^source]", "",
+                  "[^source]: Outlet, \"Title\", date, link.", ""]
+        return lines.joined(separator: "\n")
     }
 
-    /// `2026-01-02`, `2026-01` or `2026` at the start of an event's file name.
-    static func eventDate(_ path: String) -> String? {
+    private static func placeholder(_ type: FieldType) -> String {
+        switch type {
+        case .list(let element): "[\(placeholder(element))]"
+        case .date: "2026-01-01"
+        case .number: "0"
+        case .flag: "false"
+        case .page: "index.md"
+        default: quoted("TODO")
+        }
+    }
+
+    /// `2026-01-02`, `2026-01` or `2026` at the start of a file name.
+    static func datePrefix(_ path: String) -> String? {
         let name = path.split(separator: "/").last.map(String.init) ?? ""
         for length in [10, 7, 4] where name.count > length {
             let candidate = String(name.prefix(length))

@@ -282,8 +282,8 @@ struct EventAliasTests {
         try site.write("content/timeline/2001-01-02-y.md", "---\ndate: 2001-01-02\ntitle: Y\naliases: [\"a b\"]\n---\n\nText.\n")
         let (report, _) = LiveSiteTests.fullBuild(site)
         #expect(report.errors.map(\.description) == [
-            "content/timeline/2001-01-01-x.md:4:11: error: alias #2012-03-22-military-coup is already an id on the timeline; an alias names an anchor that no longer exists",
-            "content/timeline/2001-01-02-y.md:4:11: error: `aliases` names former anchors such as 2012-03-military-coup (letters, digits, - and _), not a b",
+            "content/timeline/2001-01-01-x.md:4:11: error: #2012-03-22-military-coup is already an id on timeline/; an anchor field names an anchor that no longer exists",
+            "content/timeline/2001-01-02-y.md:4:11: error: `aliases` names anchors such as 2012-03-military-coup (letters, digits, - and _), not a b",
         ])
     }
 }

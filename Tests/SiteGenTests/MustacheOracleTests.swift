@@ -65,7 +65,7 @@ struct MustacheOracleTests {
         let ours = try Self.ours(texts)
         var pages = 0
         for page in renderer.site.pages {
-            let layout = page.layout ?? page.kind.defaultLayout
+            let layout = page.layoutName(in: renderer.site.config.collections)
             let values = PageValues(renderer: renderer, page: page, url: page.holderURL, title: page.title)
             let main = Self.render(ours, layout, .object(values))
             let expectedMain = oracle.render(OracleValue(value: .object(values)), withTemplate: layout)

@@ -11,8 +11,14 @@ struct SitePathTests {
         #expect(SitePath.pageURL(forSource: "_index.md") == "")
         #expect(SitePath.pageURL(forSource: "posts/_index.md") == "posts/")
         #expect(SitePath.pageURL(forSource: "posts/my_index.md") == "posts/my_index/")
-        #expect(PageKind(path: "timeline/_index.md") == .timeline)
-        #expect(PageKind(path: "ambassadors/_index.md") == .ambassadorIndex)
+        // Either name is a collection's folder page; any other file in the folder is an item.
+        let collections = Collections([ContentCollection(name: "events", folder: "timeline", fields: [], location: SourceLocation(line: 1, column: 1))])
+        for path in ["timeline/_index.md", "timeline/index.md"] {
+            guard case .list(let collection) = collections.place(of: path) else { Issue.record("\(path) is not a folder page"); continue }
+            #expect(collection.name == "events")
+        }
+        guard case .item = collections.place(of: "timeline/my_index.md") else { Issue.record("an item"); return }
+        guard case .page = collections.place(of: "timeline/sub/x.md") else { Issue.record("a page below a collection's folder"); return }
     }
 
     @Test func relativeURLsWorkFromAnyDepth() {
@@ -42,7 +48,10 @@ struct SitePathTests {
     }
 
     @Test func linksBySourcePathAreResolvedAgainstTheLinkingFile() {
-        let links = LinkResolver(markdownPaths: ["index.md", "history.md", "ambassadors/index.md", "ambassadors/dean.md", "timeline/index.md", "timeline/1960-x.md"], staticFiles: ["images/map.png"])
+        var events = ContentCollection(name: "events", folder: "timeline", fields: [], location: SourceLocation(line: 1, column: 1))
+        events.itemPages = false
+        let links = LinkResolver(markdownPaths: ["index.md", "history.md", "ambassadors/index.md", "ambassadors/dean.md", "timeline/index.md", "timeline/1960-x.md"],
+                                 staticFiles: ["images/map.png"], collections: Collections([events]))
         #expect(links.rewrite("history.md#coup", from: "index.md", holderURL: "") == "history/#coup")
         #expect(links.rewrite("../history.md", from: "ambassadors/dean.md", holderURL: "ambassadors/dean/") == "../../history/")
         #expect(links.rewrite("dean.md", from: "ambassadors/index.md", holderURL: "ambassadors/") == "dean/")

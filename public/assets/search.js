@@ -236,7 +236,7 @@
           li.appendChild(title);
           var meta = document.createElement("p");
           meta.className = "search-meta";
-          highlight(meta, (labels["kind" + row[2].toUpperCase()] || "") + (row[3] ? " · " + row[3] : "") +
+          highlight(meta, (labels["kind" + row[2].charAt(0).toUpperCase() + row[2].slice(1)] || "") + (row[3] ? " · " + row[3] : "") +
             (r.all ? "" : " · " + labels.partial), items);
           li.appendChild(meta);
           var snippet = document.createElement("p");

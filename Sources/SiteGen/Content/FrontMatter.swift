@@ -245,6 +245,134 @@ public struct FrontMatter {
         }
     }
 
+    /// The value of `key` as YAML, with its marks (for settings that nest, such as `collections`).
+    mutating func node(_ key: String) -> Node? {
+        markUsed(key)
+        guard let value = pair(key)?.value, !isNull(value) else { return nil }
+        return value
+    }
+
+    /// A number, integer or not.
+    public mutating func number(_ key: String) -> Double? {
+        markUsed(key)
+        guard let value = pair(key)?.value, !isNull(value) else { return nil }
+        guard case .scalar(let scalar) = value, let number = Double(scalar.string), number.isFinite else {
+            fail(key, "`\(key)` must be a number, such as 3 or 2.5")
+            return nil
+        }
+        return number
+    }
+
+    /// A declared field of a collection's item, read with its type, with the place of its value (and of each
+    /// item of a list, as `NAME#INDEX`). A required field that is missing is an error; one that is optional
+    /// takes its default, if it has one.
+    mutating func value(of field: FieldDeclaration, locations: inout [String: SourceLocation]) -> FieldValue? {
+        let key = field.name
+        let example = field.example ?? Self.example(of: field.type)
+        if pair(key) == nil || isNull(pair(key)!.value) {
+            markUsed(key)
+            if field.required {
+                if pair(key) == nil { missing(key, example) } else {
+                    reportError(at: location(of: key), "`\(key)` has no value (for example `\(key): \(example)`)")
+                }
+            }
+            return field.defaultValue
+        }
+        locations[key] = valueLocation(of: key)
+        switch field.type {
+        case .list(let element):
+            if case .sequence? = pair(key)?.value {} else if case .scalar? = pair(key)?.value {} else {
+                fail(key, "`\(key)` must be a list of \(Self.plural(element)), such as [\(example)]")
+                markUsed(key)
+                return nil
+            }
+            var items: [FieldValue] = []
+            for (index, (text, location)) in stringList(key).enumerated() {
+                locations["\(key)#\(index)"] = location
+                if let item = scalar(text, as: element, key: key, at: location) { items.append(item) }
+            }
+            return .list(items)
+        case .flag:
+            return bool(key).map(FieldValue.flag)
+        case .number:
+            return number(key).map(FieldValue.number)
+        case .date:
+            return date(key, required: field.required).map(FieldValue.date)
+        default:
+            guard let text = string(key, required: field.required ? example : nil) else { return nil }
+            return scalar(text, as: field.type, key: key, at: valueLocation(of: key))
+        }
+    }
+
+    /// One value of a declared type from its text (a list's item, or a field's whole value).
+    private mutating func scalar(_ text: String, as type: FieldType, key: String, at location: SourceLocation) -> FieldValue? {
+        switch type {
+        case .text: return .text(text)
+        case .markdown: return .html(source: text, html: "")
+        case .date:
+            switch PartialDate.parse(text) {
+            case .success(let date): return .date(date)
+            case .failure(.impossible): reportError(at: location, "`\(key)` is not a real date: \(text)")
+            case .failure(.format): reportError(at: location, "`\(key)` must be a date written YYYY, YYYY-MM or YYYY-MM-DD, not \(text)")
+            }
+            return nil
+        case .number:
+            guard let number = Double(text), number.isFinite else {
+                reportError(at: location, "`\(key)` must be a number, such as 3 or 2.5, not \(text)")
+                return nil
+            }
+            return .number(number)
+        case .flag:
+            switch text {
+            case "true", "True", "TRUE", "yes": return .flag(true)
+            case "false", "False", "FALSE", "no": return .flag(false)
+            default:
+                reportError(at: location, "`\(key)` must be true or false, not \(text)")
+                return nil
+            }
+        case .url:
+            if text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) || URLComponents(string: text) == nil {
+                reportError(at: location, "`\(key)` must be a URL such as https://example.org/page, without spaces; not \(text)")
+                return nil
+            }
+            return .text(text)
+        case .anchor:
+            // An id as sitegen makes them from file names: letters, digits, `-` and `_`.
+            guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x2D || $0 == 0x5F }) else {
+                reportError(at: location, "`\(key)` names anchors such as 2012-03-military-coup (letters, digits, - and _), not \(text)")
+                return nil
+            }
+            return .text(text)
+        case .page, .item:
+            return .reference(text)
+        case .list:
+            reportError(at: location, "`\(key)` must be a list of single values, not of lists")
+            return nil
+        }
+    }
+
+    static func example(of type: FieldType) -> String {
+        switch type {
+        case .text, .markdown: "some text"
+        case .date: "1960-09-24"
+        case .number: "3"
+        case .flag: "true"
+        case .url: "https://example.org/"
+        case .anchor: "former-anchor"
+        case .page: "about.md"
+        case .item(let collection): "\(collection)/name.md"
+        case .list(let element): example(of: element)
+        }
+    }
+
+    static func plural(_ type: FieldType) -> String {
+        switch type {
+        case .item(let collection): "paths of \(collection) items"
+        case .page: "paths of pages"
+        default: "\(type) values"
+        }
+    }
+
     /// Marks `key` as one sitegen knows but refuses; nil when it is absent, else its text (empty for a
     /// list or mapping), for the caller's error.
     public mutating func refusedString(_ key: String) -> String? {
@@ -253,15 +381,19 @@ public struct FrontMatter {
         return value.scalar?.string ?? ""
     }
 
-    /// Warns about keys no reader asked for, suggesting the nearest key a page may use.
-    public mutating func reportUnknownKeys() {
+    /// Warns about keys no reader asked for, suggesting the nearest key a page may use; for an item of a
+    /// collection (`declaredBy`), whose keys are declared, each is an error.
+    public mutating func reportUnknownKeys(declaredBy collection: String? = nil) {
         for pair in pairs where !used.contains(pair.key) && !refused.contains(pair.key) {
             let (key, location) = (pair.key, pair.keyLocation)
-            var message = "unknown front matter key `\(key)`; it is ignored"
+            var message = collection.map { "`\(key)` is not a field of collection `\($0)`" } ?? "unknown front matter key `\(key)`; it is ignored"
             if let near = used.map({ ($0, editDistance($0, key)) }).min(by: { $0.1 < $1.1 }), near.1 <= 2 {
                 message += "; did you mean `\(near.0)`?"
+            } else if let collection {
+                message += "; declare it under `collections: \(collection): fields:` in site.yaml, or remove it"
             }
-            diagnostics.append(.warning(source.displayPath, line: location.line, column: location.column, message))
+            diagnostics.append(collection == nil ? .warning(source.displayPath, line: location.line, column: location.column, message)
+                                                 : .error(source.displayPath, line: location.line, column: location.column, message))
         }
     }
 }

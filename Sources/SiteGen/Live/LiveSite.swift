@@ -178,8 +178,8 @@ public final class LiveSite {
         }
         parsed = parsed.filter { pagePaths.contains($0.key) }
         listed = (pagePaths, staticPaths)
-        let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path))
-        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdown), links: links)
+        let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path), collections: config.collections)
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdown), links: links, collections: config.collections)
         let parsing = toParse.sorted()
         let known = parsed
         let results = Parallel.map(parsing, jobs: options.jobs) { [dependent] path -> ParsedFile? in
@@ -206,7 +206,9 @@ public final class LiveSite {
                           pages: pagePaths, statics: staticPaths, settings: settingsText, templates: templateSources,
                           assets: Set(assetBytes.keys))
         if let earlier = linkCheckWorld, Self.sameFaces(earlier, world) {} else { linkChecks.removeAll() }
-        let resolver = SiteResolver(config: config, configSource: configSource, links: links)
+        templates?.checkNames(collections: config.collections, into: &diagnostics)
+        let resolver = SiteResolver(config: config, configSource: configSource, links: links,
+                                    layoutIDs: { [templates] in templates?.ids(ofLayout: $0) ?? [] })
         let (site, linkContext) = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, jobs: options.jobs,
                                                    linkChecks: &linkChecks, diagnostics: &diagnostics)
         linkCheckWorld = world
@@ -221,9 +223,9 @@ public final class LiveSite {
 
         // render: every file, or the pages the changed documents show on
         let outputs = site.pages.map(renderer.outputFile(for:)) + renderer.siteWideFiles()
-        // The feed holds every event's text, the search index every page's words: made again at each rebuild,
+        // The feeds hold their items' text, the search index every page's words: made again at each rebuild,
         // each file kept if unchanged.
-        let feed = outputs.filter { $0.path == SiteRenderer.feedPath || $0.path.hasPrefix(SearchIndex.folder) }
+        let feed = outputs.filter { $0.path.hasSuffix("/" + SiteRenderer.feedFile) || $0.path.hasPrefix(SearchIndex.folder) }
         let staticOutputs = site.staticFiles.map { OutputFile(path: $0.path, contents: .bytes(staticBytes[$0.path] ?? [])) }
         let assetOutputs = assetBytes.keys.sorted().map { OutputFile(path: $0, contents: .bytes(assetBytes[$0]!)) }
         let allPaths = outputs.map(\.path) + staticOutputs.map(\.path) + assetOutputs.map(\.path)
@@ -310,7 +312,7 @@ public final class LiveSite {
 
         // parse: the edited files, with the links of the last rebuild (no file came or went)
         let loader = ContentLoader(contentDirectory: contentURL, displayRoot: options.contentDirectory)
-        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable!.links)
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable!.links, collections: reusable!.config.collections)
         var replaced: [String: Document] = [:]
         var before: [String: ParsedFile] = [:]
         var parsedCount = 0
@@ -325,8 +327,8 @@ public final class LiveSite {
             parsedBeforeFallback += 1
             guard let document, let old = published!.documents[path], !found.contains(where: { $0.severity == .error }),
                   DocumentFace(old) == DocumentFace(document) else { return nil }
-            if document.layout != old.layout, !document.draft, document.kind != .event,
-               !templates.names.contains(document.layout ?? document.kind.defaultLayout) { return nil }
+            if document.layout != old.layout, !document.draft, document.hasOwnPage,
+               !templates.names.contains(document.layoutName(in: reusable!.config.collections)) { return nil }
             replaced[path] = document
         }
         var staticChanged: [String: [UInt8]] = [:]
@@ -366,8 +368,8 @@ public final class LiveSite {
         let site = reusable!.site
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
         let toRender = site.pagesShowing(changedDocuments)
-        // The feed shows events' text; the search index, every page's words.
-        let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.kind == .event } ? renderer.renderFeed().map { [$0] } ?? [] : [])
+        // A feed shows its items' text; the search index, every page's words.
+        let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.isItem } ? renderer.renderFeeds() : [])
             + renderer.searchIndexFiles(jobs: options.jobs)
         var problems = DiagnosticList()
         let (rendered, _) = RenderPhase.render(outputs, linkable: reusable!.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
@@ -466,25 +468,35 @@ public final class LiveSite {
             }
             guard let shown = pagesShowing(title: oldFace.title != newFace.title || oldFace.navigationTitle != newFace.navigationTitle,
                                            of: document, site: site),
-                  oldFace.sameBut(titlesAndAnchorsOf: newFace) else { return nil }
-            pages += shown
+                  oldFace.sameBut(titlesAnchorsAndLinksOf: newFace) else { return nil }
+            // The pages it links to now, or no longer: their "what links here" changed.
+            let linked = Set(oldFace.links).symmetricDifference(newFace.links)
+            pages += shown + linked.sorted().compactMap(site.page(at:))
         }
         return Site.unique(pages + site.pagesShowing(sameFace))
     }
 
     /// The pages other than its own that show a page's title, when only its title or its headings changed;
     /// nil when that is every page (it is in the navigation, or it is the home page, in every breadcrumb),
-    /// or when the document is not a plain page (a chief's or an event's title is shown in many lists).
+    /// or when the document is an item (its title is shown in lists and relations).
     private func pagesShowing(title changed: Bool, of document: Document, site: Site) -> [Document]? {
-        guard document.kind == .page || document.kind == .timeline || document.kind == .ambassadorIndex else { return nil }
+        guard !document.isItem else { return nil }
         guard let own = site.page(at: document.path) else { return document.draft ? [] : nil }
         guard changed else { return [own] }  // headings: its own page (links to them are checked, not shown)
         if document.holderURL.isEmpty || site.config.navigation.contains(where: { $0.path == document.path }) { return nil }
-        // Breadcrumbs: every page below it; the timeline: events that concern it.
+        // Breadcrumbs: every page below it; the items that name it or link to it, where they are shown.
         var pages = site.pages.filter { $0.holderURL.hasPrefix(document.holderURL) }
-        if site.events.contains(where: { $0.event?.related.contains { $0.path == document.path } ?? false }) {
-            pages += site.pages.filter { $0.kind == .timeline }
+        for collection in site.declared {
+            let items = site.collections[collection.name]?.items ?? []
+            if items.contains(where: { item in
+                item.fields.values.contains { $0.references.contains(document.path) }
+                    || item.internalLinks.contains { if case .content(let path, _) = $0.target { path == document.path } else { false } }
+            }) {
+                pages += items.filter(\.hasOwnPage) + site.pagesShowing(collection: collection.name)
+            }
         }
+        // What links here, where a template shows it.
+        pages += (site.linkedFrom[document.path] ?? []).compactMap(site.page(at:))
         return pages
     }
 }

@@ -4,7 +4,10 @@
 /// and a reference keeps those lists small for a site of thousands of pages.
 public final class Document: Sendable {
     public let source: SourceFile
-    public let kind: PageKind
+    /// The collection it belongs to as an item or as the folder's page; nil for a plain page.
+    public let collection: String?
+    /// The folder's page of its collection (`FOLDER/index.md`), which lists the items.
+    public let isList: Bool
     public let title: String
     /// A shorter title for the navigation bar.
     public let navigationTitle: String?
@@ -13,17 +16,22 @@ public final class Document: Sendable {
     public let draft: Bool
     /// nil: a table of contents when the page has enough headings.
     public let tableOfContents: Bool?
-    public let ambassador: AmbassadorFields?
-    public let event: EventFields?
+    /// An item's declared fields, read with their types (defaults included); empty for other pages.
+    public let fields: [String: FieldValue]
+    /// Where each field's value is written: diagnostics about relations (a term that overlaps the previous
+    /// one) point there. For a list, its items' places follow as `NAME#INDEX`.
+    public let fieldLocations: [String: SourceLocation]
+    /// False for an item of a collection whose items are shown only on the folder's page.
+    public let hasOwnPage: Bool
     public let body: RenderedMarkdown
     /// Links that point into the site (or are malformed): where each is written and what it points at,
     /// for the resolve phase's checks. Links to other sites and the destinations as written are not kept
     /// (`body.links` is emptied): a page can have hundreds of links, and the site holds every page.
     public let internalLinks: [(location: SourceLocation, target: LinkTarget)]
-    /// URL of the output page that shows this document (for events, the timeline page).
+    /// URL of the output page that shows this document (for an item without a page, its folder's page).
     public let holderURL: String
-    /// Ids of this document's own output page: its headings' and its template's. Made on the parsing
-    /// threads; the timeline and the ambassador index have more (see `SiteResolver`).
+    /// Ids of this document's own text: its headings'. The templates' ids and those of the pages that list
+    /// items are added by the resolve phase (`SiteResolver.AnchorIndex`).
     public let anchors: Set<String>
     /// Where the body's opening paragraph ends, when it starts with one (else at its start): templates get
     /// `page.lede` and `page.rest`, so that a layout can put the infobox and the contents after it.
@@ -34,26 +42,26 @@ public final class Document: Sendable {
 
     public var path: String { source.path }
 
-    public init(source: SourceFile, kind: PageKind, title: String, navigationTitle: String?, description: String?,
-                layout: String?, draft: Bool, tableOfContents: Bool?, ambassador: AmbassadorFields?, event: EventFields?,
+    public init(source: SourceFile, collection: String?, isList: Bool, title: String, navigationTitle: String?, description: String?,
+                layout: String?, draft: Bool, tableOfContents: Bool?, fields: [String: FieldValue] = [:],
+                fieldLocations: [String: SourceLocation] = [:], hasOwnPage: Bool = true,
                 body: RenderedMarkdown, internalLinks: [(location: SourceLocation, target: LinkTarget)], holderURL: String) {
         self.source = source
-        self.kind = kind
+        self.collection = collection
+        self.isList = isList
         self.title = title
         self.navigationTitle = navigationTitle
         self.description = description
         self.layout = layout
         self.draft = draft
         self.tableOfContents = tableOfContents
-        self.ambassador = ambassador
-        self.event = event
+        self.fields = fields
+        self.fieldLocations = fieldLocations
+        self.hasOwnPage = hasOwnPage
         self.body = body
         self.internalLinks = internalLinks
         self.holderURL = holderURL
-        var anchors = Set<String>(minimumCapacity: kind.templateAnchors.count + body.headings.count)
-        anchors.formUnion(kind.templateAnchors)
-        for heading in body.headings { anchors.insert(heading.id) }
-        self.anchors = anchors
+        anchors = Set(body.headings.map(\.id))
         // Found once here, on the parsing threads, not at each template lookup.
         let html = body.html
         if html.hasPrefix("<p>"), let end = html.utf8Index(of: "</p>\n") {
@@ -65,31 +73,13 @@ public final class Document: Sendable {
     }
 }
 
-/// Front matter of a chief of mission.
-public struct AmbassadorFields: Sendable {
-    public var name: String
-    /// As the sources give it: `Ambassador`, `Chargé d'affaires ad interim`.
-    public var title: String
-    public var appointed: PartialDate?
-    public var credentials: PartialDate?
-    public var left: PartialDate?
-    public var appointedBy: String?
-    /// The president was inferred from the commission date, not stated by the source.
-    public var appointedByInferred: Bool
-    public var locations: [String: SourceLocation]
-
-    /// Ambassadors are numbered in order of service; chargés d'affaires are not.
-    public var isAmbassador: Bool { title.hasPrefix("Ambassador") }
-    /// When the chief took charge: credentials presented, else appointed.
-    public var start: PartialDate? { credentials ?? appointed }
-}
-
-/// Front matter of a timeline event.
-public struct EventFields: Sendable {
-    public var date: PartialDate
-    /// Pages and ambassadors the event concerns, by source path.
-    public var related: [(path: String, location: SourceLocation)]
-    /// Former anchors of the event on the timeline (the names of files merged into this one), kept as ids so
-    /// that links to them still land on it.
-    public var aliases: [(id: String, location: SourceLocation)] = []
+extension Document {
+    /// An item of a collection (not its folder's page).
+    public var isItem: Bool { collection != nil && !isList }
+    /// The layout this document's page renders with.
+    func layoutName(in collections: Collections) -> String {
+        if let layout { return layout }
+        guard let collection, let declared = collections[collection] else { return "page" }
+        return (isList ? declared.listLayout : declared.layout) ?? "page"
+    }
 }

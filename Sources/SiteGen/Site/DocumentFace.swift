@@ -1,45 +1,45 @@
 /// What other pages show of a document, or check their links against: when an edit leaves it as it was,
 /// only the document's own page changes.
 struct DocumentFace: Equatable {
-    var kind: PageKind
+    var collection: String?
+    var isList: Bool
     var title: String
     var navigationTitle: String?
     var draft: Bool
     var holderURL: String
     var anchors: Set<String>
-    var chief: [String?]
-    var eventDate: PartialDate?
-    var related: [String]
-    /// Where the dates and references are written: other files' diagnostics (a term that overlaps the
-    /// previous one) point there.
+    /// Every declared field, as written, by name in order: lists, relations and other pages show them.
+    var fields: [String]
+    /// Where the fields are written: other files' diagnostics (a span that overlaps the previous one) point there.
     var locations: [SourceLocation]
+    /// The documents its text links to: "what links here" on each of them lists it.
+    var links: [String]
 
-    /// Whether the two differ at most in the title, the navigation title and the anchors.
-    func sameBut(titlesAndAnchorsOf other: DocumentFace) -> Bool {
+    /// Whether the two differ at most in the title, the navigation title, the anchors and the links.
+    func sameBut(titlesAnchorsAndLinksOf other: DocumentFace) -> Bool {
         var other = other
         other.title = title
         other.navigationTitle = navigationTitle
         other.anchors = anchors
+        other.links = links
         return self == other
     }
 
     init(_ document: Document) {
-        kind = document.kind
+        collection = document.collection
+        isList = document.isList
         title = document.title
         navigationTitle = document.navigationTitle
         draft = document.draft
         holderURL = document.holderURL
         anchors = document.anchors
-        if let fields = document.ambassador {
-            chief = [fields.name, fields.title, fields.appointed?.description, fields.credentials?.description,
-                     fields.left?.description, fields.appointedBy, fields.appointedByInferred ? "inferred" : nil]
-        } else {
-            chief = []
-        }
-        eventDate = document.event?.date
-        related = (document.event?.related.map(\.path) ?? []) + (document.event?.aliases.map { "#" + $0.id } ?? [])
-        locations = (document.ambassador?.locations.sorted { $0.key < $1.key }.map(\.value) ?? [])
-            + (document.event?.related.map(\.location) ?? []) + (document.event?.aliases.map(\.location) ?? [])
+        fields = document.fields.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value.description }
+        locations = document.fieldLocations.sorted { $0.key < $1.key }.map(\.value)
+        var seen: Set<String> = []
+        links = document.internalLinks.compactMap { link in
+            if case .content(let path, _) = link.target, seen.insert(path).inserted { return path }
+            return nil
+        }.sorted()
     }
 
     /// The face as a short text that is the same in every process and on every machine (Swift's `Hasher`
@@ -48,18 +48,18 @@ struct DocumentFace: Equatable {
     /// no two faces are made of the same bytes.
     var digest: String {
         var digest = StableDigest()
-        digest.add(kind.rawValue)
+        digest.add(collection)
+        digest.add(isList ? "list" : "page")
         digest.add(title)
         digest.add(navigationTitle)
         digest.add(draft ? "draft" : "published")
         digest.add(holderURL)
         digest.add(anchors.count)
         for anchor in anchors.sorted() { digest.add(anchor) }
-        digest.add(chief.count)
-        for field in chief { digest.add(field) }
-        digest.add(eventDate?.description)
-        digest.add(related.count)
-        for path in related { digest.add(path) }
+        digest.add(fields.count)
+        for field in fields { digest.add(field) }
+        digest.add(links.count)
+        for path in links { digest.add(path) }
         digest.add(locations.count)
         for location in locations {
             digest.add(location.line)
@@ -110,24 +110,44 @@ struct StableDigest {
 }
 
 extension Site {
-    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`):
-    /// an event is shown whole on the timeline, and by title and date on its chief's page; any other
+    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`): an
+    /// item without a page of its own is shown whole on its folder's page and on the folder pages that merge
+    /// its collection, and by its title and fields on the pages of the items it relates to; any other
     /// document only on its own page. Each page once, in path order.
     func pagesShowing(_ changed: [Document]) -> [Document] {
         var pages: [Document] = []
-        var listsShown = false
+        var shownCollections: Set<String> = []
         for document in changed where !document.draft {
-            if document.kind == .event {
-                listsShown = true
-            } else if let page = page(at: document.path) {
+            if let page = page(at: document.path) {
                 pages.append(page)
+            } else if let collection = document.collection {
+                shownCollections.insert(collection)
             }
         }
-        if listsShown {
-            pages += self.pages.filter { $0.kind == .timeline }
-            pages += chiefs.map(\.document)
-        }
+        for name in shownCollections.sorted() { pages += pagesShowing(collection: name) }
         return Self.unique(pages)
+    }
+
+    /// The pages that show items of a collection beside their own: its folder page, the folder pages that
+    /// merge it, and the pages of the items of collections related to it (by a `during` relation either
+    /// way, or a field that names its items).
+    func pagesShowing(collection name: String) -> [Document] {
+        var pages: [Document] = []
+        for collection in declared {
+            let lists = collection.name == name || collection.merged.contains { $0.collection == name }
+            if lists, let list = collections[collection.name]?.listPage { pages.append(list) }
+            if collection.name != name, related(collection.name, name) || related(name, collection.name) {
+                pages += (collections[collection.name]?.items ?? []).filter(\.hasOwnPage)
+            }
+        }
+        return pages
+    }
+
+    /// Whether collection `a` declares a `during` relation to `b`, or a field naming `b`'s items.
+    private func related(_ a: String, _ b: String) -> Bool {
+        guard let collection = config.collections[a] else { return false }
+        return collection.relations.contains { if case .during(_, let other, _, _) = $0 { other == b } else { false } }
+            || collection.fields.contains { $0.type == .item(b) || $0.type == .list(.item(b)) }
     }
 
     /// Each page once, in path order.

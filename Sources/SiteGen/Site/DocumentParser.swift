@@ -4,10 +4,12 @@ import Foundation
 public struct DocumentParser: Sendable {
     public let renderer: MarkdownRenderer
     public let links: LinkResolver
+    public let collections: Collections
 
-    public init(renderer: MarkdownRenderer, links: LinkResolver) {
+    public init(renderer: MarkdownRenderer, links: LinkResolver, collections: Collections = .none) {
         self.renderer = renderer
         self.links = links
+        self.collections = collections
     }
 
     public func parse(_ source: SourceFile) -> (Document?, [Diagnostic]) {
@@ -21,31 +23,24 @@ public struct DocumentParser: Sendable {
         case .success(let value): fields = value
         case .failure(let diagnostic): return (nil, [diagnostic])
         }
-        let kind = PageKind(path: source.path)
+        let place = collections.place(of: source.path)
         var title: String?
-        var ambassador: AmbassadorFields?
-        var event: EventFields?
-        switch kind {
-        case .ambassador:
-            ambassador = readAmbassador(&fields)
-            title = ambassador?.name
-        case .event:
-            title = fields.string("title", required: "Diplomatic relations established")
-            if let date = fields.date("date", required: true) {
-                let related = fields.stringList("pages") + fields.stringList("ambassadors")
-                event = EventFields(date: date, related: related.map { (path: $0.0, location: $0.1) })
-            } else {
-                _ = fields.stringList("pages") + fields.stringList("ambassadors")
+        var values: [String: FieldValue] = [:]
+        var locations: [String: SourceLocation] = [:]
+        var itemCollection: ContentCollection?
+        if case .item(let collection) = place {
+            itemCollection = collection
+            for field in collection.fields {
+                if let value = fields.value(of: field, locations: &locations) { values[field.name] = value }
             }
-            for (alias, location) in fields.stringList("aliases") {
-                // An id as sitegen makes them from file names: letters, digits, `-` and `_`.
-                guard !alias.isEmpty, alias.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x2D || $0 == 0x5F }) else {
-                    fields.reportError(at: location, "`aliases` names former anchors such as 2012-03-military-coup (letters, digits, - and _), not \(alias)")
-                    continue
-                }
-                event?.aliases.append((alias, location))
+            if collection.field(named: collection.titleField) == nil {
+                title = fields.string(collection.titleField, required: "A title")
+            } else if case .text(let text)? = values[collection.titleField] {
+                title = text
+            } else if !collection.fields.contains(where: { $0.name == collection.titleField && $0.required }) {
+                title = fields.string("title", required: "A title")
             }
-        default:
+        } else {
             title = fields.string("title", required: "History")
         }
         let navigationTitle = fields.string("nav_title")
@@ -59,10 +54,11 @@ public struct DocumentParser: Sendable {
             let reason = PathSafety.problem(in: value).map { "; this one would also leave the output folder: \($0)" } ?? ""
             fields.reportError(at: location, "`\(key)` is not supported: a page's URL comes from its file name, so rename \(source.path) instead\(reason)")
         }
-        fields.reportUnknownKeys()
+        fields.reportUnknownKeys(declaredBy: itemCollection?.name)
         var diagnostics = fields.diagnostics
 
-        let holderURL = kind == .event ? SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md") : SitePath.pageURL(forSource: source.path)
+        let holder = collections.holder(of: source.path)
+        let holderURL = holder.url
         // Each destination is resolved once, here; the resolve phase checks the same targets.
         var targets: [LinkTarget] = []
         targets.reserveCapacity(16)
@@ -89,40 +85,32 @@ public struct DocumentParser: Sendable {
             internalLinks.append((link.location, target))
         }
         body.links = []
-        if kind == .event {
-            body.html = Self.prefixFootnoteIDs(body.html, with: SitePath.eventAnchor(forSource: source.path))
+        if let anchor = holder.anchor {
+            body.html = Self.prefixFootnoteIDs(body.html, with: anchor)
+        }
+        // Markdown fields, rendered as the body is, their links rewritten to work from the page.
+        for (name, value) in values {
+            if case .html(let text, _) = value {
+                let html = renderer.render(text) { link in links.rewrite(links.target(of: link.destination, from: source.path), holderURL: holderURL) }.html
+                values[name] = .html(source: text, html: html)
+            }
         }
         if let layout, layout.isEmpty || PathSafety.problem(in: layout) != nil {
             diagnostics.append(.error(source.displayPath, line: fields.location(of: "layout").line, column: fields.location(of: "layout").column,
                                       "`layout` must name a template in templates/, such as page"))
         }
-        guard let title, diagnostics.allSatisfy({ $0.severity == .warning }),
-              kind != .ambassador || ambassador != nil, kind != .event || event != nil
-        else { return (nil, diagnostics) }
+        guard let title, diagnostics.allSatisfy({ $0.severity == .warning }) else { return (nil, diagnostics) }
         // The text is not needed after this phase; diagnostics re-read lines from disk.
-        let document = Document(source: SourceFile(path: source.path, displayPath: source.displayPath, text: ""), kind: kind, title: title, navigationTitle: navigationTitle, description: description, layout: layout,
-                                draft: draft, tableOfContents: toc, ambassador: ambassador, event: event, body: body, internalLinks: internalLinks,
+        let document = Document(source: SourceFile(path: source.path, displayPath: source.displayPath, text: ""), collection: place.collection?.name, isList: { if case .list = place { true } else { false } }(),
+                                title: title, navigationTitle: navigationTitle, description: description, layout: layout,
+                                draft: draft, tableOfContents: toc, fields: values, fieldLocations: locations,
+                                hasOwnPage: holder.anchor == nil, body: body, internalLinks: internalLinks,
                                 holderURL: holderURL)
         return (document, diagnostics)
     }
 
-    private func readAmbassador(_ fields: inout FrontMatter) -> AmbassadorFields? {
-        let name = fields.string("name", required: "John Gunther Dean")
-        let title = fields.string("title", required: "Ambassador")
-        let appointed = fields.date("appointed")
-        let credentials = fields.date("credentials")
-        let left = fields.date("left")
-        let appointedBy = fields.string("appointed_by")
-        let inferred = fields.bool("appointed_by_inferred") ?? false
-        guard let name, let title else { return nil }
-        var locations: [String: SourceLocation] = [:]
-        for key in ["appointed", "credentials", "left"] { locations[key] = fields.location(of: key) }
-        return AmbassadorFields(name: name, title: title, appointed: appointed, credentials: credentials, left: left,
-                                appointedBy: appointedBy, appointedByInferred: inferred, locations: locations)
-    }
-
-    /// Several events share the timeline page, and cmark-gfm names notes `fn-1` in each of them;
-    /// prefixing with the event's anchor keeps ids unique. Attribute values are the only place
+    /// Several items share their folder's page, and cmark-gfm names notes `fn-1` in each of them;
+    /// prefixing with the item's anchor keeps ids unique. Attribute values are the only place
     /// cmark writes an unescaped `"`, so the replacements touch nothing else.
     static func prefixFootnoteIDs(_ html: String, with anchor: String) -> String {
         guard html.contains("fn") else { return html }

@@ -14,19 +14,18 @@ public enum LinkTarget: Sendable, Equatable {
 
 /// Maps source paths to output URLs, for rewriting and checking links between pages.
 public struct LinkResolver: Sendable {
-    /// Every content path that becomes something linkable, with its URL (events: the timeline's anchor).
+    /// Every content path that becomes something linkable, with its URL (an item without a page of its own:
+    /// its anchor on its folder's page).
     public let urls: [String: String]
     /// Static files of `content/`, copied as they are.
     public let staticFiles: Set<String>
 
-    public init(markdownPaths: [String], staticFiles: [String]) {
+    public init(markdownPaths: [String], staticFiles: [String], collections: Collections = .none) {
         // Sized up front: grown from empty, it moved every key to a new table at each of a dozen resizes.
         var urls = [String: String](minimumCapacity: markdownPaths.count)
         for path in markdownPaths {
-            switch PageKind(path: path) {
-            case .event: urls[path] = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md") + "#" + SitePath.eventAnchor(forSource: path)
-            default: urls[path] = SitePath.pageURL(forSource: path)
-            }
+            let holder = collections.holder(of: path)
+            urls[path] = holder.anchor.map { holder.url + "#" + $0 } ?? holder.url
         }
         self.urls = urls
         self.staticFiles = Set(staticFiles)

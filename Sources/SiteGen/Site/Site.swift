@@ -1,39 +1,32 @@
 /// The resolved site: every page that will be written, and the relations computed between them.
 public struct Site: Sendable {
     public var config: SiteConfig
-    /// Pages that get their own output page, sorted by source path (events and drafts excluded).
+    /// Pages that get their own output page, sorted by source path (items without a page and drafts excluded).
     public private(set) var pages: [Document]
     /// The same pages by source path and by URL: every page's navigation and breadcrumbs look pages up.
     public private(set) var pagesByPath: [String: Document] = [:]
     public private(set) var pagesByURL: [String: Document] = [:]
-    /// Chiefs of mission by source path.
-    public private(set) var chiefsByPath: [String: ChiefOfMission]
-    /// The chief of mission in office on each event's date, by the event's source path; computed once
-    /// because the timeline and every ambassador page ask.
-    public private(set) var chiefOfEvent: [String: ChiefOfMission]
-    /// Chiefs of mission in order of service.
-    public private(set) var chiefs: [ChiefOfMission]
-    /// Events in chronological order, ties broken by source path.
-    public private(set) var events: [Document]
+    /// Each collection's published items, in the collection's order, with what is computed from the others.
+    public private(set) var collections: [String: ResolvedCollection]
+    /// What is computed for each item, by source path.
+    public private(set) var items: [String: ItemFacts]
+    /// Lists each page has of the items that name it in a field with `inverse:`, by page path, then by the
+    /// inverse's name: paths in the naming collection's order.
+    public private(set) var inverses: [String: [String: [String]]]
+    /// The documents whose text links to each document, by path, each once, in path order.
+    public private(set) var linkedFrom: [String: [String]]
     /// Files of `content/` copied as they are: (path inside content/, absolute path on disk).
     public var staticFiles: [(path: String, sourceFile: String)]
-    /// The latest date the ambassadors' record mentions: "as recorded to" on the home page.
-    public var recordEnd: PartialDate?
 
-    public init(config: SiteConfig, pages: [Document], chiefs: [ChiefOfMission], events: [Document],
-                staticFiles: [(path: String, sourceFile: String)], recordEnd: PartialDate?) {
+    init(config: SiteConfig, pages: [Document], collections: [String: ResolvedCollection], items: [String: ItemFacts],
+         inverses: [String: [String: [String]]], linkedFrom: [String: [String]], staticFiles: [(path: String, sourceFile: String)]) {
         self.config = config
         self.pages = pages
-        self.chiefs = chiefs
-        self.events = events
+        self.collections = collections
+        self.items = items
+        self.inverses = inverses
+        self.linkedFrom = linkedFrom
         self.staticFiles = staticFiles
-        self.recordEnd = recordEnd
-        self.chiefsByPath = Dictionary(chiefs.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        var chiefOfEvent: [String: ChiefOfMission] = [:]
-        for event in events {
-            if let date = event.event?.date, let chief = Self.chief(in: chiefs, on: date) { chiefOfEvent[event.path] = chief }
-        }
-        self.chiefOfEvent = chiefOfEvent
         index()
     }
 
@@ -51,57 +44,105 @@ public struct Site: Sendable {
 
     public func page(at path: String) -> Document? { pagesByPath[path] }
 
+    /// A published document, page or item, by path.
+    public func document(at path: String) -> Document? { pagesByPath[path] ?? items[path]?.document }
+
+    /// The declared collections, in the order of the declarations.
+    public var declared: [ContentCollection] { config.collections.all }
+
     /// Puts new versions of some documents in place of the old ones, which other pages see the same way
-    /// (`DocumentFace`: same kind, title, dates, URL and anchors), so every relation stays as it was. In place,
-    /// touching only those documents' entries: a preview server does this after each save of a large site.
+    /// (`DocumentFace`: same collection, title, fields, URL and anchors), so every relation stays as it was.
+    /// In place, touching only those documents' entries: a preview server does this after each save of a
+    /// large site.
     mutating func replace(_ documents: [String: Document]) {
         for (path, document) in documents {
-            if document.kind == .event {
-                if let index = events.firstIndex(where: { $0.path == path }) { events[index] = document }
-                continue
+            if var facts = items[path] {
+                facts.document = document
+                items[path] = facts
+                if let position = collections[facts.collection]?.items.firstIndex(where: { $0.path == path }) {
+                    collections[facts.collection]!.items[position] = document
+                }
             }
             guard let old = pagesByPath[path] else { continue }
             if let index = pages.firstIndex(where: { $0 === old }) { pages[index] = document }
             pagesByPath[path] = document
             if pagesByURL[document.holderURL] === old { pagesByURL[document.holderURL] = document }
-            if document.kind == .ambassador, let index = chiefs.firstIndex(where: { $0.path == path }) {
-                chiefs[index].document = document
-                chiefsByPath[path] = chiefs[index]
-                for (event, chief) in chiefOfEvent where chief.path == path { chiefOfEvent[event] = chiefs[index] }
-            }
         }
-    }
-
-    /// The chief of mission in office on `date`, or nil in a vacancy. A term runs from the chief's start
-    /// to the day they left when that is known, and ends at the latest when the successor takes charge: a
-    /// chief whose departure is not recorded is not in office for ever. A date known only to the month or
-    /// year is looked up at its first day, then its last. `chiefs` are in order of service.
-    static func chief(in chiefs: [ChiefOfMission], on date: PartialDate) -> ChiefOfMission? {
-        for day in [date.earliest, date.latest] {
-            let candidates = chiefs.indices.filter { index in
-                let chief = chiefs[index]
-                guard let start = chief.fields.start, start.earliest <= day else { return false }
-                if let left = chief.fields.left, day > left.latest { return false }
-                if index + 1 < chiefs.count, let next = chiefs[index + 1].fields.start, day >= next.earliest { return false }
-                return true
-            }
-            if let index = candidates.last { return chiefs[index] }
-        }
-        return nil
     }
 }
 
-/// One chief of mission with what is computed from the others.
-public struct ChiefOfMission: Sendable {
+/// A collection's published items in order, and what its folder's page shows.
+public struct ResolvedCollection: Sendable {
+    public var declaration: ContentCollection
+    public var items: [Document]
+    /// The items and those of merged collections in one dated stream, as the folder's page shows them.
+    public var entries: [StreamEntry]
+    /// The latest date any item's fields hold: "the record ends on".
+    public var latest: PartialDate?
+    /// How many items have a number.
+    public var numberedCount: Int
+    /// The folder's page (`FOLDER/index.md`), if published.
+    public var listPage: Document?
+
+    public var name: String { declaration.name }
+}
+
+/// One row of a collection's folder page: an item, its own or a merged collection's, at its date.
+public struct StreamEntry: Sendable {
+    public var path: String
+    public var collection: String
+    /// The anchor of the row: the file name, with the merged collection's prefix.
+    public var id: String
+    public var date: PartialDate?
+    /// The item's title, for grouping by first letter.
+    public var title: String
+}
+
+/// What is computed for one item from the others.
+public struct ItemFacts: Sendable {
     public var document: Document
-    public var fields: AmbassadorFields
-    /// 1 for the first ambassador; nil for chargés d'affaires.
-    public var number: Int?
-    public var predecessorPath: String?
-    public var successorPath: String?
-    /// `left`, or when not recorded, the successor's start.
+    public var collection: String
+    /// Its place in the collection's order, from 0.
+    public var position: Int
+    /// The first of its collection's `start` fields that it has.
+    public var start: PartialDate?
+    /// Its `end` field, or when it has none and its collection's items last until the next, the next one's start.
     public var end: PartialDate?
-    public var endIsSuccessorStart: Bool
+    /// Whether `end` is the next item's start (its own end is not recorded).
+    public var endIsNextStart = false
+    public var number: Int?
+    public var previous: String?
+    public var next: String?
+    /// `during` relations: the item in whose span this one falls (nil in a vacancy), and whether that item's
+    /// span is open and this date after the last date on record of its collection.
+    public var during: [String: (path: String, afterRecord: Bool)] = [:]
+    /// `references` relations and `during` inverses: paths, in order.
+    public var lists: [String: [String]] = [:]
 
     public var path: String { document.path }
+}
+
+extension Site {
+    /// The item of `collection` whose span holds `date`, or nil in a vacancy. A span runs from the item's start
+    /// to its end when that is known, and, in a collection whose items last until the next, at the latest to
+    /// when the next one starts: an item whose end is not recorded does not last for ever. A date known only to
+    /// the month or year is looked up at its first day, then its last. `items` are in the collection's order.
+    static func item(of collection: ContentCollection, in items: [ItemFacts], on date: PartialDate) -> ItemFacts? {
+        for day in [date.earliest, date.latest] {
+            let candidates = items.indices.filter { index in
+                let item = items[index]
+                guard let start = item.start, start.earliest <= day else { return false }
+                let ownEnd = collection.end.flatMap { item.document.fields[$0]?.date }
+                if let ownEnd, day > ownEnd.latest { return false }
+                if collection.lastsUntilNext {
+                    if index + 1 < items.count, let next = items[index + 1].start, day >= next.earliest { return false }
+                } else if ownEnd == nil, day > start.latest {
+                    return false
+                }
+                return true
+            }
+            if let index = candidates.last { return items[index] }
+        }
+        return nil
+    }
 }

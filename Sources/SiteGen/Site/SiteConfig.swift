@@ -19,6 +19,8 @@ public struct SiteConfig: Sendable {
     public var sourceCredit: SourceCredit?
     /// Whether the build writes the search index (`SearchIndex`), for a search page to read.
     public var search = false
+    /// The collections the site declares (`collections:`), each a folder of items with typed fields.
+    public var collections = Collections.none
 
     public struct SourceCredit: Sendable {
         public var title: String
@@ -40,6 +42,15 @@ public struct SiteConfig: Sendable {
             config.baseURL = withTrailingSlash(baseURL)
         }
         return (config, source)
+    }
+
+    /// The collections declared in a content folder's settings, or none when they cannot be read (the build
+    /// reports why): what `sitegen new` gives a new item.
+    public static func collections(inContent folder: String) -> Collections {
+        let path = (folder.hasSuffix("/") ? folder : folder + "/") + fileName
+        guard let bytes = ContentLoader.readBytes(path), let text = String(validating: bytes, as: UTF8.self) else { return .none }
+        var diagnostics = DiagnosticList()
+        return parse(SourceFile(path: fileName, displayPath: path, text: text), displayPath: path, into: &diagnostics)?.collections ?? .none
     }
 
     /// Reads the settings; nil when they are unusable (the diagnostics say why).
@@ -64,6 +75,12 @@ public struct SiteConfig: Sendable {
         let smartPunctuation = fields.bool("smart_punctuation") ?? true
         let search = fields.bool("search") ?? false
         let navigation = fields.stringList("navigation").map { (path: $0.0, location: $0.1) }
+        var collections = Collections.none
+        if let node = fields.node("collections") {
+            var reader = CollectionReader(displayPath: source.displayPath)
+            collections = Collections(reader.read(node))
+            diagnostics.append(contentsOf: reader.diagnostics)
+        }
         var credit: SourceCredit?
         if let creditTitle = fields.string("source_title") {
             credit = SourceCredit(
@@ -83,7 +100,8 @@ public struct SiteConfig: Sendable {
         }
         guard let title, let language, fields.diagnostics.allSatisfy({ $0.severity == .warning }) else { return nil }
         return SiteConfig(title: title, language: language, description: description, baseURL: baseURL.map(Self.withTrailingSlash),
-                          unsafeHTML: unsafeHTML, smartPunctuation: smartPunctuation, navigation: navigation, sourceCredit: credit, search: search)
+                          unsafeHTML: unsafeHTML, smartPunctuation: smartPunctuation, navigation: navigation, sourceCredit: credit, search: search,
+                          collections: collections)
     }
 
     /// Why a base URL is unusable, or nil.

@@ -25,8 +25,9 @@ public enum SitePath {
         }
     }
 
-    /// The timeline anchor of an event file: `timeline/1960-09-24-relations.md` → `1960-09-24-relations`.
-    public static func eventAnchor(forSource path: String) -> String {
+    /// A file's name without folder and `.md`: the anchor of an item shown on its folder's page
+    /// (`events/1960-09-24-relations.md` → `1960-09-24-relations`).
+    public static func fileStem(_ path: String) -> String {
         String(path.split(separator: "/").last!.dropLast(3))
     }
 

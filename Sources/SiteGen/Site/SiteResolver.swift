@@ -1,14 +1,19 @@
 /// The resolve phase: builds the site model from parsed documents and checks everything that
-/// spans files (output collisions, links and anchors, references, ambassadors' terms).
+/// spans files (output collisions, links and anchors, references, the order and spans of items).
 public struct SiteResolver: Sendable {
     public let config: SiteConfig
     public let configSource: SourceFile
     public let links: LinkResolver
+    /// The ids each layout gives a page (`id="…"` written in it, its partials and the base layout), by
+    /// layout name: links may point at them.
+    public let layoutIDs: @Sendable (String) -> Set<String>
 
-    public init(config: SiteConfig, configSource: SourceFile, links: LinkResolver) {
+    public init(config: SiteConfig, configSource: SourceFile, links: LinkResolver,
+                layoutIDs: @escaping @Sendable (String) -> Set<String> = { _ in ["main"] }) {
         self.config = config
         self.configSource = configSource
         self.links = links
+        self.layoutIDs = layoutIDs
     }
 
     /// - Parameter jobs: threads for the checks of each page's links.
@@ -42,26 +47,24 @@ public struct SiteResolver: Sendable {
 
     /// The same, reusing the link checks of documents that did not change. `linkChecks` holds results the
     /// caller knows to be still valid (no page was added, removed, renamed or given other anchors, titles
-    /// or kinds since: see `LiveSite`); on return, every published document's. Their diagnostics are in
+    /// or fields since: see `LiveSite`); on return, every published document's. Their diagnostics are in
     /// `linkChecks` only; `diagnostics` gets the rest, which depends on no document's text beyond its face.
     func resolve(_ documents: [Document], staticFiles: [(path: String, sourceFile: String)], jobs: Int,
                  linkChecks: inout [String: CheckedLinks], diagnostics: inout DiagnosticList) -> (Site, LinkContext) {
         let published = documents.filter { !$0.draft }
         let byPath = Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) })
-        let pages = published.filter { $0.kind != .event }.sorted { $0.path < $1.path }
-        let events = published.filter { $0.kind == .event }.sorted {
-            ($0.event!.date, $0.path) < ($1.event!.date, $1.path)
-        }
+        let pages = published.filter(\.hasOwnPage).sorted { $0.path < $1.path }
         checkCollisions(pages, staticFiles: staticFiles.map(\.path), diagnostics: &diagnostics)
-        let chiefs = orderChiefs(pages.filter { $0.kind == .ambassador }, diagnostics: &diagnostics)
-        let site = Site(config: config, pages: pages, chiefs: chiefs, events: events,
-                        staticFiles: staticFiles,
-                        recordEnd: chiefs.flatMap { [$0.fields.appointed, $0.fields.credentials, $0.fields.left] }.compactMap { $0 }.max())
+        var relations = RelationResolver(collections: config.collections)
+        relations.resolve(published, byPath: byPath, failedToParse: { failedToParse($0, byPath: byPath) }, diagnostics: &diagnostics)
+        let site = Site(config: config, pages: pages, collections: relations.resolved, items: relations.items,
+                        inverses: relations.inverses, linkedFrom: Self.linkGraph(published), staticFiles: staticFiles)
         if site.pagesByURL[""] == nil, !links.urls.contains(where: { $0.value.isEmpty && failedToParse($0.key, byPath: byPath) }) {
             diagnostics.append(.error(configSource.displayPath.replacingLastComponent(with: "index.md"),
                                       "the site has no home page: create index.md with a title"))
         }
-        let anchors = AnchorIndex(pagesByURL: site.pagesByURL, listed: listedAnchors(site))
+        let anchors = AnchorIndex(pagesByURL: site.pagesByURL, listed: listedAnchors(site), layouts: layoutAnchors(site),
+                                  collections: config.collections)
         // Each page's links are checked on their own, on every thread; the list is sorted in the end.
         let known = linkChecks
         let checked = Parallel.map(published, jobs: jobs) { document -> [Diagnostic] in
@@ -74,15 +77,38 @@ public struct SiteResolver: Sendable {
         for (document, found) in zip(published, checked) {
             linkChecks[document.path] = CheckedLinks(document: document, diagnostics: found)
         }
-        checkReferences(events, byPath: byPath, diagnostics: &diagnostics)
-        checkAliases(site, diagnostics: &diagnostics)
+        checkAnchorFields(site, diagnostics: &diagnostics)
         for (path, location) in config.navigation {
             if failedToParse(path, byPath: byPath) { continue }
-            if byPath[path] == nil || byPath[path]?.draft == true || PageKind(path: path) == .event {
+            if byPath[path] == nil || byPath[path]?.draft == true || byPath[path]?.hasOwnPage == false {
                 diagnostics.error(configSource.displayPath, location, "navigation names \(path), which is not a published page")
             }
         }
         return (site, LinkContext(anchors: anchors, byPath: byPath))
+    }
+
+    private func layoutAnchors(_ site: Site) -> [String: Set<String>] {
+        var layouts: [String: Set<String>] = [:]
+        for page in site.pages {
+            let layout = page.layoutName(in: config.collections)
+            if layouts[layout] == nil { layouts[layout] = layoutIDs(layout) }
+        }
+        return layouts
+    }
+
+    /// For each document, the published documents whose text links to it ("what links here"), each once,
+    /// in path order.
+    static func linkGraph(_ documents: [Document]) -> [String: [String]] {
+        var graph: [String: [String]] = [:]
+        for document in documents.sorted(by: { $0.path < $1.path }) {
+            var seen: Set<String> = []
+            for (_, target) in document.internalLinks {
+                if case .content(let path, _) = target, path != document.path, seen.insert(path).inserted {
+                    graph[path, default: []].append(document.path)
+                }
+            }
+        }
+        return graph
     }
 
     /// Whether `path` is a Markdown file of the content folder that did not become a document: its front matter
@@ -110,81 +136,72 @@ public struct SiteResolver: Sendable {
         }
     }
 
-    private func orderChiefs(_ documents: [Document], diagnostics: inout DiagnosticList) -> [ChiefOfMission] {
-        var dated: [(Document, AmbassadorFields, PartialDate)] = []
-        for document in documents {
-            guard let fields = document.ambassador else { continue }
-            guard let start = fields.start else {
-                diagnostics.append(.error(document.source.displayPath, "a chief of mission needs `appointed` or `credentials` to be placed in order of service"))
-                continue
-            }
-            if let left = fields.left, left.latest < start.earliest {
-                let location = fields.locations["left"] ?? SourceLocation(line: 1, column: 1)
-                diagnostics.error(document.source.displayPath, location, "term ends (\(left)) before it starts (\(start))")
-            }
-            dated.append((document, fields, start))
-        }
-        dated.sort { ($0.2, $0.0.path) < ($1.2, $1.0.path) }
-        var chiefs: [ChiefOfMission] = []
-        var number = 0
-        for (index, (document, fields, _)) in dated.enumerated() {
-            if fields.isAmbassador { number += 1 }
-            let successor = index + 1 < dated.count ? dated[index + 1] : nil
-            chiefs.append(ChiefOfMission(
-                document: document, fields: fields, number: fields.isAmbassador ? number : nil,
-                predecessorPath: index > 0 ? dated[index - 1].0.path : nil, successorPath: successor?.0.path,
-                end: fields.left ?? successor?.2, endIsSuccessorStart: fields.left == nil && successor != nil))
-            if let successor, let left = fields.left, successor.2.latest < left.earliest {
-                let location = successor.1.locations[successor.1.credentials != nil ? "credentials" : "appointed"] ?? SourceLocation(line: 1, column: 1)
-                diagnostics.warning(successor.0.source.displayPath, location,
-                                    "term starts (\(successor.2)) before the previous chief, \(fields.name), left (\(left))")
-            }
-        }
-        return chiefs
-    }
-
-    /// The ids of the pages that list other documents: the timeline (each event's and term's anchor, the
-    /// events' headings, the decades) and the ambassador index (each chief's anchor).
+    /// The ids of the folder pages of collections, which list items: each entry's anchor (an item's file
+    /// name, a merged item's with its prefix), the groups', and, for items shown whole there (without a page
+    /// of their own), their headings and their anchor fields (former anchors).
     func listedAnchors(_ site: Site) -> [String: Set<String>] {
-        let timelineURL = SitePath.pageURL(forSource: PageKind.timelineFolder + "/index.md")
-        var timeline = timelineIDs(site)
-        for event in site.events { timeline.formUnion(event.event?.aliases.map(\.id) ?? []) }
-        let indexURL = SitePath.pageURL(forSource: PageKind.ambassadorsFolder + "/index.md")
-        let index = PageKind.ambassadorIndex.templateAnchors.union(site.chiefs.map { SitePath.eventAnchor(forSource: $0.path) })
-        return [timelineURL: timeline, indexURL: index]
+        var listed: [String: Set<String>] = [:]
+        for collection in site.collections.values {
+            let url = SitePath.pageURL(forSource: collection.declaration.folder + "/index.md")
+            var ids = Self.listIDs(collection)
+            for item in collection.items { ids.formUnion(Self.anchorFieldValues(item, in: collection.declaration).map(\.id)) }
+            listed[url, default: []].formUnion(ids)
+        }
+        return listed
     }
 
-    /// The timeline's own ids, its events' former anchors (`aliases`) aside: each event's and term's
-    /// anchor, the events' headings, the decades, the template's.
-    private func timelineIDs(_ site: Site) -> Set<String> {
-        var ids = PageKind.timeline.templateAnchors
-        for event in site.events {
-            ids.insert(SitePath.eventAnchor(forSource: event.path))
-            ids.formUnion(event.body.headings.map(\.id))
+    /// A folder page's ids, former anchors aside.
+    static func listIDs(_ collection: ResolvedCollection) -> Set<String> {
+        var ids = Set(collection.entries.map(\.id))
+        if !collection.declaration.itemPages {
+            for item in collection.items { ids.formUnion(item.body.headings.map(\.id)) }
         }
-        for chief in site.chiefs { ids.insert(TimelineEntry.termAnchor(chief)) }
-        for entry in TimelineEntry.decades(of: TimelineEntry.entries(of: site)) { ids.insert(entry.id) }
+        if let grouping = collection.declaration.grouping {
+            for group in StreamGroup.groups(of: collection.entries, by: grouping) { ids.insert(group.id) }
+        }
         return ids
+    }
+
+    /// The values of an item's anchor fields (`anchor`, `list of anchor`), with where each is written.
+    static func anchorFieldValues(_ item: Document, in collection: ContentCollection) -> [(id: String, location: SourceLocation)] {
+        var found: [(String, SourceLocation)] = []
+        for field in collection.fields where field.type == .anchor || field.type == .list(.anchor) {
+            switch item.fields[field.name] {
+            case .text(let id)?: found.append((id, item.fieldLocations[field.name] ?? SourceLocation(line: 1, column: 1)))
+            case .list(let ids)?:
+                for (index, value) in ids.enumerated() {
+                    if case .text(let id) = value {
+                        found.append((id, item.fieldLocations["\(field.name)#\(index)"] ?? item.fieldLocations[field.name] ?? SourceLocation(line: 1, column: 1)))
+                    }
+                }
+            default: break
+            }
+        }
+        return found
     }
 
     /// Every id each output page has, to check `#fragment` links against.
     struct AnchorIndex {
         let pagesByURL: [String: Document]
         let listed: [String: Set<String>]
+        /// The ids of each layout's templates, by layout name.
+        let layouts: [String: Set<String>]
+        var collections = Collections.none
 
         func contains(_ id: String, at url: String) -> Bool {
             guard let page = pagesByURL[url] else { return listed[url]?.contains(id) == true }
             return contains(id, on: page)
         }
 
-        /// The same for a page already at hand (not an event: its holder's URL is its own).
+        /// The same for a page already at hand (not an item without a page: its holder's URL is not its own).
         func contains(_ id: String, on page: Document) -> Bool {
             page.anchors.contains(id) || listed[page.holderURL]?.contains(id) == true
+                || layouts[page.layoutName(in: collections)]?.contains(id) == true
         }
 
         /// All of them, for suggestions; nil if no page has that URL.
         func all(at url: String) -> Set<String>? {
-            let own = pagesByURL[url]?.anchors, more = listed[url]
+            let own = pagesByURL[url].map { $0.anchors.union(layouts[$0.layoutName(in: collections)] ?? []) }, more = listed[url]
             guard let own else { return more }
             return more.map { own.union($0) } ?? own
         }
@@ -206,15 +223,15 @@ public struct SiteResolver: Sendable {
             case .content(let path, let fragment):
                 guard let page = byPath[path] else {
                     if links.staticFiles.contains(path) || failedToParse(path, byPath: byPath) { break }
-                    diagnostics.error(shown, location, "link to \(path), which does not exist\(pathSuggestion(path, in: byPath.keys))")
+                    diagnostics.error(shown, location, "link to \(path), which does not exist\(Self.pathSuggestion(path, in: byPath.keys))")
                     continue
                 }
                 if page.draft {
                     diagnostics.error(shown, location, "link to \(path), which is a draft and will not be published")
                     continue
                 }
-                // An event's fragment is not checked (its anchor is its file name).
-                guard let fragment, page.kind != .event else { continue }
+                // The fragment of an item without a page is not checked (its anchor is its file name).
+                guard let fragment, page.hasOwnPage else { continue }
                 if !anchors.contains(fragment, on: page) {
                     let url = page.holderURL
                     diagnostics.error(shown, location, "\(path) has no heading or anchor #\(fragment)\(suggestion(fragment, in: anchors.all(at: url)))")
@@ -223,29 +240,17 @@ public struct SiteResolver: Sendable {
         }
     }
 
-    /// An event's former anchor must not be an id the timeline has already: two elements would share it.
-    private func checkAliases(_ site: Site, diagnostics: inout DiagnosticList) {
-        guard site.events.contains(where: { !($0.event?.aliases.isEmpty ?? true) }) else { return }
-        var taken = timelineIDs(site)
-        for event in site.events {
-            for (alias, location) in event.event?.aliases ?? [] where !taken.insert(alias).inserted {
-                diagnostics.error(event.source.displayPath, location, "alias #\(alias) is already an id on the timeline; an alias names an anchor that no longer exists")
-            }
-        }
-    }
-
-    private func checkReferences(_ events: [Document], byPath: [String: Document], diagnostics: inout DiagnosticList) {
-        for event in events {
-            for (path, location) in event.event?.related ?? [] {
-                guard let target = byPath[path] else {
-                    if failedToParse(path, byPath: byPath) { continue }
-                    diagnostics.error(event.source.displayPath, location, "refers to \(path), which does not exist (paths are from the content folder, e.g. ambassadors/john-gunther-dean.md)\(pathSuggestion(path, in: byPath.keys))")
-                    continue
-                }
-                if target.draft {
-                    diagnostics.error(event.source.displayPath, location, "refers to \(path), which is a draft")
-                } else if target.kind == .event {
-                    diagnostics.error(event.source.displayPath, location, "refers to another event, \(path); name pages and ambassadors here")
+    /// A former anchor (an anchor field) must not be an id its page has already: two elements would share it.
+    private func checkAnchorFields(_ site: Site, diagnostics: inout DiagnosticList) {
+        for collection in site.collections.values.sorted(by: { $0.name < $1.name }) {
+            let fields = collection.items.map { Self.anchorFieldValues($0, in: collection.declaration) }
+            guard fields.contains(where: { !$0.isEmpty }) else { continue }
+            let url = SitePath.pageURL(forSource: collection.declaration.folder + "/index.md")
+            var taken = Self.listIDs(collection)
+            if let page = site.pagesByURL[url] { taken.formUnion(page.anchors.union(layoutIDs(page.layoutName(in: config.collections)))) }
+            for (item, values) in zip(collection.items, fields) {
+                for (alias, location) in values where !taken.insert(alias).inserted {
+                    diagnostics.error(item.source.displayPath, location, "#\(alias) is already an id on \(url.isEmpty ? "the home page" : url); an anchor field names an anchor that no longer exists")
                 }
             }
         }
@@ -256,7 +261,7 @@ public struct SiteResolver: Sendable {
         return "; did you mean #\(near.1)?"
     }
 
-    private func pathSuggestion(_ path: String, in paths: some Sequence<String>) -> String {
+    static func pathSuggestion(_ path: String, in paths: some Sequence<String>) -> String {
         guard let near = paths.map({ (editDistance($0, path), $0) }).min(by: <), near.0 <= 2 else { return "" }
         return "; did you mean \(near.1)?"
     }

@@ -29,7 +29,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
         case .title?: return .text(title)
-        case .page?: return page.map { .object(PageFields(document: $0)) }
+        case .page?: return page.map { .object(ItemValues($0, renderer: renderer, from: url)) }
         case .root?: return .text(root)
         // The page's absolute address, only when the site's address is known (`base_url`): a page served
         // for missing paths (page nil) has none.
@@ -46,23 +46,18 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         case .hasBreadcrumbs?: return page == nil ? nil : .flag(!breadcrumbs.isEmpty)
         case .toc?: return tableOfContents.map { .list($0) }
         case .hasToc?: return tableOfContents == nil ? nil : .flag(true)
-        case .timeline?: return timeline
-        case .index?: return ambassadorIndex
-        case .chief?: return chief
-        case .infobox?: return infobox
+        case .list?: return listed
+        case .collections?: return .object(CollectionsValues(renderer: renderer, from: url))
         default: return nil
         }
     }
 
     private lazy var assets = root == "./" ? "assets/" : root + "assets/"
 
-    // The pages that list others: made once, however often their templates ask.
-    private lazy var timeline: TemplateValue? = page?.kind == .timeline ? renderer.timelineContext(url: url) : nil
-    private lazy var ambassadorIndex: TemplateValue? = page?.kind == .ambassadorIndex ? renderer.indexContext(url: url) : nil
-    private lazy var infobox: TemplateValue? = page != nil && url.isEmpty ? renderer.infoboxContext(url: url) : nil
-    private lazy var chief: TemplateValue? = {
-        guard let page, page.kind == .ambassador, let chief = renderer.site.chiefsByPath[page.path] else { return nil }
-        return renderer.chiefContext(chief, url: url)
+    /// A collection's folder page lists its items: made once, however often its templates ask.
+    private lazy var listed: TemplateValue? = {
+        guard let page, page.isList, let name = page.collection, let collection = renderer.site.collections[name] else { return nil }
+        return .object(ListValues(collection, renderer: renderer, from: url))
     }()
 
     private lazy var navigation: [TemplateValue] = renderer.site.config.navigation.compactMap { item in
@@ -95,28 +90,6 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         guard page.tableOfContents ?? (headings.count >= SiteRenderer.tableOfContentsMinimum), !headings.isEmpty else { return nil }
         return headings.map { .object(TableOfContentsEntry(id: $0.id, text: $0.text, sub: $0.level == 3)) }
     }()
-}
-
-/// `page.title`, `page.body`, `page.description`.
-final class PageFields: TemplateObject {
-    let document: Document
-
-    init(document: Document) {
-        self.document = document
-    }
-
-    func value(named key: TemplateKey) -> TemplateValue? {
-        switch key.known {
-        case .title?: return .text(document.title)
-        case .body?: return .text(document.body.html)
-        case .prose?: return .text(String(document.body.html[..<document.notesStart]))
-        case .notes?: return .text(String(document.body.html[document.notesStart...]))
-        case .lede?: return .text(String(document.body.html[..<document.ledeEnd]))
-        case .rest?: return .text(String(document.body.html[document.ledeEnd...]))
-        case .description?: return document.description.map { .text($0) }
-        default: return nil
-        }
-    }
 }
 
 /// `site.title`, `site.description`.

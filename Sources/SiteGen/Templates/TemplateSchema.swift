@@ -12,49 +12,104 @@ enum TemplateSchema {
         case list(of: [String: Shape])
     }
 
-    static let date: Shape = .object(["text": .value, "iso": .value])
-    static let chiefLink: [String: Shape] = ["name": .value, "href": .value, "title": .value]
+    static let date: Shape = .object(["text": .value, "iso": .value, "year": .value])
 
-    static let timelineEntry: [String: Shape] = [
-        "id": .value, "date": date, "isEvent": .value, "title": .value, "body": .value,
-        "related": .list(of: (["title": .value, "href": .value, "last": .value])), "hasRelated": .value,
-        "chief": .object(chiefLink.merging(["asOf": .value]) { $1 }), "aliases": .list(of: ["id": .value]), "isTerm": .value, "presented": .value, "tookCharge": .value, "number": .value,
-    ]
+    /// What every item has, whatever its collection: `ItemValues`, `depth` levels of related items deep (an
+    /// item's `previous` is an item, whose `previous` is one too).
+    static func item(_ collections: Collections, depth: Int) -> [String: Shape] {
+        var shape: [String: Shape] = [
+            "title": .value, "body": .value, "prose": .value, "notes": .value, "lede": .value, "rest": .value,
+            "description": .value, "href": .value, "id": .value, "path": .value, "collection": .value,
+            "start": date, "end": date, "number": .value, "ordinal": .value, "last": .value,
+            // Where the item is a row of a folder page: its date there, its collection as a flag, a span's end past the record.
+            "date": date, "is": .object(Dictionary(collections.all.map { ($0.name, Shape.value) }, uniquingKeysWith: { $1 })),
+            "after_record": .value,
+            "listed": .object(Dictionary(collections.all.map { ($0.name, Shape.value) }, uniquingKeysWith: { $1 })),
+        ]
+        let related: [String: Shape] = depth > 0 ? item(collections, depth: depth - 1) : ["title": .value, "href": .value, "id": .value]
+        shape["previous"] = .object(related)
+        shape["next"] = .object(related)
+        shape["linked_from"] = .list(of: related)
+        var fields: [String: Shape] = [:]
+        var lists: [String] = ["linked_from"]
+        for collection in collections.all {
+            for field in collection.fields {
+                fields[field.name] = fieldShape(field.type, related: related)
+                if case .list = field.type { lists.append(field.name) }
+                if let inverse = field.inverse {
+                    shape[inverse] = .list(of: related)
+                    lists.append(inverse)
+                }
+            }
+            for relation in collection.relations {
+                switch relation {
+                case .during(let name, _, let inverse, _):
+                    shape[name] = .object(related.merging(["after_record": .value]) { $1 })
+                    if let inverse {
+                        shape[inverse] = .list(of: related)
+                        lists.append(inverse)
+                    }
+                case .references(let name, _, _, _, _):
+                    shape[name] = .list(of: related)
+                    lists.append(name)
+                }
+            }
+        }
+        shape["fields"] = .object(fields)
+        shape["has"] = .object(Dictionary(lists.map { ($0, Shape.value) }, uniquingKeysWith: { $1 }))
+        return shape
+    }
 
-    static let chief: Shape = .object(chiefLink.merging([
-        "number": .value, "ordinal": .value, "appointed": date, "credentials": date, "tookCharge": .value, "left": date, "until": date,
-        "appointedBy": .value, "inferred": .value, "predecessor": .object(chiefLink), "successor": .object(chiefLink),
-        "hasEvents": .value, "events": .list(of: (["title": .value, "date": date, "href": .value])), "timelineHref": .value,
-    ]) { $1 })
+    private static func fieldShape(_ type: FieldType, related: [String: Shape]) -> Shape {
+        switch type {
+        case .date: date
+        case .page, .item: .object(related)
+        case .list(let element):
+            switch fieldShape(element, related: related) {
+            case .object(let fields): .list(of: fields)
+            default: .list(of: [:])
+            }
+        default: .value
+        }
+    }
 
-    static let indexRow: [String: Shape] = chiefLink.merging([
-        "id": .value, "number": .value, "appointed": date, "credentials": date, "tookCharge": .value, "left": date, "appointedBy": .value, "inferred": .value,
-    ]) { $1 }
+    /// A collection as `collections.NAME` and a folder page's `list` show it (`ListValues`).
+    static func list(_ collections: Collections, item: [String: Shape]) -> Shape {
+        .object([
+            "items": .list(of: item), "entries": .list(of: item),
+            "groups": .list(of: ["id": .value, "label": .value, "entries": .list(of: item)]),
+            "count": .value, "numbered": .value, "latest": date, "first": .object(item), "last": .object(item),
+            "href": .value, "title": .value,
+        ])
+    }
 
     /// What every page's templates see (`PageValues`).
-    static let page: Shape = .object([
-        "title": .value,
-        "page": .object(["title": .value, "body": .value, "prose": .value, "notes": .value, "lede": .value, "rest": .value, "description": .value]),
-        "canonical": .value, "feed": .value, "root": .value, "assets": .value, "language": .value,
-        "site": .object(["title": .value, "description": .value]),
-        "isHome": .value,
-        "nav": .list(of: (["title": .value, "href": .value, "current": .value, "section": .value])),
-        "credit": .object(["title": .value, "url": .value, "license": .value, "licenseURL": .value]),
-        "main": .value,
-        "breadcrumbs": .list(of: (["title": .value, "href": .value])), "hasBreadcrumbs": .value,
-        "toc": .list(of: (["id": .value, "text": .value, "sub": .value])), "hasToc": .value,
-        "timeline": .object(["decades": .list(of: (["id": .value, "label": .value, "entries": .list(of: timelineEntry)])),
-                             "eventCount": .value, "termCount": .value]),
-        "index": .object(["chiefs": .list(of: indexRow), "count": .value, "ambassadorCount": .value]),
-        "chief": chief,
-        "infobox": .object(["latestChief": .object(chiefLink.merging(["since": date]) { $1 }), "recordEnd": date]),
-    ])
+    static func page(_ collections: Collections) -> Shape {
+        let item = item(collections, depth: 2)
+        let list = list(collections, item: item)
+        return .object([
+            "title": .value,
+            "page": .object(item),
+            "canonical": .value, "feed": .value, "root": .value, "assets": .value, "language": .value,
+            "site": .object(["title": .value, "description": .value]),
+            "isHome": .value,
+            "nav": .list(of: (["title": .value, "href": .value, "current": .value, "section": .value])),
+            "credit": .object(["title": .value, "url": .value, "license": .value, "licenseURL": .value]),
+            "main": .value,
+            "breadcrumbs": .list(of: (["title": .value, "href": .value])), "hasBreadcrumbs": .value,
+            "toc": .list(of: (["id": .value, "text": .value, "sub": .value])), "hasToc": .value,
+            "list": list,
+            "collections": .object(Dictionary(collections.all.map { ($0.name, list) }, uniquingKeysWith: { $1 })),
+        ])
+    }
 
     /// Warns about every name of the templates that no page's values can provide. Templates that no other
     /// includes are layouts, looked at from the page's values; partials, in the contexts that include them.
-    static func check(_ templates: [String: MustacheTemplate], displayPaths: [String: String], into diagnostics: inout DiagnosticList) {
+    static func check(_ templates: [String: MustacheTemplate], displayPaths: [String: String], collections: Collections = .none,
+                      into diagnostics: inout DiagnosticList) {
         let included = Set(templates.values.flatMap { $0.partialReferences.map(\.name) })
         var checker = Checker(templates: templates)
+        let page = page(collections)
         for name in templates.keys.sorted() where !included.contains(name) || name == TemplateSet.baseLayout {
             checker.walk(templates[name]!.nodes, in: name, stack: [page])
         }

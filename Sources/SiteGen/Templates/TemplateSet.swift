@@ -109,8 +109,51 @@ public struct TemplateSet: Sendable {
             templates[notFoundLayout] = try! MustacheTemplate(parsing: builtInNotFound)
         }
         if failed { return nil }
-        TemplateSchema.check(templates, displayPaths: paths, into: &diagnostics)
         return TemplateSet(templates: templates, names: Set(templates.keys), displayPaths: paths)
+    }
+
+    /// Warns about every name of the templates that no page's values can provide, with the site's collections
+    /// (their fields and relations are names too): once the settings are read.
+    public func checkNames(collections: Collections, into diagnostics: inout DiagnosticList) {
+        TemplateSchema.check(templates, displayPaths: displayPaths, collections: collections, into: &diagnostics)
+    }
+
+    /// The ids written as they are in a layout, the partials it includes and the base layout (`id="main"`):
+    /// every page of that layout has them, so links may point at them. An id made of a name (`id="{{id}}"`)
+    /// is not one of them: the pages that list items know those.
+    public func ids(ofLayout name: String) -> Set<String> {
+        var ids: Set<String> = []
+        var seen: Set<String> = []
+        func walk(_ template: String) {
+            guard seen.insert(template).inserted, let nodes = templates[template]?.nodes else { return }
+            walk(nodes)
+        }
+        func walk(_ nodes: [MustacheNode]) {
+            for node in nodes {
+                switch node {
+                case .text(let bytes): Self.literalIDs(in: bytes, into: &ids)
+                case .section(_, _, let children): walk(children)
+                case .partial(let partial, _, _): walk(partial)
+                case .variable: break
+                }
+            }
+        }
+        walk(name)
+        walk(Self.baseLayout)
+        return ids
+    }
+
+    /// Each `id="…"` of a piece of template text whose value is there whole.
+    static func literalIDs(in bytes: [UInt8], into ids: inout Set<String>) {
+        let marker = Array(" id=\"".utf8)
+        var index = 0
+        while index + marker.count <= bytes.count {
+            guard bytes[index..<(index + marker.count)].elementsEqual(marker) else { index += 1; continue }
+            let start = index + marker.count
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return }
+            if end > start { ids.insert(String(decoding: bytes[start..<end], as: UTF8.self)) }
+            index = end
+        }
     }
 
     /// A chain of partials from `name` back to a template already on `path`, if any.

@@ -9,7 +9,7 @@ public enum TemplateValue: Sendable {
     case decimal(Double)
     case list([TemplateValue])
     case dictionary([String: TemplateValue])
-    /// Values worked out when a template asks for them (a page's navigation, its timeline…).
+    /// Values worked out when a template asks for them (a page's navigation, a collection's items…).
     case object(any TemplateObject)
     /// Present, and nothing: falsey, renders as nothing, and stops the search up the context stack.
     case null
@@ -54,8 +54,12 @@ public struct TemplateKey: Sendable, Hashable {
     /// Every name of sitegen's template objects (`PageValues` and the objects it hands out).
     public enum KnownName: String, Sendable {
         case title, page, root, assets, language, site, isHome, nav, credit, main, breadcrumbs, hasBreadcrumbs
-        case toc, hasToc, timeline, index, chief, infobox, body, description, href, current, section, id, text, sub
+        case toc, hasToc, body, description, href, current, section, id, text, sub
         case url, license, licenseURL, prose, notes, canonical, lede, rest, feed
+        // Collections and their items.
+        case path, collection, fields, start, end, number, ordinal, previous, next, has, listed
+        case linkedFrom = "linked_from"
+        case items, entries, groups, count, numbered, latest, first, last, list, collections
     }
 }
 

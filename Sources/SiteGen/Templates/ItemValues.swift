@@ -1,0 +1,186 @@
+/// What templates see of one document, from the page being rendered (`page`, an item of a list, the target of a
+/// reference): its text, its declared fields with their types, and what the declarations relate to it. Worked
+/// out when a template asks; `TemplateSchema.item` lists the same names for the check of templates' names.
+final class ItemValues: TemplateObject, @unchecked Sendable {
+    let document: Document
+    let renderer: SiteRenderer
+    /// The URL of the page being rendered: links are made relative to it.
+    let from: String
+    /// Values this item has where it is shown: its row's anchor and date in a stream, `last` in a list.
+    var extra: [String: TemplateValue]
+
+    init(_ document: Document, renderer: SiteRenderer, from: String, extra: [String: TemplateValue] = [:]) {
+        self.document = document
+        self.renderer = renderer
+        self.from = from
+        self.extra = extra
+    }
+
+    private var site: Site { renderer.site }
+    private var facts: ItemFacts? { site.items[document.path] }
+
+    func value(named key: TemplateKey) -> TemplateValue? {
+        if !extra.isEmpty, let value = extra[key.name] { return value }
+        switch key.known {
+        case .title?: return .text(document.title)
+        case .body?: return .text(document.body.html)
+        case .prose?: return .text(String(document.body.html[..<document.notesStart]))
+        case .notes?: return .text(String(document.body.html[document.notesStart...]))
+        case .lede?: return .text(String(document.body.html[..<document.ledeEnd]))
+        case .rest?: return .text(String(document.body.html[document.ledeEnd...]))
+        case .description?: return document.description.map { .text($0) }
+        case .href?: return .text(renderer.href(of: document, from: from))
+        case .id?: return .text(SitePath.fileStem(document.path))
+        case .path?: return .text(document.path)
+        case .collection?: return document.collection.map { .text($0) }
+        case .fields?: return .object(FieldValues(item: self))
+        case .start?: return renderer.date(facts?.start)
+        case .end?: return renderer.date(facts?.end)
+        case .number?: return facts?.number.map { .integer($0) }
+        case .ordinal?: return facts?.number.map { .text(SiteRenderer.ordinal($0)) }
+        case .previous?: return facts?.previous.flatMap { item(at: $0) }
+        case .next?: return facts?.next.flatMap { item(at: $0) }
+        case .has?: return .object(HasValues(item: self))
+        case .listed?: return .object(ListedValues(item: self))
+        case .linkedFrom?: return list(of: site.linkedFrom[document.path] ?? [])
+        default:
+            // `is.NAME`: a flag for the item's collection, so that a template shared by several shows each its way.
+            if key.name == "is", let collection = document.collection, !document.isList { return .dictionary([collection: true]) }
+            return relation(named: key.name)
+        }
+    }
+
+    /// A relation or an inverse list by its declared name.
+    func relation(named name: String) -> TemplateValue? {
+        if let facts {
+            if let match = facts.during[name] {
+                return item(at: match.path, extra: match.afterRecord ? ["after_record": true] : [:])
+            }
+            if let paths = facts.lists[name] { return list(of: paths) }
+        }
+        if let paths = site.inverses[document.path]?[name] { return list(of: paths) }
+        return nil
+    }
+
+    func item(at path: String, extra: [String: TemplateValue] = [:]) -> TemplateValue? {
+        site.document(at: path).map { .object(ItemValues($0, renderer: renderer, from: from, extra: extra)) }
+    }
+
+    /// Published documents as items, the last one marked `last` (for commas between them).
+    func list(of paths: [String]) -> TemplateValue {
+        let documents = paths.compactMap(site.document(at:))
+        return .list(documents.enumerated().map { index, document in
+            .object(ItemValues(document, renderer: renderer, from: from, extra: index == documents.count - 1 ? ["last": true] : [:]))
+        })
+    }
+
+    /// Whether a list the item has (a relation, an inverse, a list field, `linked_from`) holds anything.
+    func hasItems(_ name: String) -> Bool {
+        if name == "linked_from" { return !(site.linkedFrom[document.path] ?? []).isEmpty }
+        if case .list(let values)? = document.fields[name] { return !values.isEmpty }
+        if case .list(let values)? = relation(named: name) { return !values.isEmpty }
+        return false
+    }
+}
+
+/// `page.fields.NAME`: a declared field with its type (a date as `text` and `iso`, a reference as the item).
+final class FieldValues: TemplateObject, @unchecked Sendable {
+    let item: ItemValues
+
+    init(item: ItemValues) { self.item = item }
+
+    func value(named key: TemplateKey) -> TemplateValue? {
+        item.document.fields[key.name].flatMap(convert)
+    }
+
+    private func convert(_ value: FieldValue) -> TemplateValue? {
+        switch value {
+        case .text(let text): .text(text)
+        case .html(_, let html): .text(html)
+        case .date(let date): item.renderer.date(date)
+        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? .integer(Int(number)) : .decimal(number)
+        case .flag(let flag): .flag(flag)
+        case .reference(let path): item.item(at: path)
+        case .list(let values):
+            values.allSatisfy { if case .reference = $0 { true } else { false } }
+                ? item.list(of: values.flatMap(\.references)) : .list(values.compactMap(convert))
+        }
+    }
+}
+
+/// `page.has.NAME`: whether a list of the item holds anything, for a heading or a wrapper shown only then.
+final class HasValues: TemplateObject, @unchecked Sendable {
+    let item: ItemValues
+    init(item: ItemValues) { self.item = item }
+    func value(named key: TemplateKey) -> TemplateValue? { .flag(item.hasItems(key.name)) }
+}
+
+/// `page.listed.COLLECTION`: the link to the item's row on that collection's folder page.
+final class ListedValues: TemplateObject, @unchecked Sendable {
+    let item: ItemValues
+    init(item: ItemValues) { self.item = item }
+    func value(named key: TemplateKey) -> TemplateValue? {
+        guard let collection = item.renderer.site.collections[key.name],
+              let entry = collection.entries.first(where: { $0.path == item.document.path }) else { return nil }
+        let url = SitePath.pageURL(forSource: collection.declaration.folder + "/index.md")
+        return .text(SitePath.relative(from: item.from, to: url) + "#" + entry.id)
+    }
+}
+
+/// `collections.NAME`, and `list` on a collection's folder page: the items in order, the stream of rows with
+/// the merged collections', its groups, and counts.
+final class ListValues: TemplateObject, @unchecked Sendable {
+    let collection: ResolvedCollection
+    let renderer: SiteRenderer
+    let from: String
+
+    init(_ collection: ResolvedCollection, renderer: SiteRenderer, from: String) {
+        self.collection = collection
+        self.renderer = renderer
+        self.from = from
+    }
+
+    func value(named key: TemplateKey) -> TemplateValue? {
+        switch key.known {
+        case .items?:
+            return .list(collection.items.enumerated().map { index, document in
+                .object(ItemValues(document, renderer: renderer, from: from, extra: index == collection.items.count - 1 ? ["last": true] : [:]))
+            })
+        case .entries?: return .list(collection.entries.map(entry))
+        case .groups?:
+            guard let grouping = collection.declaration.grouping else { return nil }
+            return .list(StreamGroup.groups(of: collection.entries, by: grouping).map { group in
+                ["id": .text(group.id), "label": .text(group.label), "entries": .list(group.entries.map(entry))]
+            })
+        case .count?: return .integer(collection.items.count)
+        case .numbered?: return .integer(collection.numberedCount)
+        case .latest?: return renderer.date(collection.latest)
+        case .first?: return collection.items.first.map { .object(ItemValues($0, renderer: renderer, from: from)) }
+        case .last?: return collection.items.last.map { .object(ItemValues($0, renderer: renderer, from: from)) }
+        case .href?:
+            return .text(SitePath.relative(from: from, to: SitePath.pageURL(forSource: collection.declaration.folder + "/index.md")))
+        case .title?: return collection.listPage.map { .text($0.title) }
+        default: return nil
+        }
+    }
+
+    private func entry(_ entry: StreamEntry) -> TemplateValue {
+        guard let document = renderer.site.document(at: entry.path) else { return .null }
+        return .object(ItemValues(document, renderer: renderer, from: from, extra: [
+            "id": .text(entry.id), "date": renderer.date(entry.date) ?? .null, "is": .dictionary([entry.collection: true]),
+        ]))
+    }
+}
+
+/// `collections`: every declared collection by name.
+final class CollectionsValues: TemplateObject, @unchecked Sendable {
+    let renderer: SiteRenderer
+    let from: String
+    init(renderer: SiteRenderer, from: String) {
+        self.renderer = renderer
+        self.from = from
+    }
+    func value(named key: TemplateKey) -> TemplateValue? {
+        renderer.site.collections[key.name].map { .object(ListValues($0, renderer: renderer, from: from)) }
+    }
+}
