@@ -171,7 +171,10 @@ struct CollectionReader {
                 return
             }
             if let wanted, declaration.type != wanted {
-                error(node, "`\(what)` needs a \(wanted) field; `\(field)` is \(declaration.type)")
+                // Reported once the collections are known: a field whose type is a misspelt name has its own error.
+                let diagnostic = Diagnostic.error(displayPath, line: location(node).line, column: location(node).column,
+                                                  "`\(what)` needs a \(wanted) field; `\(field)` is \(declaration.type)")
+                pendingMismatches.append((declaration.type, diagnostic))
             }
         }
         if let titleNode {
@@ -228,7 +231,7 @@ struct CollectionReader {
 
     private mutating func readField(_ name: String, keyNode: Node, _ node: Node) -> FieldDeclaration? {
         guard Self.isName(name) || name.contains("-") && Self.isName(name.replacingOccurrences(of: "-", with: "_")) else {
-            error(keyNode, "a field's name is letters, digits and `_`, such as `appointed_by`; not `\(name)`")
+            error(keyNode, "a field's name is letters, digits and `_`, such as `published_on`; not `\(name)`")
             return nil
         }
         var field = FieldDeclaration(name: name, type: .text, location: location(keyNode))
@@ -279,6 +282,8 @@ struct CollectionReader {
 
     /// Type names that may be collections, checked once every collection is known.
     private var pendingTypes: [(String, Node)] = []
+    /// Fields of the wrong type for what names them, reported unless the type itself is unknown.
+    private var pendingMismatches: [(FieldType, Diagnostic)] = []
 
     private func fieldType(_ name: String) -> FieldType {
         if name.hasPrefix("list of ") { return .list(fieldType(String(name.dropFirst("list of ".count)).trimmingCharacters(in: .whitespaces))) }
@@ -364,6 +369,12 @@ struct CollectionReader {
             while name.hasPrefix("list of ") { name = String(name.dropFirst("list of ".count)).trimmingCharacters(in: .whitespaces) }
             if FieldType.names.contains(name) || names.contains(name) { continue }
             error(node, "unknown type `\(typeName)`: a field is \(FieldType.names.joined(separator: ", ")), the name of a collection (\(names.joined(separator: ", "))), or `list of` one of these\(nearest(name, among: FieldType.names + names))")
+        }
+        for (type, diagnostic) in pendingMismatches {
+            var element = type
+            while case .list(let inner) = element { element = inner }
+            if case .item(let name) = element, !names.contains(name) { continue }
+            diagnostics.append(diagnostic)
         }
         var folders: [String: String] = [:]
         for collection in collections {

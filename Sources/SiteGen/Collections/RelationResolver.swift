@@ -143,7 +143,7 @@ struct RelationResolver {
                         diagnostics.error(document.source.displayPath, location, "`\(field.name)` names \(path), which is a draft")
                     } else if case .item(let name) = wanted, !(target.isItem && target.collection == name) {
                         diagnostics.error(document.source.displayPath, location, "`\(field.name)` names \(path), which is not an item of `\(name)`")
-                    } else if !target.hasOwnPage {
+                    } else if wanted == .page, !target.hasOwnPage {
                         diagnostics.error(document.source.displayPath, location, "`\(field.name)` names \(path), an item of `\(target.collection ?? "")` shown only on its folder's page; name pages here")
                     }
                 }

@@ -1,6 +1,6 @@
 /// A file of the site's content, read and decoded.
 public struct SourceFile: Sendable {
-    /// Path inside `content/`, with `/` separators: `history.md`, `ambassadors/dean.md`.
+    /// Path inside `content/`, with `/` separators: `history.md`, `people/dean.md`.
     public let path: String
     /// Path as an editor opens it, relative to where sitegen runs: `content/history.md`.
     public let displayPath: String

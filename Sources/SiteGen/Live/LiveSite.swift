@@ -27,7 +27,8 @@ public struct LiveUpdate: Sendable {
 ///   Markdown settings change.
 /// - resolve: the site is assembled again (cheap); a document's link check is reused while the document
 ///   is the same object and no document's face changed (`DocumentFace`: what other pages see of it).
-/// - render: the pages of changed documents (an event's: the timeline and the ambassadors' pages); every
+/// - render: the pages of changed documents (an item without a page: its folder's page and the pages related
+///   to its collection, `Site.pagesShowing`); every
 ///   page when a face, a template, the settings or the set of files changed.
 ///
 /// A failed rebuild keeps the last good site: `files` changes only when a rebuild succeeds. Not for

@@ -1,6 +1,6 @@
 /// A content file after the parse phase: its front matter read with types, its Markdown rendered.
 ///
-/// A class, immutable once made: the later phases hold it in several lists (pages, events, chiefs),
+/// A class, immutable once made: the later phases hold it in several lists (pages, collections, relations),
 /// and a reference keeps those lists small for a site of thousands of pages.
 public final class Document: Sendable {
     public let source: SourceFile

@@ -6,7 +6,7 @@ public enum LinkTarget: Sendable, Equatable {
     case external
     /// A heading or note of the page holding the link (`#term`).
     case sameDocument(fragment: String)
-    /// A content file by source path (`history.md#cold-war`, `../ambassadors/dean.md`, `/ambassadors/dean.md`).
+    /// A content file by source path (`history.md#cold-war`, `../people/dean.md`, `/people/dean.md`).
     case content(path: String, fragment: String?)
     /// A destination sitegen cannot use, with what to write instead.
     case invalid(String)
@@ -112,7 +112,7 @@ public struct LinkResolver: Sendable {
         guard case .content(let path, let fragment) = target else { return nil }
         if var url = urls[path] {
             var relative: String
-            // Only an event's URL has a fragment: the timeline's anchor.
+            // Only the URL of an item without a page has a fragment: its anchor on its folder's page.
             if let hash = url.withUTF8({ $0.firstIndex(of: UInt8(ascii: "#")) }) {
                 let hashIndex = url.utf8.index(url.startIndex, offsetBy: hash)
                 let page = String(url[..<hashIndex])

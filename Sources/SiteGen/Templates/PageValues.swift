@@ -1,7 +1,7 @@
 /// What the templates see when they render one page.
 ///
 /// Each value is worked out when a template first asks for it: a page pays for breadcrumbs, a table
-/// of contents or the timeline only if its templates show them, and no dictionary is built and
+/// of contents or a collection's list only if its templates show them, and no dictionary is built and
 /// hashed for every page. A name it does not know is nil, so Mustache looks further up its stack,
 /// as it would for a missing dictionary key. `TemplateSchema` lists the same names for the check of
 /// templates' names.
