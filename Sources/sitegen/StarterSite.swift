@@ -1,4 +1,5 @@
-/// The files `sitegen init` writes: a small site that builds as it is, for people starting their own.
+/// The files `sitegen init` writes: a small site that builds as it is, for people starting their own: pages,
+/// and a dated collection of posts with its list page.
 /// Kept in the executable itself, so that `init` works from a copied binary with nothing beside it.
 enum StarterSite {
     static let files: [(path: String, text: String)] = [
@@ -13,7 +14,26 @@ enum StarterSite {
             smart_punctuation: true
             navigation:
               - index.md
+              - posts/index.md
               - about.md
+            # Collections: folders whose files share typed fields, checked as the site is built. Each post is
+            # dated (`date`, or the date at the start of its file name with `sitegen new`), listed newest
+            # first by year on posts/ (`descending`), linked to the one before and after it, and in an Atom
+            # feed (with base_url).
+            collections:
+              posts:
+                folder: posts
+                layout: post
+                list_layout: posts
+                fields:
+                  title: {type: text, required: true, example: A first post}
+                  date: {type: date, required: true}
+                  summary: text
+                start: date
+                order: start
+                group_by: year
+                descending: true
+                feed: true
 
             """),
         ("content/index.md", """
@@ -26,6 +46,26 @@ enum StarterSite {
 
             Pages are Markdown files in `content/`; [the about page](about.md) is one. Links name the Markdown file, and
             sitegen checks that every link leads somewhere.
+
+            """),
+        ("content/posts/index.md", """
+            ---
+            title: Posts
+            description: Every post, by year.
+            ---
+
+            Add a post with `sitegen new posts/YYYY-MM-DD-short-name.md`: it gets its date from its name.
+
+            """),
+        ("content/posts/2026-01-05-hello.md", """
+            ---
+            title: Hello
+            date: 2026-01-05
+            summary: The first post of this site.
+            ---
+
+            A post is an item of the `posts` collection declared in `site.yaml`: its front matter is checked against
+            the declaration, and the posts page lists it.
 
             """),
         ("content/about.md", """
@@ -75,6 +115,35 @@ enum StarterSite {
             <article>
             <h1>{{page.title}}</h1>
             {{{page.body}}}
+            </article>
+
+            """),
+        ("templates/post.mustache", """
+            <article>
+            <h1>{{page.title}}</h1>
+            <p class="date"><time datetime="{{page.start.iso}}">{{page.start.text}}</time></p>
+            {{{page.body}}}
+            <nav aria-label="Posts">
+            <p>{{#page.previous}}Earlier: <a href="{{href}}" rel="prev">{{title}}</a>{{/page.previous}}</p>
+            <p>{{#page.next}}Later: <a href="{{href}}" rel="next">{{title}}</a>{{/page.next}}</p>
+            </nav>
+            </article>
+
+            """),
+        ("templates/posts.mustache", """
+            <article>
+            <h1>{{page.title}}</h1>
+            {{{page.body}}}
+            {{#list.groups}}
+            <section aria-labelledby="{{id}}">
+            <h2 id="{{id}}">{{label}}</h2>
+            <ul>
+            {{#entries}}
+            <li><time datetime="{{date.iso}}">{{date.text}}</time>: <a href="{{href}}">{{title}}</a>{{#fields.summary}} – {{fields.summary}}{{/fields.summary}}</li>
+            {{/entries}}
+            </ul>
+            </section>
+            {{/list.groups}}
             </article>
 
             """),

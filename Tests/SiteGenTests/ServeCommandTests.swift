@@ -414,9 +414,22 @@ import Glibc
         let site = folder.appendingPathComponent("my-site")
         let built = try cli.run(["build"], in: site, executable: copy)
         #expect(built.status == 0 && built.errors.isEmpty, "\(built.errors)")
-        for page in ["public/index.html", "public/about/index.html", "public/404.html", "public/assets/style.css"] {
+        for page in ["public/index.html", "public/about/index.html", "public/404.html", "public/assets/style.css",
+                     "public/posts/index.html", "public/posts/2026-01-05-hello/index.html"] {
             #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(page).path), "\(page)")
         }
+        // A dated collection: a new post takes its date from its name, and the posts page lists it by year.
+        let post = try cli.run(["new", "posts/2026-02-10-second-post.md"], in: site, executable: copy)
+        #expect(post.status == 0, "\(post.errors)")
+        let postText = try String(contentsOf: site.appendingPathComponent("content/posts/2026-02-10-second-post.md"), encoding: .utf8)
+        #expect(postText.hasPrefix("---\ntitle: \"Second post\"\ndate: 2026-02-10\nsummary:\n---\n"), "\(postText)")
+        #expect(try cli.run(["build"], in: site, executable: copy).status == 0)
+        let posts = try String(contentsOf: site.appendingPathComponent("public/posts/index.html"), encoding: .utf8)
+        #expect(posts.contains(#"<h2 id="year-2026">2026</h2>"#) && posts.contains(#"<a href="2026-02-10-second-post/">Second post</a>"#))
+        // Newest first.
+        #expect(posts.range(of: "Second post")!.lowerBound < posts.range(of: ">Hello<")!.lowerBound)
+        let first = try String(contentsOf: site.appendingPathComponent("public/posts/2026-01-05-hello/index.html"), encoding: .utf8)
+        #expect(first.contains(#"Later: <a href="../2026-02-10-second-post/" rel="next">Second post</a>"#))
         let refused = try cli.run(["init", "my-site"], in: folder, executable: copy)
         #expect(refused.status == 1 && refused.errors.contains("not an empty folder"))
     }

@@ -32,6 +32,9 @@ public struct ContentCollection: Sendable {
     public var merged: [MergedCollection] = []
     /// How the folder's page groups its stream: `decade`, `year`, `month`, `letter`.
     public var grouping: Grouping?
+    /// The folder's page lists its rows last first (newest first, for a dated collection); the order of the
+    /// items themselves, their numbers and their neighbours stay as `order` says.
+    public var descending = false
     /// Where each part is declared, for diagnostics about the declaration itself.
     public var location: SourceLocation
 

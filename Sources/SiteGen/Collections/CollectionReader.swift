@@ -11,7 +11,7 @@ struct CollectionReader {
     }
 
     static let collectionKeys = ["folder", "fields", "title_field", "item_pages", "layout", "list_layout", "start", "end",
-                                 "lasts_until_next", "order", "number", "feed", "relations", "merge", "group_by"]
+                                 "lasts_until_next", "order", "number", "feed", "relations", "merge", "group_by", "descending"]
     static let fieldKeys = ["type", "required", "default", "example", "inverse"]
 
     private func location(_ node: Node) -> SourceLocation {
@@ -133,6 +133,7 @@ struct CollectionReader {
                 numberNode = value
                 collection.numbered = readCondition(value)
             case "feed": collection.feed = flag(value, key)
+            case "descending": collection.descending = flag(value, key)
             case "relations":
                 relationNodes = pairs(value, what: "`relations`")
             case "merge":

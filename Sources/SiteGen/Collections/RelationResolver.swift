@@ -192,6 +192,11 @@ struct RelationResolver {
     /// date, in the order the collections are named, then by path), or in the collection's order when it
     /// has no dates.
     private func stream(of collection: ContentCollection, ordered: [String: [ItemFacts]]) -> [StreamEntry] {
+        let entries = streamInOrder(of: collection, ordered: ordered)
+        return collection.descending ? entries.reversed() : entries
+    }
+
+    private func streamInOrder(of collection: ContentCollection, ordered: [String: [ItemFacts]]) -> [StreamEntry] {
         var entries = (ordered[collection.name] ?? []).map {
             StreamEntry(path: $0.path, collection: collection.name, id: SitePath.fileStem($0.path), date: $0.start, title: $0.document.title)
         }
