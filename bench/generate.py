@@ -123,6 +123,13 @@ def from_corpus(corpus, root):
 SECTIONS = 10
 
 
+def site_collections(project):
+    """The project's `collections:` declarations, which its templates name (the corpus has no item in them)."""
+    text = open(f"{project}/content/site.yaml", encoding="utf-8").read()
+    at = text.find("\ncollections:\n")
+    return text[at + 1:] if at >= 0 else ""
+
+
 def with_site_templates(count, root, project):
     """The same pages in ten sections (so pages have breadcrumbs), built with the project's own templates
     for sitegen and with bench/hugo-layouts for Hugo, which render the same structure: a base with the
@@ -134,7 +141,8 @@ def with_site_templates(count, root, project):
           f"title: {title}\nlanguage: en\ndescription: A synthetic site.\nsmart_punctuation: false\nnavigation:\n  - index.md\n{navigation}"
           "source_title: Mali–United States relations\n"
           "source_url: https://en.wikipedia.org/wiki/Mali%E2%80%93United_States_relations\n"
-          "source_license: CC BY-SA 4.0\nsource_license_url: https://creativecommons.org/licenses/by-sa/4.0/\n")
+          "source_license: CC BY-SA 4.0\nsource_license_url: https://creativecommons.org/licenses/by-sa/4.0/\n"
+          + site_collections(project))
     write(f"{root}/sitegen/content/index.md", f"---\ntitle: {title}\n---\n\nA synthetic site.\n")
     shutil.copytree(f"{project}/templates", f"{root}/sitegen/templates")
     menu = "".join(f'[[menu.main]]\nname = "Part {n}"\nurl = "/part-{n}/"\nweight = {n + 2}\n' for n in range(min(SECTIONS, 6)))

@@ -188,8 +188,7 @@ public struct SiteBuilder: Sendable {
         else { return nil }
 
         // resolve
-        let resolver = SiteResolver(config: config, configSource: configSource, links: links,
-                                    layoutIDs: { [templates] in templates?.ids(ofLayout: $0) ?? [] })
+        let resolver = SiteResolver(config: config, configSource: configSource, links: links, templates: templates)
         let site = resolver.resolve(documents, staticFiles: staticFiles, jobs: options.jobs, diagnostics: &diagnostics)
         if !options.releasesMemory { KeptUntilExit.keep(site) }
         guard let templates else { return nil }
@@ -228,13 +227,20 @@ public struct SiteBuilder: Sendable {
         let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path), collections: config.collections)
         let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)),
                                     links: links, collections: config.collections)
-        // Each file is read where it is parsed, and its text dropped once parsed.
-        let parsed = Parallel.map(loaded.pages, jobs: options.jobs) { path -> (Document?, [Diagnostic]) in
-            let (source, problems) = loader.read(path)
-            guard let source else { return (nil, problems) }
-            let (document, found) = parser.parse(source)
-            return (document, problems + found)
+        // Each file is read where it is parsed, and its text dropped once parsed. The sources come first: the
+        // other pages' notes are made of their fields (`SourceRegistry`).
+        let (sourcePaths, otherPaths) = SourceRegistry.partition(loaded.pages, collections: config.collections)
+        func parse(_ paths: [String], with parser: DocumentParser) -> [(Document?, [Diagnostic])] {
+            Parallel.map(paths, jobs: options.jobs) { path -> (Document?, [Diagnostic]) in
+                let (source, problems) = loader.read(path)
+                guard let source else { return (nil, problems) }
+                let (document, found) = parser.parse(source)
+                return (document, problems + found)
+            }
         }
+        let parsedSources = parse(sourcePaths, with: parser)
+        let registry = SourceRegistry(collections: config.collections, documents: parsedSources.compactMap(\.0))
+        let parsed = parsedSources + parse(otherPaths, with: parser.citing(registry))
         var documents: [Document] = []
         for (document, found) in parsed {
             diagnostics.append(contentsOf: found)

@@ -4,7 +4,7 @@
 enum StarterSite {
     static let files: [(path: String, text: String)] = [
         ("content/site.yaml", """
-            # Site settings (see sitegen's README, "Editing the site").
+            # Site settings: every key is in sitegen's guide (docs/, "Settings"; build it with the command in the README).
             title: My site
             language: en
             description: A site built with sitegen.

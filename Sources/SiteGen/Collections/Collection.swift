@@ -32,6 +32,13 @@ public struct ContentCollection: Sendable {
     public var merged: [MergedCollection] = []
     /// How the folder's page groups its stream: `decade`, `year`, `month`, `letter`.
     public var grouping: Grouping?
+    /// Its items are sources that pages cite by key (`[^@KEY]`, `SourceRegistry`); at most one collection is.
+    public var citable = false
+    /// What JSON-LD says of each item (`StructuredData`).
+    public var schema: SchemaTemplate?
+    /// Every paragraph of its items must cite a source (`[^@KEY]`, or a note that does): one that does not is a
+    /// warning at its line.
+    public var requireCitations = false
     /// The folder's page lists its rows last first (newest first, for a dated collection); the order of the
     /// items themselves, their numbers and their neighbours stay as `order` says.
     public var descending = false
@@ -49,7 +56,7 @@ public struct ContentCollection: Sendable {
         public var test: Test
 
         func holds(for item: Document) -> Bool {
-            let value = item.fields[field]
+            let value = item.fields[field] ?? (field == "title" ? .text(item.title) : nil)
             switch test {
             case .isSet:
                 if case .flag(let flag)? = value { return flag }
@@ -67,8 +74,12 @@ public struct ContentCollection: Sendable {
         public var location: SourceLocation
     }
 
-    public enum Grouping: String, Sendable, CaseIterable {
+    public enum Grouping: Sendable, Equatable {
         case decade, year, month, letter
+        /// By the value of a text field, groups in the order of their labels.
+        case field(String)
+
+        public static let named: [String: Grouping] = ["decade": .decade, "year": .year, "month": .month, "letter": .letter]
     }
 
     public var isDated: Bool { !start.isEmpty }

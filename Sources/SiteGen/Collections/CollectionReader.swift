@@ -11,12 +11,20 @@ struct CollectionReader {
     }
 
     static let collectionKeys = ["folder", "fields", "title_field", "item_pages", "layout", "list_layout", "start", "end",
-                                 "lasts_until_next", "order", "number", "feed", "relations", "merge", "group_by", "descending"]
+                                 "lasts_until_next", "order", "number", "feed", "relations", "merge", "group_by", "descending",
+                                 "citable", "require_citations", "schema"]
     static let fieldKeys = ["type", "required", "default", "example", "inverse"]
+    /// What every item has in templates (`ItemValues`): a relation or an inverse of one of these names would hide it.
+    static let itemNames: Set<String> = ["title", "body", "prose", "notes", "lede", "rest", "description", "href", "id", "path",
+                                         "collection", "fields", "start", "end", "number", "ordinal", "previous", "next", "has",
+                                         "listed", "linked_from", "is", "last", "date", "after_record", "cited_by"]
 
     private func location(_ node: Node) -> SourceLocation {
         SourceLocation(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
+
+    /// An error at `node`, for the readers of parts of a declaration in other files.
+    mutating func report(_ node: Node, _ message: String) { error(node, message) }
 
     private mutating func error(_ node: Node, _ message: String) {
         diagnostics.append(.error(displayPath, line: location(node).line, column: location(node).column, message))
@@ -75,6 +83,19 @@ struct CollectionReader {
             if let collection = readCollection(name, keyNode: keyNode, value) { collections.append(collection) }
         }
         check(collections)
+        // A field of a type that names no collection (reported above) is read as text: its items' values are
+        // not taken for references to pages that do not exist.
+        let names = Set(collections.map(\.name))
+        func known(_ type: FieldType) -> FieldType {
+            switch type {
+            case .item(let name) where !names.contains(name): .text
+            case .list(let element): .list(known(element))
+            default: type
+            }
+        }
+        for index in collections.indices {
+            for field in collections[index].fields.indices { collections[index].fields[field].type = known(collections[index].fields[field].type) }
+        }
         return collections
     }
 
@@ -86,7 +107,7 @@ struct CollectionReader {
     private mutating func readCollection(_ name: String, keyNode: Node, _ node: Node) -> ContentCollection? {
         var collection = ContentCollection(name: name, folder: "", fields: [], location: location(keyNode))
         var folderSeen = false
-        var startNode: Node?, endNode: Node?, orderNode: Node?, numberNode: Node?, titleNode: Node?
+        var startNode: Node?, endNode: Node?, orderNode: Node?, numberNode: Node?, titleNode: Node?, groupNode: Node?, schemaNode: Node?
         var relationNodes: [(String, Node, Node)] = []
         for (key, keyNode, value) in pairs(node, what: "collection `\(name)`") {
             switch key {
@@ -134,6 +155,9 @@ struct CollectionReader {
                 collection.numbered = readCondition(value)
             case "feed": collection.feed = flag(value, key)
             case "descending": collection.descending = flag(value, key)
+            case "citable": collection.citable = flag(value, key)
+            case "schema": schemaNode = value
+            case "require_citations": collection.requireCitations = flag(value, key)
             case "relations":
                 relationNodes = pairs(value, what: "`relations`")
             case "merge":
@@ -152,9 +176,8 @@ struct CollectionReader {
                 }
             case "group_by":
                 guard let grouping = text(value, key) else { continue }
-                if let known = ContentCollection.Grouping(rawValue: grouping) { collection.grouping = known } else {
-                    error(value, "`group_by` is one of \(ContentCollection.Grouping.allCases.map(\.rawValue).joined(separator: ", ")), not \(grouping)\(nearest(grouping, among: ContentCollection.Grouping.allCases.map(\.rawValue)))")
-                }
+                groupNode = value
+                collection.grouping = ContentCollection.Grouping.named[grouping] ?? .field(grouping)
             default:
                 error(keyNode, "unknown key `\(key)` in collection `\(name)`\(nearest(key, among: Self.collectionKeys))")
             }
@@ -197,9 +220,18 @@ struct CollectionReader {
         }
         if orderNode == nil, collection.start.isEmpty { collection.order = .path }
         if let numberNode, let condition = collection.numbered { checkField(condition.field, at: numberNode, as: "number") }
+        if let groupNode, case .field(let field) = collection.grouping {
+            if collection.field(named: field) == nil, field != "title" {
+                let names = ["decade", "year", "month", "letter"]
+                error(groupNode, "`group_by` is decade, year, month, letter or a text field of `\(name)`, not \(field)\(nearest(field, among: names + declared))")
+            } else {
+                checkField(field, at: groupNode, as: "group_by", type: .text)
+            }
+        }
         if collection.lastsUntilNext, collection.start.isEmpty {
             error(keyNode, "`lasts_until_next` needs `start:`")
         }
+        if let schemaNode { collection.schema = readSchema(schemaNode, in: collection) }
         for (relationName, relationKey, relationValue) in relationNodes {
             if let relation = readRelation(relationName, keyNode: relationKey, relationValue, in: collection) {
                 collection.relations.append(relation)
@@ -251,8 +283,8 @@ struct CollectionReader {
                 case "example": field.example = value.scalar?.string
                 case "inverse":
                     if let inverse = text(value, key) {
-                        guard Self.isName(inverse) else {
-                            error(value, "`inverse` names a list that templates read, such as `events`: letters, digits and `_`")
+                        guard Self.isName(inverse), !Self.itemNames.contains(inverse) else {
+                            error(value, "`inverse` names a list that templates read, such as `events`: letters, digits and `_`, and not a value every item has (`\(inverse)`)")
                             continue
                         }
                         field.inverse = inverse
@@ -328,8 +360,8 @@ struct CollectionReader {
             error(keyNode, "a relation's name is letters, digits and `_`, such as `in_office`; not `\(name)`")
             return nil
         }
-        if collection.field(named: name) != nil {
-            error(keyNode, "relation `\(name)` has the name of a field of `\(collection.name)`; name it otherwise")
+        if collection.field(named: name) != nil || Self.itemNames.contains(name) {
+            error(keyNode, "relation `\(name)` has the name of \(Self.itemNames.contains(name) ? "a value every item has in templates (`\(name)`)" : "a field of `\(collection.name)`"); name it otherwise")
             return nil
         }
         var during: String?, inverse: String?, references: [(String, Node)]?, exceptLinked = false, except: [(String, Node)] = []
@@ -344,6 +376,9 @@ struct CollectionReader {
             }
         }
         let at = location(keyNode)
+        if let inverse, Self.itemNames.contains(inverse) {
+            error(keyNode, "`inverse: \(inverse)` has the name of a value every item has in templates; name it otherwise, such as `\(collection.name)`")
+        }
         if let during {
             if !collection.isDated { error(keyNode, "relation `\(name)` looks items up by date: `\(collection.name)` needs `start:`") }
             return .during(name: name, collection: during, inverse: inverse, location: at)
@@ -376,6 +411,11 @@ struct CollectionReader {
             while case .list(let inner) = element { element = inner }
             if case .item(let name) = element, !names.contains(name) { continue }
             diagnostics.append(diagnostic)
+        }
+        let citable = collections.filter(\.citable)
+        for extra in citable.dropFirst() {
+            diagnostics.append(.error(displayPath, line: extra.location.line, column: extra.location.column,
+                                      "collections `\(citable[0].name)` and `\(extra.name)` are both `citable`; one collection holds the sources"))
         }
         var folders: [String: String] = [:]
         for collection in collections {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The part of the resolve phase that works out what the declarations say of the items: each collection's
 /// order, numbers, predecessors and successors, spans, the `during` and `references` relations, the inverses,
 /// and the dated stream each folder page shows; and checks the references and the order.
@@ -35,11 +37,20 @@ struct RelationResolver {
             let facts = ordered[collection.name]!
             for item in facts { items[item.path] = item }
             let dates = collection.fields.filter { $0.type == .date }.map(\.name)
+            let entries = stream(of: collection, ordered: ordered)
+            var anchors: [String: String] = [:]
+            for entry in entries {
+                if let first = anchors.updateValue(entry.path, forKey: entry.id), let document = items[entry.path]?.document ?? ordered.values.lazy.flatMap({ $0 }).first(where: { $0.path == entry.path })?.document {
+                    diagnostics.append(.error(document.source.displayPath, line: 1, column: 1,
+                                              "its row on \(collection.folder)/ would have the anchor #\(entry.id), as \(first) has: give the merged collection an `anchor_prefix`"))
+                }
+            }
             resolved[collection.name] = ResolvedCollection(
-                declaration: collection, items: facts.map(\.document), entries: stream(of: collection, ordered: ordered),
+                declaration: collection, items: facts.map(\.document), entries: entries,
                 latest: facts.flatMap { item in dates.compactMap { item.document.fields[$0]?.date } }.max(),
                 numberedCount: facts.count { $0.number != nil }, listPage: lists[collection.name])
         }
+        citations(published, resolvedBy: ordered, diagnostics: &diagnostics)
         // Field inverses: each page's list of the items that name it, in the naming collection's order.
         for collection in collections.all {
             for field in collection.fields {
@@ -49,6 +60,32 @@ struct RelationResolver {
                         if inverses[path]?[inverse]?.last != item.path { inverses[path, default: [:]][inverse, default: []].append(item.path) }
                     }
                 }
+            }
+        }
+    }
+
+    /// The citable collection's sources: on each, the documents citing it (`cited_by`, in path order); a source
+    /// that nothing cites, or that a reader cannot follow (no `url` nor `archive_url`, and a kind that has one),
+    /// is a warning.
+    private mutating func citations(_ published: [Document], resolvedBy ordered: [String: [ItemFacts]], diagnostics: inout DiagnosticList) {
+        guard let citable = collections.all.first(where: \.citable) else { return }
+        var citing: [String: [String]] = [:]
+        for document in published.sorted(by: { $0.path < $1.path }) {
+            for key in document.citations { citing[key, default: []].append(document.path) }
+        }
+        for source in ordered[citable.name] ?? [] {
+            let document = source.document, key = SitePath.fileStem(document.path)
+            if let pages = citing[key] {
+                inverses[document.path, default: [:]]["cited_by"] = pages
+            } else {
+                diagnostics.append(.warning(document.source.displayPath, line: 1, column: 1, "no page cites this source (cite it as [^@\(key)], or remove it)"))
+            }
+            let address = ["url", "archive_url"].contains { if case .text(let value)? = document.fields[$0] { !value.isEmpty } else { false } }
+            let kind = document.fields["kind"]?.plainText ?? ""
+            if !address, !SourceRegistry.kindsWithoutAddress.contains(kind) {
+                let location = document.fieldLocations["kind"] ?? SourceLocation(line: 1, column: 1)
+                diagnostics.warning(document.source.displayPath, location,
+                                    "a reader cannot follow this source: give it `url` or `archive_url` (or a kind that has none: \(SourceRegistry.kindsWithoutAddress.sorted().joined(separator: ", ")))")
             }
         }
     }
@@ -192,7 +229,13 @@ struct RelationResolver {
     /// date, in the order the collections are named, then by path), or in the collection's order when it
     /// has no dates.
     private func stream(of collection: ContentCollection, ordered: [String: [ItemFacts]]) -> [StreamEntry] {
-        let entries = streamInOrder(of: collection, ordered: ordered)
+        var entries = streamInOrder(of: collection, ordered: ordered)
+        if case .field(let field) = collection.grouping {
+            for index in entries.indices {
+                let document = items[entries[index].path]?.document ?? ordered.values.lazy.flatMap { $0 }.first { $0.path == entries[index].path }?.document
+                entries[index].groupLabel = field == "title" ? document?.title : document?.fields[field]?.plainText
+            }
+        }
         return collection.descending ? entries.reversed() : entries
     }
 
@@ -230,6 +273,17 @@ struct StreamGroup {
 
     static func groups(of entries: [StreamEntry], by grouping: ContentCollection.Grouping) -> [StreamGroup] {
         var groups: [StreamGroup] = []
+        var entries = entries
+        switch grouping {
+        case .field:
+            // Groups in the order of their labels, each group's rows in the stream's order (a stable sort).
+            entries = entries.enumerated().sorted { ($0.element.groupLabel ?? "\u{10FFFF}", $0.offset) < ($1.element.groupLabel ?? "\u{10FFFF}", $1.offset) }.map(\.element)
+        case .letter:
+            // Digits, then A to Z (a letter with a diacritic under its base letter), then the rest.
+            entries = entries.enumerated().sorted { (letterRank($0.element.title), $0.offset) < (letterRank($1.element.title), $1.offset) }.map(\.element)
+        default:
+            break
+        }
         for entry in entries {
             let (id, label) = key(of: entry, by: grouping)
             if groups.last?.id != id { groups.append(StreamGroup(id: id, label: label, entries: [])) }
@@ -240,9 +294,15 @@ struct StreamGroup {
 
     private static func key(of entry: StreamEntry, by grouping: ContentCollection.Grouping) -> (String, String) {
         if grouping == .letter {
-            let letter = entry.title.first.map { String($0).uppercased() } ?? "#"
-            let id = letter.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) } ? letter.lowercased() : "other"
-            return ("letter-" + id, letter)
+            switch letterRank(entry.title) {
+            case 0: return ("letter-digits", "0–9")
+            case 27: return ("letter-other", "Other")
+            case let rank: let letter = String(UnicodeScalar(UInt8(64 + rank))); return ("letter-" + letter.lowercased(), letter)
+            }
+        }
+        if case .field = grouping {
+            guard let label = entry.groupLabel else { return ("group-other", "Other") }
+            return ("group-" + slug(label), label)
         }
         guard let date = entry.date else { return ("undated", "Undated") }
         switch grouping {
@@ -254,8 +314,27 @@ struct StreamGroup {
         case .month:
             guard let month = date.month else { return ("year-\(date.year)", "\(date.year)") }
             return ("month-\(date.year)-\(String(twoDigits: month))", "\(PartialDate.monthNames[month - 1]) \(date.year)")
-        case .letter:
+        case .letter, .field:
             return ("", "")
         }
+    }
+
+    /// 0 for a title starting with a digit, 1 to 26 for A to Z (diacritics and case folded: É is E), 27 else.
+    static func letterRank(_ title: String) -> Int {
+        guard let first = title.first else { return 27 }
+        if first.isNumber { return 0 }
+        let folded = String(first).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).unicodeScalars
+        guard folded.count == 1, let scalar = folded.first, ("a"..."z").contains(scalar) else { return 27 }
+        return Int(scalar.value) - 96
+    }
+
+    /// An id made of a label: lowercase letters and digits, other runs as one `-`.
+    static func slug(_ label: String) -> String {
+        var slug = ""
+        for scalar in label.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) { slug.unicodeScalars.append(scalar) } else if !slug.hasSuffix("-") { slug += "-" }
+        }
+        let trimmed = slug.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        return trimmed.isEmpty ? "other" : trimmed
     }
 }

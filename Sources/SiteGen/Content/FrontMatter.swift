@@ -209,7 +209,7 @@ public struct FrontMatter {
     }
 
     public mutating func date(_ key: String, required: Bool = false) -> PartialDate? {
-        guard let text = string(key, required: required ? "1960-09-24" : nil) else { return nil }
+        guard let text = string(key, required: required ? "2026-01-31" : nil) else { return nil }
         switch PartialDate.parse(text) {
         case .success(let date): return date
         case .failure(.impossible):
@@ -339,7 +339,7 @@ public struct FrontMatter {
         case .anchor:
             // An id as sitegen makes them from file names: letters, digits, `-` and `_`.
             guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == 0x2D || $0 == 0x5F }) else {
-                reportError(at: location, "`\(key)` names anchors such as 2012-03-military-coup (letters, digits, - and _), not \(text)")
+                reportError(at: location, "`\(key)` names anchors such as former-name (letters, digits, - and _), not \(text)")
                 return nil
             }
             return .text(text)
@@ -354,7 +354,7 @@ public struct FrontMatter {
     static func example(of type: FieldType) -> String {
         switch type {
         case .text, .markdown: "some text"
-        case .date: "1960-09-24"
+        case .date: "2026-01-31"
         case .number: "3"
         case .flag: "true"
         case .url: "https://example.org/"
@@ -383,10 +383,10 @@ public struct FrontMatter {
 
     /// Warns about keys no reader asked for, suggesting the nearest key a page may use; for an item of a
     /// collection (`declaredBy`), whose keys are declared, each is an error.
-    public mutating func reportUnknownKeys(declaredBy collection: String? = nil) {
+    public mutating func reportUnknownKeys(declaredBy collection: String? = nil, what: String = "front matter key") {
         for pair in pairs where !used.contains(pair.key) && !refused.contains(pair.key) {
             let (key, location) = (pair.key, pair.keyLocation)
-            var message = collection.map { "`\(key)` is not a field of collection `\($0)`" } ?? "unknown front matter key `\(key)`; it is ignored"
+            var message = collection.map { "`\(key)` is not a field of collection `\($0)`" } ?? "unknown \(what) `\(key)`; it is ignored"
             if let near = used.map({ ($0, editDistance($0, key)) }).min(by: { $0.1 < $1.1 }), near.1 <= 2 {
                 message += "; did you mean `\(near.0)`?"
             } else if let collection {

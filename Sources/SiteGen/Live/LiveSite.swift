@@ -49,6 +49,13 @@ public final class LiveSite {
     }
     private var parsed: [String: ParsedFile] = [:]
     private var markdownOptions: MarkdownOptions?
+    /// The settings' text when the documents in `parsed` were parsed: an item is read against its collection's
+    /// declaration there.
+    private var parsedSettings: String?
+    /// Each source's document as the last rebuild's notes were made of it, by key (`SourceRegistry`).
+    private var citedSources: [String: ObjectIdentifier] = [:]
+    /// The sources of the last rebuild, for the quick rebuild's parse of an edited page.
+    private var sourceRegistry = SourceRegistry.none
     private var staticBytes: [String: [UInt8]] = [:]
     private var unreadableStatic: [String: Diagnostic] = [:]
     private var listed: (pages: Set<String>, statics: Set<String>)?
@@ -159,9 +166,10 @@ public final class LiveSite {
         // parse: only what changed, or depends on a file that came or went
         guard let (config, configSource) = settings else { return ended() }
         let markdown = MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)
-        if markdown != markdownOptions {
+        if markdown != markdownOptions || settingsText != parsedSettings {
             parsed.removeAll()
             markdownOptions = markdown
+            parsedSettings = settingsText
         }
         // Files to read again (new, named, or unreadable last time); of those, only a changed text is parsed again.
         var toParse = pagePaths.filter { path in
@@ -181,20 +189,40 @@ public final class LiveSite {
         listed = (pagePaths, staticPaths)
         let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path), collections: config.collections)
         let parser = DocumentParser(renderer: MarkdownRenderer(options: markdown), links: links, collections: config.collections)
-        let parsing = toParse.sorted()
-        let known = parsed
-        let results = Parallel.map(parsing, jobs: options.jobs) { [dependent] path -> ParsedFile? in
-            let (source, problems) = loader.read(path)
-            guard let source else { return ParsedFile(text: nil, document: nil, diagnostics: problems) }
-            // The same text (an editor that saved without a change, or a watcher's extra event): the same document.
-            if let earlier = known[path], earlier.text == source.text, !dependent.contains(path) { return nil }
-            let (document, found) = parser.parse(source)
-            return ParsedFile(text: source.text, document: document, diagnostics: problems + found)
+        var dependentNow = dependent
+        func parse(_ parsing: [String], with parser: DocumentParser) {
+            let known = parsed
+            let results = Parallel.map(parsing, jobs: options.jobs) { [dependentNow] path -> ParsedFile? in
+                let (source, problems) = loader.read(path)
+                guard let source else { return ParsedFile(text: nil, document: nil, diagnostics: problems) }
+                // The same text (an editor that saved without a change, or a watcher's extra event): the same document.
+                if let earlier = known[path], earlier.text == source.text, !dependentNow.contains(path) { return nil }
+                let (document, found) = parser.parse(source)
+                return ParsedFile(text: source.text, document: document, diagnostics: problems + found)
+            }
+            for (path, result) in zip(parsing, results) where result != nil {
+                parsed[path] = result
+                update.parsed += 1
+            }
         }
-        for (path, result) in zip(parsing, results) where result != nil {
-            parsed[path] = result
-            update.parsed += 1
+        // The sources first: the other pages' notes are made of them. A page citing a source that changed, came
+        // or went is parsed again, as is a page that did not parse (it may cite a key that did not exist).
+        let (sourcePaths, _) = SourceRegistry.partition(loaded.pages, collections: config.collections)
+        parse(toParse.filter { sourcePaths.contains($0) }.sorted(), with: parser)
+        let registry = SourceRegistry(collections: config.collections, documents: sourcePaths.compactMap { parsed[$0]?.document })
+        let sourcesNow = registry.sources.mapValues(ObjectIdentifier.init)
+        if sourcesNow != citedSources {
+            let changed = Set(sourcesNow.keys).union(citedSources.keys).filter { sourcesNow[$0] != citedSources[$0] }
+            for (path, file) in parsed where pagePaths.contains(path) && !sourcePaths.contains(path) {
+                if file.document.map({ !changed.isDisjoint(with: $0.citations) }) ?? true {
+                    toParse.insert(path)
+                    dependentNow.insert(path)
+                }
+            }
+            citedSources = sourcesNow
         }
+        parse(toParse.filter { !sourcePaths.contains($0) }.sorted(), with: parser.citing(registry))
+        sourceRegistry = registry
         clock.end("parse")
 
         // resolve
@@ -208,8 +236,7 @@ public final class LiveSite {
                           assets: Set(assetBytes.keys))
         if let earlier = linkCheckWorld, Self.sameFaces(earlier, world) {} else { linkChecks.removeAll() }
         templates?.checkNames(collections: config.collections, into: &diagnostics)
-        let resolver = SiteResolver(config: config, configSource: configSource, links: links,
-                                    layoutIDs: { [templates] in templates?.ids(ofLayout: $0) ?? [] })
+        let resolver = SiteResolver(config: config, configSource: configSource, links: links, templates: templates)
         let (site, linkContext) = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, jobs: options.jobs,
                                                    linkChecks: &linkChecks, diagnostics: &diagnostics)
         linkCheckWorld = world
@@ -300,6 +327,8 @@ public final class LiveSite {
             // Hidden files are not part of the site (the loader skips them): editors' swap and backup files.
             if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
             if relative == SiteConfig.fileName { return nil }
+            // A source: the pages citing it are parsed again, which the full rebuild sees to.
+            if case .item(let collection) = reusable!.config.collections.place(of: relative), collection.citable { return nil }
             let isPage = published!.pages.contains(relative), known = isPage || published!.statics.contains(relative)
             var status = stat()
             guard lstat(path, &status) == 0 else {
@@ -313,7 +342,8 @@ public final class LiveSite {
 
         // parse: the edited files, with the links of the last rebuild (no file came or went)
         let loader = ContentLoader(contentDirectory: contentURL, displayRoot: options.contentDirectory)
-        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable!.links, collections: reusable!.config.collections)
+        let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable!.links,
+                                    collections: reusable!.config.collections, sources: sourceRegistry)
         var replaced: [String: Document] = [:]
         var before: [String: ParsedFile] = [:]
         var parsedCount = 0

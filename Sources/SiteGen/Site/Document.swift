@@ -23,6 +23,10 @@ public final class Document: Sendable {
     public let fieldLocations: [String: SourceLocation]
     /// False for an item of a collection whose items are shown only on the folder's page.
     public let hasOwnPage: Bool
+    /// The keys of the sources its text cites (`[^@KEY]`), each once, sorted.
+    public let citations: [String]
+    /// Where each paragraph of an item that must cite its sources (`require_citations`) has none.
+    public let uncitedParagraphs: [SourceLocation]
     public let body: RenderedMarkdown
     /// Links that point into the site (or are malformed): where each is written and what it points at,
     /// for the resolve phase's checks. Links to other sites and the destinations as written are not kept
@@ -44,7 +48,8 @@ public final class Document: Sendable {
 
     public init(source: SourceFile, collection: String?, isList: Bool, title: String, navigationTitle: String?, description: String?,
                 layout: String?, draft: Bool, tableOfContents: Bool?, fields: [String: FieldValue] = [:],
-                fieldLocations: [String: SourceLocation] = [:], hasOwnPage: Bool = true,
+                fieldLocations: [String: SourceLocation] = [:], hasOwnPage: Bool = true, citations: [String] = [],
+                uncitedParagraphs: [SourceLocation] = [],
                 body: RenderedMarkdown, internalLinks: [(location: SourceLocation, target: LinkTarget)], holderURL: String) {
         self.source = source
         self.collection = collection
@@ -58,6 +63,8 @@ public final class Document: Sendable {
         self.fields = fields
         self.fieldLocations = fieldLocations
         self.hasOwnPage = hasOwnPage
+        self.citations = citations
+        self.uncitedParagraphs = uncitedParagraphs
         self.body = body
         self.internalLinks = internalLinks
         self.holderURL = holderURL

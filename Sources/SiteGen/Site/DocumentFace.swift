@@ -110,21 +110,21 @@ struct StableDigest {
 }
 
 extension Site {
-    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`): an
-    /// item without a page of its own is shown whole on its folder's page and on the folder pages that merge
-    /// its collection, and by its title and fields on the pages of the items it relates to; any other
-    /// document only on its own page. Each page once, in path order.
+    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`): a
+    /// document on its own page; an item also on its folder's page and the folder pages that merge its
+    /// collection, on the pages of the items it relates to, and on the pages whose layout reads `collections`
+    /// (a template may show an item's text wherever it lists the items). Each page once, in path order.
     func pagesShowing(_ changed: [Document]) -> [Document] {
         var pages: [Document] = []
         var shownCollections: Set<String> = []
         for document in changed where !document.draft {
-            if let page = page(at: document.path) {
-                pages.append(page)
-            } else if let collection = document.collection {
-                shownCollections.insert(collection)
-            }
+            if let page = page(at: document.path) { pages.append(page) }
+            if document.isItem, let collection = document.collection { shownCollections.insert(collection) }
         }
         for name in shownCollections.sorted() { pages += pagesShowing(collection: name) }
+        if !shownCollections.isEmpty, !layoutsShowingCollections.isEmpty {
+            pages += self.pages.filter { layoutsShowingCollections.contains($0.layoutName(in: config.collections)) }
+        }
         return Self.unique(pages)
     }
 

@@ -5,11 +5,19 @@ public struct DocumentParser: Sendable {
     public let renderer: MarkdownRenderer
     public let links: LinkResolver
     public let collections: Collections
+    /// The sources pages cite by key; the citable collection's own items are parsed before the others with none.
+    public let sources: SourceRegistry
 
-    public init(renderer: MarkdownRenderer, links: LinkResolver, collections: Collections = .none) {
+    public init(renderer: MarkdownRenderer, links: LinkResolver, collections: Collections = .none, sources: SourceRegistry = .none) {
         self.renderer = renderer
         self.links = links
         self.collections = collections
+        self.sources = sources
+    }
+
+    /// The same parser with the sources the others cite.
+    public func citing(_ sources: SourceRegistry) -> DocumentParser {
+        DocumentParser(renderer: renderer, links: links, collections: collections, sources: sources)
     }
 
     public func parse(_ source: SourceFile) -> (Document?, [Diagnostic]) {
@@ -48,7 +56,8 @@ public struct DocumentParser: Sendable {
         let layout = fields.string("layout")
         let draft = fields.bool("draft") ?? false
         let toc = fields.bool("toc")
-        for key in ["slug", "url", "permalink", "path"] {
+        // An item may declare a field of one of these names (a source's `url`): then it is that field.
+        for key in ["slug", "url", "permalink", "path"] where itemCollection?.field(named: key) == nil {
             guard let value = fields.refusedString(key) else { continue }
             let location = fields.valueLocation(of: key)
             let reason = PathSafety.problem(in: value).map { "; this one would also leave the output folder: \($0)" } ?? ""
@@ -62,7 +71,18 @@ public struct DocumentParser: Sendable {
         // Each destination is resolved once, here; the resolve phase checks the same targets.
         var targets: [LinkTarget] = []
         targets.reserveCapacity(16)
-        var body = renderer.render(split.body, lineOffset: split.bodyLineOffset) { link in
+        // Citations by key: each cited label's note, made from the registry, added as a footnote definition.
+        let cited = sources.cited(split.body, firstLine: split.bodyLineOffset + 1, displayPath: source.displayPath)
+        diagnostics += cited.problems
+        var uncited: [SourceLocation] = []
+        if itemCollection?.requireCitations == true {
+            uncited = Self.paragraphsWithoutCitation(split.body, firstLine: split.bodyLineOffset + 1)
+            for location in uncited {
+                diagnostics.append(.warning(source.displayPath, line: location.line, column: location.column,
+                                            "this paragraph cites no source: add [^@KEY] (items of `\(itemCollection!.name)` cite every paragraph)"))
+            }
+        }
+        var body = renderer.render(cited.markdown, lineOffset: split.bodyLineOffset) { link in
             let target = links.target(of: link.destination, from: source.path)
             targets.append(target)
             return links.rewrite(target, holderURL: holderURL)
@@ -104,9 +124,61 @@ public struct DocumentParser: Sendable {
         let document = Document(source: SourceFile(path: source.path, displayPath: source.displayPath, text: ""), collection: place.collection?.name, isList: { if case .list = place { true } else { false } }(),
                                 title: title, navigationTitle: navigationTitle, description: description, layout: layout,
                                 draft: draft, tableOfContents: toc, fields: values, fieldLocations: locations,
-                                hasOwnPage: holder.anchor == nil, body: body, internalLinks: internalLinks,
+                                hasOwnPage: holder.anchor == nil, citations: cited.keys, uncitedParagraphs: uncited, body: body, internalLinks: internalLinks,
                                 holderURL: holderURL)
         return (document, diagnostics)
+    }
+
+    /// The first line of each paragraph of `markdown` that neither cites a source (`[^@…]`) nor refers to a
+    /// note that does. A paragraph: lines of text between blank lines, not a heading, a fence, a table, a note's
+    /// definition, a thematic break or HTML; a list item counts as one.
+    static func paragraphsWithoutCitation(_ markdown: String, firstLine: Int) -> [SourceLocation] {
+        let lines = markdown.components(separatedBy: "\n")
+        // Notes whose text cites a source: a paragraph referring to one is cited through it.
+        var citingNotes: Set<String> = []
+        for line in lines where line.hasPrefix("[^") {
+            if let close = line.firstIndex(of: "]"), line[close...].hasPrefix("]:"), line.contains("[^@") {
+                citingNotes.insert(String(line[line.index(line.startIndex, offsetBy: 2)..<close]))
+            }
+        }
+        func cites(_ text: String) -> Bool {
+            if text.contains("[^@") { return true }
+            var rest = text[...]
+            while let open = rest.range(of: "[^") {
+                let after = rest[open.upperBound...]
+                guard let close = after.firstIndex(of: "]") else { break }
+                if citingNotes.contains(String(after[..<close])) { return true }
+                rest = after[close...]
+            }
+            return false
+        }
+        var found: [SourceLocation] = []
+        var block: [String] = [], blockStart = 0, fence = false
+        func end() {
+            defer { block = [] }
+            guard let first = block.first else { return }
+            let trimmed = first.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("#") || trimmed.hasPrefix("|") || trimmed.hasPrefix("<") || trimmed.hasPrefix("[^")
+                || trimmed.allSatisfy({ $0 == "-" || $0 == "*" || $0 == "_" || $0 == " " }) { return }
+            if !cites(block.joined(separator: "\n")) { found.append(SourceLocation(line: firstLine + blockStart, column: 1)) }
+        }
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                end()
+                fence.toggle()
+                continue
+            }
+            if fence { continue }
+            let listItem = trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix("+ ")
+                || (trimmed.first?.isNumber == true && trimmed.contains(". ") && trimmed.prefix(while: \.isNumber).count < 10 && trimmed.dropFirst(trimmed.prefix(while: \.isNumber).count).hasPrefix(". "))
+            if trimmed.isEmpty || (listItem && !block.isEmpty) { end() }
+            if trimmed.isEmpty { continue }
+            if block.isEmpty { blockStart = index }
+            block.append(line)
+        }
+        end()
+        return found
     }
 
     /// Several items share their folder's page, and cmark-gfm names notes `fn-1` in each of them;

@@ -17,6 +17,8 @@ public struct Site: Sendable {
     public private(set) var linkedFrom: [String: [String]]
     /// Files of `content/` copied as they are: (path inside content/, absolute path on disk).
     public var staticFiles: [(path: String, sourceFile: String)]
+    /// The layouts that read `collections` (`TemplateSet.templatesReading`): their pages may show any item.
+    public var layoutsShowingCollections: Set<String> = []
 
     init(config: SiteConfig, pages: [Document], collections: [String: ResolvedCollection], items: [String: ItemFacts],
          inverses: [String: [String: [String]]], linkedFrom: [String: [String]], staticFiles: [(path: String, sourceFile: String)]) {
@@ -96,6 +98,8 @@ public struct StreamEntry: Sendable {
     public var date: PartialDate?
     /// The item's title, for grouping by first letter.
     public var title: String
+    /// The value of the field the folder page groups by, when it groups by a field.
+    public var groupLabel: String?
 }
 
 /// What is computed for one item from the others.

@@ -7,7 +7,7 @@ public struct SiteConfig: Sendable {
     public var title: String
     public var language: String
     public var description: String
-    /// Absolute URL the site is published at (`https://example.org/mali/`), for the sitemap only.
+    /// Absolute URL the site is published at (`https://example.org/site/`), for the sitemap only.
     public var baseURL: String?
     /// Raw HTML in Markdown passes through only when this is true.
     public var unsafeHTML: Bool
@@ -67,7 +67,7 @@ public struct SiteConfig: Sendable {
             diagnostics.append(diagnostic)
             return nil
         }
-        let title = fields.string("title", required: "Mali–United States relations")
+        let title = fields.string("title", required: "My site")
         let language = fields.string("language", required: "en")
         let description = fields.string("description") ?? ""
         let baseURL = fields.string("base_url")
@@ -85,11 +85,11 @@ public struct SiteConfig: Sendable {
         if let creditTitle = fields.string("source_title") {
             credit = SourceCredit(
                 title: creditTitle,
-                url: fields.string("source_url", required: "https://en.wikipedia.org/wiki/…") ?? "",
+                url: fields.string("source_url", required: "https://example.org/the-source") ?? "",
                 license: fields.string("source_license", required: "CC BY-SA 4.0") ?? "",
                 licenseURL: fields.string("source_license_url", required: "https://creativecommons.org/licenses/by-sa/4.0/") ?? "")
         }
-        fields.reportUnknownKeys()
+        fields.reportUnknownKeys(what: "setting")
         diagnostics.append(contentsOf: fields.diagnostics)
         if let language, language.range(of: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", options: .regularExpression) == nil {
             let location = fields.location(of: "language")
@@ -108,12 +108,12 @@ public struct SiteConfig: Sendable {
     public static func baseURLProblem(_ text: String) -> String? {
         // Foundation's parser lets control characters and spaces through; an address has none.
         if text.unicodeScalars.contains(where: { $0.value <= 0x20 || (0x7F...0x9F).contains($0.value) || ForbiddenCharacters.isForbidden($0) }) {
-            return "base URL must be an absolute http or https address such as https://example.org/mali/, without spaces or control characters"
+            return "base URL must be an absolute http or https address such as https://example.org/site/, without spaces or control characters"
         }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
               components.query == nil, components.fragment == nil
-        else { return "base URL must be an absolute http or https address such as https://example.org/mali/, not \(text)" }
+        else { return "base URL must be an absolute http or https address such as https://example.org/site/, not \(text)" }
         return nil
     }
 

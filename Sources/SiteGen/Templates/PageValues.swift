@@ -48,6 +48,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         case .hasToc?: return tableOfContents == nil ? nil : .flag(true)
         case .list?: return listed
         case .collections?: return .object(CollectionsValues(renderer: renderer, from: url))
+        case .jsonLD?: return page.map { .text(StructuredData(site: renderer.site, baseURL: renderer.baseURL).jsonLD(for: $0)) }
         default: return nil
         }
     }

@@ -55,6 +55,10 @@ enum TemplateSchema {
                 }
             }
         }
+        if collections.all.contains(where: \.citable) {
+            shape["cited_by"] = .list(of: related)
+            lists.append("cited_by")
+        }
         shape["fields"] = .object(fields)
         shape["has"] = .object(Dictionary(lists.map { ($0, Shape.value) }, uniquingKeysWith: { $1 }))
         return shape
@@ -98,7 +102,7 @@ enum TemplateSchema {
             "main": .value,
             "breadcrumbs": .list(of: (["title": .value, "href": .value])), "hasBreadcrumbs": .value,
             "toc": .list(of: (["id": .value, "text": .value, "sub": .value])), "hasToc": .value,
-            "list": list,
+            "list": list, "json_ld": .value,
             "collections": .object(Dictionary(collections.all.map { ($0.name, list) }, uniquingKeysWith: { $1 })),
         ])
     }

@@ -60,6 +60,7 @@ public struct TemplateKey: Sendable, Hashable {
         case path, collection, fields, start, end, number, ordinal, previous, next, has, listed
         case linkedFrom = "linked_from"
         case items, entries, groups, count, numbered, latest, first, last, list, collections
+        case jsonLD = "json_ld"
     }
 }
 
