@@ -228,4 +228,12 @@ struct CollectionsTests {
         #expect(!errors.contains { $0.contains("Riverside Hall") })
         #expect(errors.contains { $0.contains("would have the anchor #spring-gala") })
     }
+
+    /// `[^@KEY]` in code is text to show, not a citation; lines and columns count from the body's first line.
+    @Test func citationsAreFoundOutsideCodeOnly() {
+        let found = SourceRegistry.citations(in: "A.[^@a] `[^@b]` and ``x`[^@e]``\n```\n[^@c]\n```\nÉ.[^@d, p. 2]\n", firstLine: 5)
+        #expect(found.map(\.key) == ["a", "d"])
+        #expect(found.map { "\($0.location.line):\($0.location.column)" } == ["5:3", "9:3"])
+        #expect(found.map(\.pinpoint) == [nil, "p. 2"])
+    }
 }

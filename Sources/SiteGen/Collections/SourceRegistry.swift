@@ -56,18 +56,59 @@ public struct SourceRegistry: Sendable {
         var range: Range<Int>
     }
 
-    /// Every citation of a Markdown body, in order (the same label may appear more than once).
+    /// Every citation of a Markdown body, in order (the same label may appear more than once); none inside
+    /// code, fenced or between backticks, where `[^@KEY]` is text to show.
     static func citations(in markdown: String, firstLine: Int) -> [Citation] {
         guard markdown.utf8.contains(UInt8(ascii: "@")) else { return [] }
         let bytes = Array(markdown.utf8)
+        let backtick = UInt8(ascii: "`")
         var found: [Citation] = []
         var line = firstLine, lineStart = 0
         var index = 0
+        var fence: UInt8?  // the fence's character while inside a fenced code block
+        func startsFence(at start: Int) -> UInt8? {
+            var at = start
+            while at < bytes.count, bytes[at] == UInt8(ascii: " "), at - start < 3 { at += 1 }
+            guard at + 2 < bytes.count, bytes[at] == backtick || bytes[at] == UInt8(ascii: "~"),
+                  bytes[at + 1] == bytes[at], bytes[at + 2] == bytes[at] else { return nil }
+            return bytes[at]
+        }
+        if let mark = startsFence(at: 0) { fence = mark }
         while index + 3 < bytes.count {
             if bytes[index] == UInt8(ascii: "\n") {
                 line += 1
                 lineStart = index + 1
                 index += 1
+                if let mark = startsFence(at: index) { fence = fence == nil ? mark : (fence == mark ? nil : fence) }
+                continue
+            }
+            if fence != nil {
+                index += 1
+                continue
+            }
+            if bytes[index] == backtick {
+                // A code span: from a run of backticks to the next run of the same length.
+                var run = 0
+                while index + run < bytes.count, bytes[index + run] == backtick { run += 1 }
+                var close = index + run
+                var closed = false
+                while close < bytes.count {
+                    if bytes[close] == backtick {
+                        var length = 0
+                        while close + length < bytes.count, bytes[close + length] == backtick { length += 1 }
+                        if length == run { closed = true; break }
+                        close += length
+                    } else {
+                        close += 1
+                    }
+                }
+                guard closed else {
+                    index += run
+                    continue
+                }
+                for newline in bytes[index..<close] where newline == UInt8(ascii: "\n") { line += 1 }
+                if let last = bytes[index..<close].lastIndex(of: UInt8(ascii: "\n")) { lineStart = last + 1 }
+                index = close + run
                 continue
             }
             guard bytes[index] == UInt8(ascii: "["), bytes[index + 1] == UInt8(ascii: "^"), bytes[index + 2] == UInt8(ascii: "@") else {
