@@ -14,6 +14,8 @@ struct DocumentFace: Equatable {
     var locations: [SourceLocation]
     /// The documents its text links to: "what links here" on each of them lists it.
     var links: [String]
+    /// The sources it cites: the sources page lists it under each.
+    var citations: [String]
 
     /// Whether the two differ at most in the title, the navigation title, the anchors and the links.
     func sameBut(titlesAnchorsAndLinksOf other: DocumentFace) -> Bool {
@@ -40,6 +42,7 @@ struct DocumentFace: Equatable {
             if case .content(let path, _) = link.target, seen.insert(path).inserted { return path }
             return nil
         }.sorted()
+        citations = document.citations
     }
 
     /// The face as a short text that is the same in every process and on every machine (Swift's `Hasher`
@@ -60,6 +63,8 @@ struct DocumentFace: Equatable {
         for field in fields { digest.add(field) }
         digest.add(links.count)
         for path in links { digest.add(path) }
+        digest.add(citations.count)
+        for key in citations { digest.add(key) }
         digest.add(locations.count)
         for location in locations {
             digest.add(location.line)

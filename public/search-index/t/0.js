@@ -1,2 +1,3 @@
-sitegenSearch.shard("0",{"0":"A0A34A10A2A1A7A1A2",
-"000":"A28K29"});
+sitegenSearch.shard("0",{"0":"A0A32B39",
+"000":"B28B29K1A1A11J10A5",
+"02":"B75"});

@@ -1,2 +1,3 @@
-sitegenSearch.shard("4",{"4":"A0A22A7A5A10B2A1A2A5A1A2",
-"461":"A42"});
+sitegenSearch.shard("4",{"4":"A0A22A7A3A15A3A18B3A6",
+"42":"A4J61",
+"461":"A43A25"});

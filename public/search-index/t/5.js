@@ -1,1 +1,1 @@
-sitegenSearch.shard("5",{"5":"A1B35B15"});
+sitegenSearch.shard("5",{"5":"A1B36B15"});

@@ -1,2 +1,2 @@
-sitegenSearch.shard("6",{"6":"A23A27A1",
-"60":"B27A20A1"});
+sitegenSearch.shard("6",{"6":"A23A28A1",
+"60":"B27A21A1A30"});

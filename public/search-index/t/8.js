@@ -1,2 +1,2 @@
-sitegenSearch.shard("8",{"8":"A13A5A8A2A28",
-"87":"A29K17"});
+sitegenSearch.shard("8",{"8":"A13A5A8A2B29A23",
+"87":"A29K18"});

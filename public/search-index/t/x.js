@@ -1,0 +1,1 @@
+sitegenSearch.shard("x",{"xml":"A62A2"});
