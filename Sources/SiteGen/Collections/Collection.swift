@@ -34,6 +34,9 @@ public struct ContentCollection: Sendable {
     public var grouping: Grouping?
     /// Its items are sources that pages cite by key (`[^@KEY]`, `SourceRegistry`); at most one collection is.
     public var citable = false
+    /// Whether search finds its items (`search: false` leaves them out, e.g. the sources, which a reader finds
+    /// through the pages citing them).
+    public var searchable = true
     /// What JSON-LD says of each item (`StructuredData`).
     public var schema: SchemaTemplate?
     /// Every paragraph of its items must cite a source (`[^@KEY]`, or a note that does): one that does not is a

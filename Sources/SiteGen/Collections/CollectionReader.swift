@@ -12,7 +12,7 @@ struct CollectionReader {
 
     static let collectionKeys = ["folder", "fields", "title_field", "item_pages", "layout", "list_layout", "start", "end",
                                  "lasts_until_next", "order", "number", "feed", "relations", "merge", "group_by", "descending",
-                                 "citable", "require_citations", "schema"]
+                                 "citable", "require_citations", "schema", "search"]
     static let fieldKeys = ["type", "required", "default", "example", "inverse"]
     /// What every item has in templates (`ItemValues`): a relation or an inverse of one of these names would hide it.
     static let itemNames: Set<String> = ["title", "body", "prose", "notes", "lede", "rest", "description", "href", "id", "path",
@@ -156,6 +156,7 @@ struct CollectionReader {
             case "feed": collection.feed = flag(value, key)
             case "descending": collection.descending = flag(value, key)
             case "citable": collection.citable = flag(value, key)
+            case "search": collection.searchable = flag(value, key)
             case "schema": schemaNode = value
             case "require_citations": collection.requireCitations = flag(value, key)
             case "relations":

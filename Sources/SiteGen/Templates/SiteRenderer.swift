@@ -117,8 +117,9 @@ public struct SiteRenderer: Sendable {
     /// sees. A result's kind is its collection's name (`page` for the others), its date an item's start, or
     /// its span from start to end when its collection has ends.
     func searchEntries(jobs: Int) -> [SearchEntry] {
-        let documents = site.pages.filter { $0.layout != Self.searchLayout }
-            + site.declared.flatMap { collection in collection.itemPages ? [] : site.collections[collection.name]?.items ?? [] }
+        let unsearched = Set(site.declared.filter { !$0.searchable }.map(\.name))
+        let documents = site.pages.filter { $0.layout != Self.searchLayout && !($0.isItem && unsearched.contains($0.collection ?? "")) }
+            + site.declared.flatMap { collection in collection.itemPages || !collection.searchable ? [] : site.collections[collection.name]?.items ?? [] }
         return SearchEntryCache.shared.entries(for: documents, jobs: jobs) { document in
             let url = document.hasOwnPage ? document.holderURL : document.holderURL + "#" + SitePath.fileStem(document.path)
             guard let name = document.collection, !document.isList, let collection = site.config.collections[name],

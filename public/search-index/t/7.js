@@ -1,4 +1,4 @@
-sitegenSearch.shard("7",{"7":"A27B11A13A21",
-"70":"B27A21A1A30",
-"72":"A30A14A44A1",
+sitegenSearch.shard("7",{"7":"A27B11A13",
+"70":"B27A21A1",
+"72":"A30A14",
 "79":"A29K16"});

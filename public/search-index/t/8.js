@@ -1,2 +1,2 @@
-sitegenSearch.shard("8",{"8":"A13A5A8A2B29A23",
+sitegenSearch.shard("8",{"8":"A13A5A8A2B29",
 "87":"A29K18"});

@@ -1,12 +1,11 @@
 sitegenSearch.shard("k",{"kaetzer":"A31",
-"kalorama":"B30A36",
-"karamoko":"A28A28A7",
+"kalorama":"B30",
+"karamoko":"A28A28",
 "kate":"A31",
-"keita":"A27K9A15K1B2A23K9",
+"keita":"A27K9A15K1B2",
 "kept":"A0",
-"kill":"B53J34",
+"kill":"B53",
 "kind":"A32",
 "known":"A2",
 "konare":"K39K3",
-"korhonen":"B9L7B17K42",
-"kvia":"A85"});
+"korhonen":"B9L7B17"});

@@ -1,9 +1,8 @@
-sitegenSearch.shard("v",{"vendredi":"A88A1",
-"verifi":"A4A12A17",
+sitegenSearch.shard("v",{"verifi":"A4A12A17",
 "vicki":"A9K15",
-"vieille":"A4J61",
+"vieille":"A4",
 "view":"A29K16",
 "violent":"A29",
-"visa":"A27Y1A1P27P1B1N1A4K6K1J10U3K2",
-"visit":"A0A28L8L1K1L1K1K1L1L4A6K6A16K10",
+"visa":"A27Y1A1P27P1B1N1",
+"visit":"A0A28L8L1K1L1K1K1L1L4A6K6",
 "visitor":"A28"});

@@ -1,1 +1,0 @@
-sitegenSearch.shard("x",{"xml":"A62A2"});
