@@ -27,6 +27,33 @@ struct CommandLineTests {
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
+    /// The cmark-gfm library that makes the HTML is part of what a build records: a copy loaded through
+    /// LD_LIBRARY_PATH (as an upgraded library would be) is not taken for the one recorded, and the site is
+    /// rendered again; back to the system's library, again, and then it is up to date.
+    @Test func aBuildWithAnotherCmarkLibraryIsNotUpToDate() throws {
+        let site = try TemporarySite()
+        defer { site.remove() }
+        let libraries = site.root.appendingPathComponent("libraries")
+        try FileManager.default.createDirectory(at: libraries, withIntermediateDirectories: true)
+        // A file of /proc says its size is 0: read to its end.
+        let maps = String(decoding: try #require(FileHandle(forReadingAtPath: "/proc/self/maps")).readDataToEndOfFile(), as: UTF8.self)
+        let loaded = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) }.filter { $0.contains("/libcmark-gfm") })
+        try #require(!loaded.isEmpty, "the tests load libcmark-gfm themselves")
+        for library in loaded {
+            try FileManager.default.copyItem(atPath: library, toPath: libraries.appendingPathComponent((library as NSString).lastPathComponent).path)
+        }
+        UpToDateTests.age(site.root.appendingPathComponent("content"))
+        UpToDateTests.age(site.root.appendingPathComponent("templates"))
+        UpToDateTests.letTimePass()
+        #expect(try run(["build"], in: site.root).status == 0)
+        #expect(try run(["build"], in: site.root).output.contains("up to date"))
+        let copied = try run(["build"], in: site.root, environment: ["LD_LIBRARY_PATH": libraries.path])
+        #expect(copied.status == 0 && copied.output == "sitegen: built 6 pages (8 files: 0 written, 8 unchanged)\n", "\(copied)")
+        let back = try run(["build"], in: site.root)
+        #expect(back.status == 0 && back.output == "sitegen: built 6 pages (8 files: 0 written, 8 unchanged)\n", "\(back)")
+        #expect(try run(["build"], in: site.root).output.contains("up to date"))
+    }
+
     @Test
     func errorsAreReportedLikeACompilerWithTheLineAndACaret() throws {
         let site = try TemporarySite()

@@ -66,13 +66,51 @@ struct InputRecord: Sendable {
     /// swap files among them) are left out here too: they cannot change the site.
     static func inputs(content: URL, templates: URL, options: String, now: timespec) -> Inputs {
         var status = stat()
-        let executable: String? = switch stat("/proc/self/exe", &status) == 0 ? identity(status, now: now) : nil {
+        var executable: String? = switch stat("/proc/self/exe", &status) == 0 ? identity(status, now: now) : nil {
         case .settled(let identity)?: identity
         default: nil
+        }
+        // The cmark-gfm libraries this process loaded make the HTML as much as the executable does: an upgrade
+        // of libcmark-gfm, or a copy loaded through LD_LIBRARY_PATH, is a change of the executable.
+        if let known = executable {
+            let libraries = loadedLibraries(named: "libcmark-gfm", now: now)
+            executable = libraries.map { known + " " + $0 }
         }
         return Inputs(options: options, executable: executable,
                       content: filesBelow(content.path, skippingHidden: true, now: now),
                       templates: filesBelow(templates.path, skippingHidden: false, now: now))
+    }
+
+    /// Each mapped library whose file name starts with `prefix` (from /proc/self/maps: what is loaded, wherever it
+    /// was found), as `path device:inode identity`, sorted; nil when one changed too recently to be compared or
+    /// the maps cannot be read. The mapped inode is the one loaded: a file replaced since has another.
+    static func loadedLibraries(named prefix: String, now: timespec?) -> String? {
+        // A file of /proc says its size is 0: read until the end.
+        let descriptor = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var maps: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            maps += buffer[..<count]
+        }
+        var found: Set<String> = []
+        for line in String(decoding: maps, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, let path = fields.last, path.hasPrefix("/"),
+                  path.split(separator: "/").last?.hasPrefix(prefix) == true else { continue }
+            found.insert("\(path) \(fields[3]):\(fields[4])")
+        }
+        var described: [String] = []
+        for entry in found.sorted() {
+            let path = String(entry.split(separator: " ")[0])
+            var status = stat()
+            guard stat(path, &status) == 0, case .settled(let identity) = self.identity(status, now: now) else { return nil }
+            described.append(entry + " " + identity)
+        }
+        return described.joined(separator: " ")
     }
 
     /// The published files' identities, as `OutputWriter` left them; nil when one is missing.
