@@ -47,6 +47,8 @@ public struct BuildReport: Sendable {
     public var rendered = 0
     /// What other pages see of each document (`DocumentFace.digest`), by path inside the content folder.
     var faces: [String: String] = [:]
+    /// What each page's templates read of other documents' text, by page path: rendered now, or as recorded.
+    var textReads: [String: Set<String>] = [:]
     /// Wall time of each phase that ran, in order, for `--timings`.
     public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -118,7 +120,7 @@ public struct SiteBuilder: Sendable {
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
         clock = PhaseClock()
         if report.succeeded, let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
-            let record = InputRecord(inputs: inputs, outputs: outputs, faces: report.faces,
+            let record = InputRecord(inputs: inputs, outputs: outputs, faces: report.faces, textReads: report.textReads,
                                      warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)
             try? record.write(to: writer.recordPath)
             clock.end("record")
@@ -157,6 +159,10 @@ public struct SiteBuilder: Sendable {
         let (rendered, kept) = RenderPhase.render(files, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
         if !options.releasesMemory { KeptUntilExit.keep(rendered) }
         clock.end("render")
+        // The pages kept as published read what they read at the last build; the rendered ones, what they read now.
+        var textReads = publishedPages?.recordedTextReads.filter { renderer.site.pagesByPath[$0.key] != nil } ?? [:]
+        textReads.merge(renderer.textReads.all) { $1 }
+        report.textReads = textReads
         report.pages = files.count { $0.path.hasSuffix(".html") }
         report.files = files.count
         report.rendered = files.count - kept

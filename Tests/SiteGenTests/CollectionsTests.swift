@@ -191,8 +191,18 @@ struct CollectionsTests {
         let built = String(decoding: try #require(site.snapshot()["conductors/index.html"]).0, as: UTF8.self)
         #expect(built.contains("<p>A new sentence.</p>"))
         let update = live.rebuild(after: .files([site.root.appendingPathComponent("content/conductors/ada-lind.md").path]))
-        #expect(update.succeeded)
+        #expect(update.succeeded && update.rendered == 2, "\(update.rendered)")
         #expect(String(decoding: try #require(live.files["conductors/index.html"]), as: UTF8.self) == built)
+
+        // A mutation: the folder page's read of Ada Lind's text forgotten, the next edit leaves it stale, and
+        // the comparison with a clean build finds it.
+        live.forgetTextRead(of: "conductors/ada-lind.md", by: "conductors/index.md")
+        try site.write("content/conductors/ada-lind.md", "---\nname: Ada Lind\nrole: Music director\nfrom: 1990-09-01\nto: 1999-06-30\n---\n\nAnother sentence.\n")
+        #expect(live.rebuild(after: .files([site.root.appendingPathComponent("content/conductors/ada-lind.md").path])).succeeded)
+        UpToDateTests.letTimePass()
+        #expect(site.build().succeeded)
+        let clean = String(decoding: try #require(site.snapshot()["conductors/index.html"]).0, as: UTF8.self)
+        #expect(clean.contains("Another sentence.") && String(decoding: live.files["conductors/index.html"]!, as: UTF8.self) != clean)
     }
 
     /// Titles starting with a digit, a letter with a diacritic or another character: one group each, in order.

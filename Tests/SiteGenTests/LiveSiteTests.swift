@@ -95,10 +95,9 @@ struct LiveSiteTests {
         let chiefs = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/ambassadors").path)
             .count { $0.hasSuffix(".md") && $0 != "index.md" }
         #expect(update.succeeded && !update.renderedAll && update.quick)
-        // The timeline, the chiefs' pages (related by `during`) and the pages whose layout reads `collections`
-        // (the home page's infobox is in the page layout) are rendered; only the timeline's bytes change.
-        let pages = try FileManager.default.subpathsOfDirectory(atPath: site.root.appendingPathComponent("content").path).count { $0.hasSuffix(".md") }
-        #expect(update.rendered >= 1 + chiefs && update.rendered < pages, "\(update.rendered) of \(pages)")
+        // The timeline alone reads the event's text (the chiefs' pages show its title and date, which did not
+        // change): it is the one page rendered.
+        #expect(chiefs > 20 && update.rendered == 1, "\(update.rendered)")
         #expect(update.pagesChanged == ["timeline/index.html"])
         #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
     }
@@ -203,17 +202,20 @@ struct LiveSiteTests {
             case 2:  // a heading added: the page's anchors, so its face, change
                 try site.write(file, try text(site, file) + "\n## Heading \(step)\n\nText.\n")
                 touched = [absolute(file)]
-            case 3:  // the title changed
-                try site.write(file, try text(site, file).replacingOccurrences(of: "title: ", with: "title: T\(step) "))
+            case 3:  // the title changed (a quoted title becomes invalid YAML: the repair puts it back)
+                let saved = try text(site, file)
+                try site.write(file, saved.replacingOccurrences(of: "title: ", with: "title: T\(step) "))
                 touched = [absolute(file)]
+                undo.append { try site.write(file, saved); return [absolute(file)] }
             case 4:  // a new page linking to an existing one
                 added += 1
                 let folder = random.pick(["", "ambassadors/", "notes/", "timeline/"])
-                let name = folder == "timeline/" ? "2003-0\(1 + random.below(9))-10-added-\(added).md" : "added-\(added).md"
+                let month = 1 + random.below(9)
+                let name = folder == "timeline/" ? "2003-0\(month)-10-added-\(added).md" : "added-\(added).md"
                 let target = random.pick(files.filter { !$0.hasPrefix("timeline/") && !$0.hasPrefix("ambassadors/") })
                 let link = SitePath.relative(from: folder, to: target)
                 let front = folder == "ambassadors/" ? "name: Added \(added)\ntitle: Ambassador\ncredentials: 2003-0\(1 + random.below(9))-01"
-                    : folder == "timeline/" ? "title: Added \(added)" : "title: Added \(added)"
+                    : folder == "timeline/" ? "title: Added \(added)\ndate: 2003-0\(month)-10" : "title: Added \(added)"
                 try site.write("content/" + folder + name, "---\n\(front)\n---\n\nSee [a page](\(link)).\n")
                 touched = [absolute("content/" + folder + name)]
                 if folder == "notes/" { touched.insert(absolute("content/notes")) }
@@ -253,6 +255,7 @@ struct LiveSiteTests {
             if update.quick { quick += 1 }
             let (report, built) = Self.fullBuild(site)
             #expect(update.succeeded == report.succeeded, "step \(step), action \(action): \(update.diagnostics) / \(report.diagnostics)")
+            if !report.succeeded, ProcessInfo.processInfo.environment["SITEGEN_DEBUG_EDITS"] != nil { print("step \(step) action \(action): \(report.errors.map(\.description))") }
             #expect(update.diagnostics == report.diagnostics, "step \(step), action \(action)")
             lastFailed = !report.succeeded
             if lastFailed { failures += 1 } else { undo.removeAll() }

@@ -56,6 +56,13 @@ public final class LiveSite {
     private var citedSources: [String: ObjectIdentifier] = [:]
     /// The sources of the last rebuild, for the quick rebuild's parse of an edited page.
     private var sourceRegistry = SourceRegistry.none
+    /// What each published page's templates read of other documents' text when it was rendered (`RenderContext`).
+    private(set) var textReads: [String: Set<String>] = [:]
+
+    /// Forgets that `page` read `document`'s text: a mutation for the test that a lost read leaves a stale page.
+    func forgetTextRead(of document: String, by page: String) {
+        textReads[page]?.remove(document)
+    }
     private var staticBytes: [String: [UInt8]] = [:]
     private var unreadableStatic: [String: Diagnostic] = [:]
     private var listed: (pages: Set<String>, statics: Set<String>)?
@@ -286,6 +293,7 @@ public final class LiveSite {
         // Only a full render can drop a file: a file that comes or goes changes the world's files.
         if update.renderedAll { changed += files.keys.filter { next[$0] == nil } }
         files = next
+        textReads = update.renderedAll ? renderer.textReads.all : textReads.merging(renderer.textReads.all) { $1 }
         published = world
         update.changed = changed.sorted()
         update.diagnostics = assembled(diagnostics, pages: loaded.pages)
@@ -398,7 +406,7 @@ public final class LiveSite {
         // render: the pages the edited documents show on
         let site = reusable!.site
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
-        let toRender = site.pagesShowing(changedDocuments)
+        let toRender = site.pagesShowing(changedDocuments, readers: TextReads.readers(textReads))
         // A feed shows its items' text; the search index, every page's words.
         let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.isItem } ? renderer.renderFeeds() : [])
             + renderer.searchIndexFiles(jobs: options.jobs)
@@ -414,6 +422,7 @@ public final class LiveSite {
         clock.end("render")
 
         // publish
+        textReads.merge(renderer.textReads.all) { $1 }
         var changed: [String] = []
         for file in rendered where files[file.path] != file.bytes {
             files[file.path] = file.bytes
@@ -504,7 +513,7 @@ public final class LiveSite {
             let linked = Set(oldFace.links).symmetricDifference(newFace.links)
             pages += shown + linked.sorted().compactMap(site.page(at:))
         }
-        return Site.unique(pages + site.pagesShowing(sameFace))
+        return Site.unique(pages + site.pagesShowing(sameFace, readers: TextReads.readers(textReads)))
     }
 
     /// The pages other than its own that show a page's title, when only its title or its headings changed;

@@ -20,11 +20,14 @@ struct InputRecord: Sendable {
     var outputs: String
     /// What other pages see of each Markdown page, by path inside the content folder.
     var faces: [String: String]
+    /// The documents whose text each page's templates read when it was last rendered, by page path
+    /// (`RenderContext`): which pages an edit of a document's text renders again.
+    var textReads: [String: Set<String>] = [:]
     var warnings: [Diagnostic]
     var pages: Int
     var files: Int
 
-    static let header = "sitegen input record 2"
+    static let header = "sitegen input record 3"
 
     /// Everything a build reads, by identity on disk.
     struct Inputs: Sendable {
@@ -210,7 +213,9 @@ struct InputRecord: Sendable {
         for (label, files) in [("content", inputs.content), ("templates", inputs.templates)] {
             add("\(label) \(files.settled.count + files.changing.count)\n")
             for path in files.paths.sorted() {
-                add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", faces[path] ?? "", "\n")
+                // The text read by the page: paths, which have no control character (`Marker.problem`), joined by one.
+                add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", faces[path] ?? "", "\t",
+                    (textReads[path] ?? []).sorted().map(Self.escape).joined(separator: "\u{1F}"), "\n")
             }
         }
         add("outputs\n", outputs, "\n")
@@ -245,20 +250,25 @@ struct InputRecord: Sendable {
         let executable = executableLine.dropFirst(11)
         var inputs = Inputs(options: unescape(optionLine.dropFirst(8)), executable: executable == "-" ? nil : String(executable),
                             content: FileIdentities(), templates: FileIdentities())
-        var faces: [String: String] = [:]
+        var faces: [String: String] = [:], textReads: [String: Set<String>] = [:]
         for label in ["content", "templates"] {
             guard let countLine = lines.popFirst(), countLine.hasPrefix(label + " "), let count = Int(countLine.dropFirst(label.count + 1))
             else { return nil }
             var files = FileIdentities()
             files.settled.reserveCapacity(count)
             for _ in 0..<count {
-                guard let fields = fields(lines.popFirst()), fields.count == 3 else { return nil }
+                guard let fields = fields(lines.popFirst()), fields.count == 4 else { return nil }
                 let path = unescape(fields[0])
                 // Data from the disk like the marker: a path that is not a plain one inside its folder means
                 // the record was not written by sitegen, and is not used.
                 guard Marker.problem(with: Substring(path)) == nil else { return nil }
                 if fields[1] == "-" { files.changing.insert(path) } else { files.settled[path] = String(fields[1]) }
                 if label == "content", !fields[2].isEmpty { faces[path] = String(fields[2]) }
+                if label == "content", !fields[3].isEmpty {
+                    let read = fields[3].split(separator: "\u{1F}").map { unescape($0) }
+                    guard read.allSatisfy({ Marker.problem(with: Substring($0)) == nil }) else { return nil }
+                    textReads[path] = Set(read)
+                }
             }
             if label == "content" { inputs.content = files } else { inputs.templates = files }
         }
@@ -269,7 +279,7 @@ struct InputRecord: Sendable {
         for line in outputs.utf8.split(separator: UInt8(ascii: "\n")) {
             guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), Marker.problem(with: Substring(line[..<tab])) == nil else { return nil }
         }
-        return InputRecord(inputs: inputs, outputs: String(outputs), faces: faces, warnings: warnings, pages: pages, files: files)
+        return InputRecord(inputs: inputs, outputs: String(outputs), faces: faces, textReads: textReads, warnings: warnings, pages: pages, files: files)
     }
 
     private static func escape(_ text: String) -> String {

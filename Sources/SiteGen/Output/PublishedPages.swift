@@ -14,6 +14,8 @@ struct PublishedPages: Sendable {
     let edited: [String]
     /// What other pages saw of each page at the last build (`DocumentFace.digest`).
     let recordedFaces: [String: String]
+    /// What each page read of other documents' text when it was last rendered.
+    let recordedTextReads: [String: Set<String>]
 
     /// nil unless only Markdown pages changed since `record` was made and the published files are as it
     /// left them (`publishedOutputs`, their identities now).
@@ -27,6 +29,7 @@ struct PublishedPages: Sendable {
         guard edited.allSatisfy({ $0.utf8.suffix(3).elementsEqual(".md".utf8) && record.faces[$0] != nil }) else { return nil }
         self.edited = edited.sorted()
         recordedFaces = record.faces
+        recordedTextReads = record.textReads
     }
 
     /// The output paths of the pages that stay as published; nil when an edited document looks different to
@@ -38,7 +41,7 @@ struct PublishedPages: Sendable {
             guard let document = documentsByPath[path], let face = faces[path], face == recordedFaces[path] else { return nil }
             changed.append(document)
         }
-        let rendered = Set(site.pagesShowing(changed).map(\.path))
+        let rendered = Set(site.pagesShowing(changed, readers: TextReads.readers(recordedTextReads)).map(\.path))
         return Set(site.pages.lazy.filter { !rendered.contains($0.path) }.map(SiteRenderer.outputPath(of:)))
     }
 }

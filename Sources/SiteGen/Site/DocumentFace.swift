@@ -115,20 +115,15 @@ struct StableDigest {
 }
 
 extension Site {
-    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`): a
-    /// document on its own page; an item also on its folder's page and the folder pages that merge its
-    /// collection, on the pages of the items it relates to, and on the pages whose layout reads `collections`
-    /// (a template may show an item's text wherever it lists the items). Each page once, in path order.
-    func pagesShowing(_ changed: [Document]) -> [Document] {
+    /// The pages that show `changed` documents, each of which other pages see as before (`DocumentFace`): its
+    /// own page, and the pages whose templates read its text when they were last rendered (`readers`, made of
+    /// what `RenderContext` recorded: the text is all that differs, and a page shows another's text only by
+    /// reading it). Each page once, in path order.
+    func pagesShowing(_ changed: [Document], readers: [String: Set<String>]) -> [Document] {
         var pages: [Document] = []
-        var shownCollections: Set<String> = []
         for document in changed where !document.draft {
             if let page = page(at: document.path) { pages.append(page) }
-            if document.isItem, let collection = document.collection { shownCollections.insert(collection) }
-        }
-        for name in shownCollections.sorted() { pages += pagesShowing(collection: name) }
-        if !shownCollections.isEmpty, !layoutsShowingCollections.isEmpty {
-            pages += self.pages.filter { layoutsShowingCollections.contains($0.layoutName(in: config.collections)) }
+            pages += (readers[document.path] ?? []).sorted().compactMap(page(at:))
         }
         return Self.unique(pages)
     }

@@ -17,8 +17,6 @@ public struct Site: Sendable {
     public private(set) var linkedFrom: [String: [String]]
     /// Files of `content/` copied as they are: (path inside content/, absolute path on disk).
     public var staticFiles: [(path: String, sourceFile: String)]
-    /// The layouts that read `collections` (`TemplateSet.templatesReading`): their pages may show any item.
-    public var layoutsShowingCollections: Set<String> = []
 
     init(config: SiteConfig, pages: [Document], collections: [String: ResolvedCollection], items: [String: ItemFacts],
          inverses: [String: [String: [String]]], linkedFrom: [String: [String]], staticFiles: [(path: String, sourceFile: String)]) {

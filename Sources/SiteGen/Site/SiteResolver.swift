@@ -7,23 +7,18 @@ public struct SiteResolver: Sendable {
     /// The ids each layout gives a page (`id="…"` written in it, its partials and the base layout), by
     /// layout name: links may point at them.
     public let layoutIDs: @Sendable (String) -> Set<String>
-    /// The layouts whose pages may show any item (`Site.layoutsShowingCollections`).
-    public let layoutsShowingCollections: Set<String>
 
     public init(config: SiteConfig, configSource: SourceFile, links: LinkResolver,
-                layoutIDs: @escaping @Sendable (String) -> Set<String> = { _ in ["main"] }, layoutsShowingCollections: Set<String> = []) {
+                layoutIDs: @escaping @Sendable (String) -> Set<String> = { _ in ["main"] }) {
         self.config = config
         self.configSource = configSource
         self.links = links
         self.layoutIDs = layoutIDs
-        self.layoutsShowingCollections = layoutsShowingCollections
     }
 
-    /// The resolver of a site with these templates: their ids, and the layouts that read `collections`.
+    /// The resolver of a site with these templates, whose ids its links may point at.
     public init(config: SiteConfig, configSource: SourceFile, links: LinkResolver, templates: TemplateSet?) {
-        self.init(config: config, configSource: configSource, links: links,
-                  layoutIDs: { [templates] in templates?.ids(ofLayout: $0) ?? [] },
-                  layoutsShowingCollections: templates?.templatesReading("collections") ?? [])
+        self.init(config: config, configSource: configSource, links: links, layoutIDs: { [templates] in templates?.ids(ofLayout: $0) ?? [] })
     }
 
     /// - Parameter jobs: threads for the checks of each page's links.
@@ -67,9 +62,8 @@ public struct SiteResolver: Sendable {
         checkCollisions(pages, staticFiles: staticFiles.map(\.path), diagnostics: &diagnostics)
         var relations = RelationResolver(collections: config.collections)
         relations.resolve(published, byPath: byPath, failedToParse: { failedToParse($0, byPath: byPath) }, diagnostics: &diagnostics)
-        var site = Site(config: config, pages: pages, collections: relations.resolved, items: relations.items,
+        let site = Site(config: config, pages: pages, collections: relations.resolved, items: relations.items,
                         inverses: relations.inverses, linkedFrom: Self.linkGraph(published), staticFiles: staticFiles)
-        site.layoutsShowingCollections = layoutsShowingCollections
         if site.pagesByURL[""] == nil, !links.urls.contains(where: { $0.value.isEmpty && failedToParse($0.key, byPath: byPath) }) {
             diagnostics.append(.error(configSource.displayPath.replacingLastComponent(with: "index.md"),
                                       "the site has no home page: create index.md with a title"))

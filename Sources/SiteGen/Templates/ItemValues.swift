@@ -3,18 +3,21 @@
 /// out when a template asks; `TemplateSchema.item` lists the same names for the check of templates' names.
 final class ItemValues: TemplateObject, @unchecked Sendable {
     let document: Document
-    let renderer: SiteRenderer
-    /// The URL of the page being rendered: links are made relative to it.
-    let from: String
+    /// The page being rendered: links are made relative to it, and what it reads of other documents' text is
+    /// recorded there.
+    let context: RenderContext
     /// Values this item has where it is shown: its row's anchor and date in a stream, `last` in a list.
     var extra: [String: TemplateValue]
 
-    init(_ document: Document, renderer: SiteRenderer, from: String, extra: [String: TemplateValue] = [:]) {
+    init(_ document: Document, context: RenderContext, extra: [String: TemplateValue] = [:]) {
         self.document = document
-        self.renderer = renderer
-        self.from = from
+        self.context = context
         self.extra = extra
     }
+
+    var renderer: SiteRenderer { context.renderer }
+    /// The URL of the page being rendered.
+    var from: String { context.url }
 
     private var site: Site { renderer.site }
     private var facts: ItemFacts? { site.items[document.path] }
@@ -23,11 +26,13 @@ final class ItemValues: TemplateObject, @unchecked Sendable {
         if !extra.isEmpty, let value = extra[key.name] { return value }
         switch key.known {
         case .title?: return .text(document.title)
-        case .body?: return .text(document.body.html)
-        case .prose?: return .text(String(document.body.html[..<document.notesStart]))
-        case .notes?: return .text(String(document.body.html[document.notesStart...]))
-        case .lede?: return .text(String(document.body.html[..<document.ledeEnd]))
-        case .rest?: return .text(String(document.body.html[document.ledeEnd...]))
+        // The document's text: the only values of a template object that are another document's text, so the
+        // one place where a page's reading of it is recorded (`RenderContext`).
+        case .body?: context.readText(of: document); return .text(document.body.html)
+        case .prose?: context.readText(of: document); return .text(String(document.body.html[..<document.notesStart]))
+        case .notes?: context.readText(of: document); return .text(String(document.body.html[document.notesStart...]))
+        case .lede?: context.readText(of: document); return .text(String(document.body.html[..<document.ledeEnd]))
+        case .rest?: context.readText(of: document); return .text(String(document.body.html[document.ledeEnd...]))
         case .description?: return document.description.map { .text($0) }
         case .href?: return .text(renderer.href(of: document, from: from))
         case .id?: return .text(SitePath.fileStem(document.path))
@@ -63,14 +68,14 @@ final class ItemValues: TemplateObject, @unchecked Sendable {
     }
 
     func item(at path: String, extra: [String: TemplateValue] = [:]) -> TemplateValue? {
-        site.document(at: path).map { .object(ItemValues($0, renderer: renderer, from: from, extra: extra)) }
+        site.document(at: path).map { .object(ItemValues($0, context: context, extra: extra)) }
     }
 
     /// Published documents as items, the last one marked `last` (for commas between them).
     func list(of paths: [String]) -> TemplateValue {
         let documents = paths.compactMap(site.document(at:))
         return .list(documents.enumerated().map { index, document in
-            .object(ItemValues(document, renderer: renderer, from: from, extra: index == documents.count - 1 ? ["last": true] : [:]))
+            .object(ItemValues(document, context: context, extra: index == documents.count - 1 ? ["last": true] : [:]))
         })
     }
 
@@ -131,20 +136,21 @@ final class ListedValues: TemplateObject, @unchecked Sendable {
 /// the merged collections', its groups, and counts.
 final class ListValues: TemplateObject, @unchecked Sendable {
     let collection: ResolvedCollection
-    let renderer: SiteRenderer
-    let from: String
+    let context: RenderContext
 
-    init(_ collection: ResolvedCollection, renderer: SiteRenderer, from: String) {
+    init(_ collection: ResolvedCollection, context: RenderContext) {
         self.collection = collection
-        self.renderer = renderer
-        self.from = from
+        self.context = context
     }
+
+    var renderer: SiteRenderer { context.renderer }
+    var from: String { context.url }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
         case .items?:
             return .list(collection.items.enumerated().map { index, document in
-                .object(ItemValues(document, renderer: renderer, from: from, extra: index == collection.items.count - 1 ? ["last": true] : [:]))
+                .object(ItemValues(document, context: context, extra: index == collection.items.count - 1 ? ["last": true] : [:]))
             })
         case .entries?: return .list(collection.entries.map(entry))
         case .groups?:
@@ -155,8 +161,8 @@ final class ListValues: TemplateObject, @unchecked Sendable {
         case .count?: return .integer(collection.items.count)
         case .numbered?: return .integer(collection.numberedCount)
         case .latest?: return renderer.date(collection.latest)
-        case .first?: return collection.items.first.map { .object(ItemValues($0, renderer: renderer, from: from)) }
-        case .last?: return collection.items.last.map { .object(ItemValues($0, renderer: renderer, from: from)) }
+        case .first?: return collection.items.first.map { .object(ItemValues($0, context: context)) }
+        case .last?: return collection.items.last.map { .object(ItemValues($0, context: context)) }
         case .href?:
             return .text(SitePath.relative(from: from, to: SitePath.pageURL(forSource: collection.declaration.folder + "/index.md")))
         case .title?: return collection.listPage.map { .text($0.title) }
@@ -166,7 +172,7 @@ final class ListValues: TemplateObject, @unchecked Sendable {
 
     private func entry(_ entry: StreamEntry) -> TemplateValue {
         guard let document = renderer.site.document(at: entry.path) else { return .null }
-        return .object(ItemValues(document, renderer: renderer, from: from, extra: [
+        return .object(ItemValues(document, context: context, extra: [
             "id": .text(entry.id), "date": renderer.date(entry.date) ?? .null, "is": .dictionary([entry.collection: true]),
         ]))
     }
@@ -174,13 +180,32 @@ final class ListValues: TemplateObject, @unchecked Sendable {
 
 /// `collections`: every declared collection by name.
 final class CollectionsValues: TemplateObject, @unchecked Sendable {
-    let renderer: SiteRenderer
-    let from: String
-    init(renderer: SiteRenderer, from: String) {
-        self.renderer = renderer
-        self.from = from
-    }
+    let context: RenderContext
+    init(context: RenderContext) { self.context = context }
     func value(named key: TemplateKey) -> TemplateValue? {
-        renderer.site.collections[key.name].map { .object(ListValues($0, renderer: renderer, from: from)) }
+        context.renderer.site.collections[key.name].map { .object(ListValues($0, context: context)) }
+    }
+}
+
+/// The page being rendered, as the template objects it hands out see it: where links start from, and which
+/// other documents' text its templates read (their `body`, `prose`, `notes`, `lede` or `rest`). A page shows
+/// another document's text only through `ItemValues`, which records each such read here as it answers it; so
+/// the record is what the templates read, whatever they are, and a rebuild renders again exactly the pages
+/// whose recorded documents' text changed (`Site.pagesShowing`). Used by one rendering thread at a time.
+final class RenderContext: @unchecked Sendable {
+    let renderer: SiteRenderer
+    let url: String
+    /// The source path of the page being rendered; nil for the not-found page.
+    let page: String?
+    private(set) var textRead: Set<String> = []
+
+    init(renderer: SiteRenderer, url: String, page: String?) {
+        self.renderer = renderer
+        self.url = url
+        self.page = page
+    }
+
+    func readText(of document: Document) {
+        if document.path != page { textRead.insert(document.path) }
     }
 }

@@ -16,6 +16,8 @@ final class PageValues: TemplateObject, @unchecked Sendable {
     private let absoluteRoot: String?
     /// The layout's HTML, for the base layout to wrap.
     var main: [UInt8] = []
+    /// What the objects handed out to the templates share: the page, and what it reads of others.
+    let context: RenderContext
 
     init(renderer: SiteRenderer, page: Document?, url: String, title: String, absoluteRoot: String? = nil) {
         self.renderer = renderer
@@ -24,12 +26,13 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         self.title = title
         self.absoluteRoot = absoluteRoot
         self.root = absoluteRoot ?? SitePath.relative(from: url, to: "")
+        context = RenderContext(renderer: renderer, url: url, page: page?.path)
     }
 
     func value(named key: TemplateKey) -> TemplateValue? {
         switch key.known {
         case .title?: return .text(title)
-        case .page?: return page.map { .object(ItemValues($0, renderer: renderer, from: url)) }
+        case .page?: return page.map { .object(ItemValues($0, context: context)) }
         case .root?: return .text(root)
         // The page's absolute address, only when the site's address is known (`base_url`): a page served
         // for missing paths (page nil) has none.
@@ -47,7 +50,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         case .toc?: return tableOfContents.map { .list($0) }
         case .hasToc?: return tableOfContents == nil ? nil : .flag(true)
         case .list?: return listed
-        case .collections?: return .object(CollectionsValues(renderer: renderer, from: url))
+        case .collections?: return .object(CollectionsValues(context: context))
         case .jsonLD?: return page.map { .text(StructuredData(site: renderer.site, baseURL: renderer.baseURL).jsonLD(for: $0)) }
         default: return nil
         }
@@ -58,7 +61,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
     /// A collection's folder page lists its items: made once, however often its templates ask.
     private lazy var listed: TemplateValue? = {
         guard let page, page.isList, let name = page.collection, let collection = renderer.site.collections[name] else { return nil }
-        return .object(ListValues(collection, renderer: renderer, from: url))
+        return .object(ListValues(collection, context: context))
     }()
 
     private lazy var navigation: [TemplateValue] = renderer.site.config.navigation.compactMap { item in

@@ -40,6 +40,25 @@ public struct OutputFile: Sendable {
     }
 }
 
+/// The documents whose text each page's templates read, gathered from the rendering threads.
+final class TextReads: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reads: [String: Set<String>] = [:]
+
+    func record(_ documents: Set<String>, by page: String) {
+        lock.withLock { reads[page] = documents }
+    }
+
+    var all: [String: Set<String>] { lock.withLock { reads } }
+
+    /// For each document, the pages that read its text.
+    static func readers(_ reads: [String: Set<String>]) -> [String: Set<String>] {
+        var readers: [String: Set<String>] = [:]
+        for (page, documents) in reads { for document in documents { readers[document, default: []].insert(page) } }
+        return readers
+    }
+}
+
 /// A page's layout rendered to nothing but white space: a page with no content is never published.
 struct EmptyLayout: Error {
     /// The layout's template, as diagnostics name it.
@@ -55,6 +74,9 @@ public struct SiteRenderer: Sendable {
 
     /// A page with at least this many section headings gets a table of contents unless it says otherwise.
     static let tableOfContentsMinimum = 3
+
+    /// What each page rendered by this renderer read of other documents' text, by page path (`RenderContext`).
+    let textReads = TextReads()
 
     /// The same for every page.
     let siteFields: SiteFields
@@ -96,7 +118,9 @@ public struct SiteRenderer: Sendable {
             throw EmptyLayout(template: templates.displayPaths[layout] ?? "templates/\(layout).\(TemplateSet.fileExtension)")
         }
         values.main = main
-        return templates.render(.object(values), template: TemplateSet.baseLayout, capacity: main.count + 4096)
+        let html = templates.render(.object(values), template: TemplateSet.baseLayout, capacity: main.count + 4096)
+        textReads.record(values.context.textRead, by: page.path)
+        return html
     }
 
     /// The files that are not a content page's: the not-found page, robots.txt, the sitemap and the feed

@@ -143,30 +143,6 @@ public struct TemplateSet: Sendable {
         return ids
     }
 
-    /// The templates that read `name` (`{{name…}}`, `{{#name…}}`) themselves, through a partial, or through
-    /// the base layout that wraps every page: a page of one of these layouts may show what that name holds.
-    public func templatesReading(_ name: String) -> Set<String> {
-        func reads(_ nodes: [MustacheNode], _ seen: inout Set<String>) -> Bool {
-            for node in nodes {
-                switch node {
-                case .variable(let tag, _): if tag.parts.first?.name == name { return true }
-                case .section(let tag, _, let children):
-                    if tag.parts.first?.name == name || reads(children, &seen) { return true }
-                case .partial(let partial, _, _):
-                    if seen.insert(partial).inserted, let nodes = templates[partial]?.nodes, reads(nodes, &seen) { return true }
-                case .text: break
-                }
-            }
-            return false
-        }
-        var base: Set<String> = [Self.baseLayout]
-        let everyPage = templates[Self.baseLayout].map { reads($0.nodes, &base) } ?? false
-        return Set(templates.keys.filter { key in
-            var seen: Set<String> = [key]
-            return everyPage || reads(templates[key]!.nodes, &seen)
-        })
-    }
-
     /// Each `id="…"` of a piece of template text whose value is there whole.
     static func literalIDs(in bytes: [UInt8], into ids: inout Set<String>) {
         let marker = Array(" id=\"".utf8)
