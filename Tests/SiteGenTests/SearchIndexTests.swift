@@ -118,4 +118,47 @@ struct SearchIndexTests {
         _ = cache.entries(for: [a, edited], jobs: 2) { ($0.holderURL, "p", $0.path == "a.md" ? "1960" : "") }
         #expect(cache.readLast == 1)
     }
+
+    /// An index updated for edited entries (a preview server's) has the bytes of one made anew: terms
+    /// gained, lost and weighing differently, a term's last page gone, shards split and joined again.
+    @Test func anUpdatedIndexIsTheIndexMadeAnew() throws {
+        let vocabulary = SearchVocabulary()
+        var tokenizer = SearchTokenizer(vocabulary: vocabulary)
+        let words = ["visa", "visit", "visitor", "vote", "bond", "bonds", "border", "keita", "keïta", "konare",
+                     "treaty", "trade", "travel", "1960", "2012", "embassy", "embassies", "coup"]
+        func entry(_ index: Int, _ text: String? = nil, title: String? = nil) -> SearchEntry {
+            let text = text ?? (0..<(3 + index % 7)).map { words[(index * 7 + $0 * 5) % words.count] }.joined(separator: " ")
+            return SearchEntry(url: "p\(index)/", kind: index % 3 == 0 ? "events" : "p", title: title ?? "Page \(index)",
+                               html: "<p>\(text)</p>", headings: index % 5 == 0 ? ["Bond"] : [], date: "", tokenizer: &tokenizer)
+        }
+        let limit = 400
+        func made(_ entries: [SearchEntry], jobs: Int = 2) -> SearchIndexState { SearchIndexState(entries: entries, jobs: jobs, shardLimit: limit) }
+        func bytes(_ state: SearchIndexState) throws -> [String: [UInt8]] {
+            Dictionary(uniqueKeysWithValues: try state.files.map { ($0.path, try $0.bytes()) })
+        }
+        func shards(_ state: SearchIndexState) -> Set<String> { Set(state.files.map(\.path).filter { $0.hasPrefix("search-index/t/") }) }
+        let before = (0..<320).map { entry($0) }
+        let first = made(before)
+        #expect(try bytes(first) == bytes(made(before, jobs: 1)))
+        #expect(shards(first).contains("search-index/t/vis.js"))
+        var after = before
+        after[5] = entry(5, "zebra visa visa visa")   // a new term, a weight changed
+        after[17] = entry(17, title: "Quiet")           // another title
+        after[18] = entry(18, "quiet")                   // words gone
+        after[319] = entry(319, "zebra")
+        let updated = first.updated(to: after, jobs: 2)
+        #expect(try bytes(updated) == bytes(made(after)))
+        #expect(shards(updated).contains("search-index/t/z.js"))
+        // Back again: the term only those pages had goes, and so does its shard.
+        let back = updated.updated(to: before, jobs: 2)
+        #expect(try bytes(back) == bytes(first))
+        #expect(!shards(back).contains("search-index/t/z.js"))
+        // Many pages of one word: its shard splits, and joins again when they go.
+        var more = before
+        for index in stride(from: 0, to: 320, by: 20) { more[index] = entry(index, "zebra zenith zeal zero zest zone zoo zinc") }
+        let split = first.updated(to: more, jobs: 2)
+        #expect(try bytes(split) == bytes(made(more)))
+        #expect(shards(split).contains("search-index/t/ze.js") && !shards(split).contains("search-index/t/z.js"))
+        #expect(try bytes(split.updated(to: before, jobs: 2)) == bytes(first))
+    }
 }

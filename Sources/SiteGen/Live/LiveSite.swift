@@ -91,6 +91,8 @@ public final class LiveSite {
     private var reusable: Reusable?
     /// Files a quick rebuild parsed before it gave way to a full one, counted in that one's `parsed`.
     private var parsedBeforeFallback = 0
+    /// The search index's entries and files as last made, updated for what each rebuild changed.
+    private let search = SearchEntryCache()
 
     /// The inputs every output depends on.
     private struct World {
@@ -257,7 +259,7 @@ public final class LiveSite {
         if diagnostics.hasErrors { return ended(readingFiles: loaded.pages) }
 
         // render: every file, or the pages the changed documents show on
-        let outputs = site.pages.map(renderer.outputFile(for:)) + renderer.siteWideFiles()
+        let outputs = site.pages.map(renderer.outputFile(for:)) + search.keeping { renderer.siteWideFiles() }
         // The feeds hold their items' text, the search index every page's words: made again at each rebuild,
         // each file kept if unchanged.
         let feed = outputs.filter { $0.path.hasSuffix("/" + SiteRenderer.feedFile) || $0.path.hasPrefix(SearchIndex.folder) }
@@ -409,7 +411,7 @@ public final class LiveSite {
         let toRender = site.pagesShowing(changedDocuments, readers: TextReads.readers(textReads))
         // A feed shows its items' text; the search index, every page's words.
         let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.isItem } ? renderer.renderFeeds() : [])
-            + renderer.searchIndexFiles(jobs: options.jobs)
+            + search.keeping { renderer.searchIndexFiles(jobs: options.jobs) }
         var problems = DiagnosticList()
         let (rendered, _) = RenderPhase.render(outputs, linkable: reusable!.linkable, into: CollectingSink(), jobs: options.jobs, diagnostics: &problems)
         if problems.hasErrors {

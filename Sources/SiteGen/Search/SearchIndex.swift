@@ -1,184 +1,5 @@
 import Foundation
 
-/// One result the index can give: where it leads, what the list shows of it, and its weighted terms.
-public struct SearchEntry: Sendable, Equatable {
-    /// From the site root, with the fragment of the exact place (an event's row on the timeline).
-    public var url: String
-    public var title: String
-    /// What the reader's script names it: `e` an event, `c` a chief of mission, `p` any page.
-    public var kind: String
-    public var date: String
-    /// The text's opening words, shown under the title.
-    public var excerpt: String
-    /// Terms, each with its weight: in the title 10, in a heading 4, in the text 1, summed, at most 52.
-    public var terms: [Term]
-
-    public struct Term: Sendable, Equatable {
-        public var term: String
-        public var weight: Int
-    }
-
-    static let titleWeight = 10, headingWeight = 4, maximumWeight = 52
-    static let excerptLength = 160
-
-    /// What the reader sees of one document: its title, and the main content as rendered (its HTML's text,
-    /// headings weighing more), with the date the page shows.
-    public init(url: String, kind: String, title: String, html: String, headings: [String], date: String) {
-        self.url = url
-        self.kind = kind
-        self.title = title
-        self.date = date
-        let text = Self.visibleText(html)
-        excerpt = Self.excerpt(of: text)
-        // By word first, on bytes: each distinct word of the page becomes a String and is stemmed once.
-        var tally = WordTally()
-        func add(_ text: String, _ weight: Int) {
-            var text = text
-            text.withUTF8 { bytes in SearchText.forEachWord(inUTF8: bytes) { tally.add($0, weight: weight) } }
-        }
-        add(title, Self.titleWeight)
-        for heading in headings { add(heading, Self.headingWeight) }
-        text.withUnsafeBufferPointer { bytes in SearchText.forEachWord(inUTF8: bytes) { tally.add($0, weight: 1) } }
-        add(date, 1)
-        var weights: [String: Int] = [:]
-        tally.forEach { word, weight in
-            if let term = SearchText.term(word) { weights[term, default: 0] += weight }
-        }
-        // In no order: the index sorts its terms once, not each page's.
-        terms = weights.map { Term(term: $0.key, weight: min($0.value, Self.maximumWeight)) }
-    }
-
-    /// The text of rendered HTML, as UTF-8: tags out, entities decoded. Inline tags join what they hold to the
-    /// words beside them (`<em>visit</em>s`); any other tag separates words (a footnote's number from its word).
-    static func visibleText(_ html: String) -> [UInt8] {
-        var html = html
-        return html.withUTF8 { bytes in
-            // Never longer than the HTML: an entity is longer than what it stands for.
-            [UInt8](unsafeUninitializedCapacity: bytes.count + 4) { out, written in
-                var n = 0, i = 0
-                let count = bytes.count
-                while i < count {
-                    let byte = bytes[i]
-                    if byte == UInt8(ascii: "<") {
-                        var end = i + 1
-                        while end < count && bytes[end] != UInt8(ascii: ">") { end += 1 }
-                        var nameStart = i + 1
-                        let closing = nameStart < end && bytes[nameStart] == UInt8(ascii: "/")
-                        if closing { nameStart += 1 }
-                        var nameEnd = nameStart
-                        while nameEnd < end, bytes[nameEnd] != 0x20, bytes[nameEnd] != UInt8(ascii: "/"), bytes[nameEnd] != 0x0A { nameEnd += 1 }
-                        let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
-                        if !isInlineTag(name) { out[n] = 0x20; n += 1 }
-                        i = end + 1
-                        // A footnote's number is no word of the text: what an opening `sup` holds is skipped.
-                        if !closing, name.elementsEqual("sup".utf8) {
-                            while i + 6 <= count && !(bytes[i] == UInt8(ascii: "<") && bytes[i + 1] == UInt8(ascii: "/") && bytes[i + 2] == UInt8(ascii: "s")
-                                                     && bytes[i + 3] == UInt8(ascii: "u") && bytes[i + 4] == UInt8(ascii: "p")) { i += 1 }
-                        }
-                    } else if byte == UInt8(ascii: "&"), let semicolon = (i..<min(count, i + 10)).first(where: { bytes[$0] == UInt8(ascii: ";") }),
-                              let decoded = entity(String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<semicolon]), as: UTF8.self)) {
-                        for unit in decoded.utf8 { out[n] = unit; n += 1 }
-                        i = semicolon + 1
-                    } else {
-                        out[n] = byte == 0x0A || byte == 0x09 ? 0x20 : byte
-                        n += 1
-                        i += 1
-                    }
-                }
-                written = n
-            }
-        }
-    }
-
-    private static let inlineTags: [[UInt8]] = ["a", "em", "strong", "code", "del", "span", "b", "i", "mark", "abbr", "s"].map { Array($0.utf8) }
-
-    private static func isInlineTag(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        name.count <= 6 && inlineTags.contains { $0.count == name.count && $0.elementsEqual(name) }
-    }
-
-    private static func entity(_ name: String) -> String? {
-        switch name {
-        case "amp": return "&"
-        case "lt": return "<"
-        case "gt": return ">"
-        case "quot": return "\""
-        case "apos": return "'"
-        case "nbsp": return " "
-        default:
-            guard name.hasPrefix("#") else { return nil }
-            let digits = name.dropFirst()
-            let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-            return value.flatMap(Unicode.Scalar.init).map { String(Character($0)) }
-        }
-    }
-
-    /// The first words of the text, white space collapsed, cut at a word's end.
-    static func excerpt(of text: [UInt8]) -> String {
-        // On bytes, the length counted in scalars: words are cut at spaces.
-        var words: [Range<Int>] = []
-        var length = 0, i = 0
-        while i < text.count {
-            while i < text.count && text[i] == 0x20 { i += 1 }
-            let start = i
-            var scalars = 0
-            while i < text.count && text[i] != 0x20 {
-                if text[i] & 0xC0 != 0x80 { scalars += 1 }
-                i += 1
-            }
-            if start == i { break }
-            if length + scalars + (words.isEmpty ? 0 : 1) > excerptLength {
-                return words.map { String(decoding: text[$0], as: UTF8.self) }.joined(separator: " ") + " …"
-            }
-            length += scalars + (words.isEmpty ? 0 : 1)
-            words.append(start..<i)
-        }
-        return words.map { String(decoding: text[$0], as: UTF8.self) }.joined(separator: " ")
-    }
-}
-
-/// Folded words with their summed weights, counted on their bytes (open addressing, FNV-1a): each distinct
-/// word becomes a String once, however often the page has it.
-struct WordTally {
-    private var text: [UInt8] = []
-    private var words: [(start: Int, count: Int, hash: UInt32, weight: Int)] = []
-    private var slots = [Int32](repeating: -1, count: 256)
-
-    mutating func add(_ word: UnsafeBufferPointer<UInt8>, weight: Int) {
-        var hash: UInt32 = 2_166_136_261
-        for byte in word { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        let mask = slots.count - 1
-        var slot = Int(hash) & mask
-        while slots[slot] >= 0 {
-            let index = Int(slots[slot])
-            let known = words[index]
-            if known.hash == hash, known.count == word.count,
-               text.withUnsafeBufferPointer({ memcmp($0.baseAddress! + known.start, word.baseAddress!, word.count) == 0 }) {
-                words[index].weight += weight
-                return
-            }
-            slot = (slot + 1) & mask
-        }
-        slots[slot] = Int32(words.count)
-        words.append((text.count, word.count, hash, weight))
-        text.append(contentsOf: word)
-        if words.count * 2 > slots.count { grow() }
-    }
-
-    private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (index, word) in words.enumerated() {
-            var slot = Int(word.hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
-        }
-    }
-
-    func forEach(_ body: (String, Int) -> Void) {
-        for word in words { body(String(decoding: text[word.start..<(word.start + word.count)], as: UTF8.self), word.weight) }
-    }
-}
-
 /// The search index as files: a head naming the shards, the shards of terms, and the table of documents
 /// in groups. A query loads the head, the shards its words' first letters name, and the groups of the
 /// results it shows: never the whole index. Every file is a script calling `sitegenSearch`, so that script
@@ -200,58 +21,147 @@ public enum SearchIndex {
         max(minimumGroupSize, (documents + maximumGroups - 1) / maximumGroups)
     }
 
-    /// Every term's postings, encoded: documents in the entries' order.
-    static func postings(_ entries: [SearchEntry]) -> [(term: String, postings: String)] {
-        // One lookup per posting: the term's number, then arrays by number.
-        var numbers: [String: Int] = [:]
-        var lists: [[UInt8]] = [], previous: [Int] = []
+    /// The index's files, in path order. Inside a preview server's rebuild (`SearchEntryCache.current`),
+    /// made from the index it made last: only what the changed entries touch is made again.
+    public static func files(_ entries: [SearchEntry], jobs: Int = 1) -> [OutputFile] {
+        guard let cache = SearchEntryCache.current else {
+            return SearchIndexState(entries: entries, jobs: jobs).files
+        }
+        let state = cache.index.map { $0.updated(to: entries, jobs: jobs) } ?? SearchIndexState(entries: entries, jobs: jobs)
+        cache.index = state
+        return state.files
+    }
+
+    // MARK: Postings
+
+    /// Appends one posting: the weight's character, then the gap in decimal digits.
+    static func appendPosting(_ list: inout [UInt8], weight: Int, gap: Int) {
+        list.append(weightCharacters[weight - 1])
+        if gap < 10 {
+            list.append(UInt8(0x30 + gap))
+            return
+        }
+        var divisor = 10
+        while divisor * 10 <= gap { divisor *= 10 }
+        var rest = gap
+        while divisor > 0 {
+            list.append(UInt8(0x30 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Every term's postings by the term's number: documents in the entries' order.
+    static func encodedPostings(_ entries: [SearchEntry], terms: Int) -> [[UInt8]] {
+        var lists = [[UInt8]](repeating: [], count: terms)
+        var previous = [Int](repeating: 0, count: terms)
         for (document, entry) in entries.enumerated() {
-            for term in entry.terms {
-                let number: Int
-                if let known = numbers[term.term] {
-                    number = known
-                } else {
-                    number = lists.count
-                    numbers[term.term] = number
-                    lists.append([])
-                    previous.append(0)
-                }
-                lists[number].append(weightCharacters[term.weight - 1])
-                var gap = document - previous[number], divisor = 1
-                while divisor * 10 <= gap { divisor *= 10 }
-                while divisor > 0 {
-                    lists[number].append(UInt8(0x30 + gap / divisor))
-                    gap %= divisor
-                    divisor /= 10
-                }
+            for packed in entry.packedTerms {
+                let number = Int(SearchEntry.number(packed))
+                appendPosting(&lists[number], weight: SearchEntry.weight(packed), gap: document - previous[number])
                 previous[number] = document
             }
         }
-        return numbers.map { ($0.key, String(decoding: lists[$0.value], as: UTF8.self)) }.sorted { $0.term < $1.term }
+        return lists
     }
+
+    /// The (document, weight) pairs of an encoded list, in document order.
+    static func decodedPostings(_ list: [UInt8]) -> [(document: Int, weight: Int)] {
+        var postings: [(document: Int, weight: Int)] = []
+        var document = 0, i = 0
+        while i < list.count {
+            let character = list[i]
+            let weight = character >= UInt8(ascii: "a") ? Int(character - UInt8(ascii: "a")) + 27 : Int(character - UInt8(ascii: "A")) + 1
+            i += 1
+            var gap = 0
+            while i < list.count, list[i] >= 0x30, list[i] <= 0x39 {
+                gap = gap * 10 + Int(list[i] - 0x30)
+                i += 1
+            }
+            document += gap
+            postings.append((document, weight))
+        }
+        return postings
+    }
+
+    static func encoded(_ postings: [(document: Int, weight: Int)]) -> [UInt8] {
+        var list: [UInt8] = []
+        var previous = 0
+        for posting in postings {
+            appendPosting(&list, weight: posting.weight, gap: posting.document - previous)
+            previous = posting.document
+        }
+        return list
+    }
+
+    // MARK: Shards
 
     /// Terms by shard: a shard is named by the first letters of its terms (`SearchText.key`), one letter at
     /// first, one more while it is larger than `shardLimit`; a term too short for the longer name stays in
     /// the shorter one. A term is in the shard with the longest name that begins its own.
     static func shards(_ postings: [(term: String, postings: String)], limit: Int = shardLimit) -> [String: [(term: String, postings: String)]] {
+        let terms = postings.map { ShardTerm($0.term) }
+        let sizes = postings.map { $0.term.utf8.count + $0.postings.utf8.count + 6 }
+        var byFirst: [String: [Int]] = [:]
+        for (index, term) in terms.enumerated() { byFirst[term.key(1), default: []].append(index) }
         var shards: [String: [(term: String, postings: String)]] = [:]
-        func place(_ items: [(term: String, postings: String)], key: String, length: Int) {
-            let size = items.reduce(0) { $0 + $1.term.utf8.count + $1.postings.utf8.count + 6 }
-            if size <= limit || length == maximumKeyLength {
-                shards[key] = items
+        for (first, indices) in byFirst {
+            for (key, members) in layout(indices, key: first, terms: { terms[$0] }, size: { sizes[$0] }, limit: limit) {
+                shards[key] = members.map { postings[$0] }
+            }
+        }
+        return shards
+    }
+
+    /// What the shard layout needs of a term: its first key characters and whether it is longer.
+    struct ShardTerm {
+        /// `SearchText.key(term, length: maximumKeyLength)`: ASCII, one byte a key character.
+        let longestKey: [UInt8]
+        /// Its length in scalars, counted up to `maximumKeyLength + 1`.
+        let length: Int
+
+        init(_ term: String) {
+            var length = 0
+            var key: [UInt8] = []
+            for scalar in term.unicodeScalars {
+                if length < maximumKeyLength { key.append(contentsOf: String(SearchText.keyCharacter(scalar)).utf8) }
+                length += 1
+                if length > maximumKeyLength { break }
+            }
+            longestKey = key
+            self.length = length
+        }
+
+        func key(_ length: Int) -> String { String(decoding: longestKey.prefix(length), as: UTF8.self) }
+    }
+
+    /// The shards of the terms whose one-letter key is `key`, given in term order: shard name → its terms
+    /// in the same order.
+    static func layout<Item>(_ items: [Item], key: String, terms: (Item) -> ShardTerm, size: (Item) -> Int,
+                             limit: Int = shardLimit) -> [(key: String, items: [Item])] {
+        var shards: [(key: String, items: [Item])] = []
+        func place(_ items: [Item], key: String, length: Int) {
+            if length == maximumKeyLength || items.reduce(0, { $0 + size($1) }) <= limit {
+                shards.append((key, items))
                 return
             }
-            let short = items.filter { $0.term.unicodeScalars.count <= length }
-            if !short.isEmpty { shards[key] = short }
-            var children: [String: [(term: String, postings: String)]] = [:]
-            for item in items where item.term.unicodeScalars.count > length {
-                children[SearchText.key(item.term, length: length + 1), default: []].append(item)
+            var short: [Item] = []
+            var children: [String: [Item]] = [:]
+            var order: [String] = []
+            for item in items {
+                let term = terms(item)
+                if term.length <= length {
+                    short.append(item)
+                } else {
+                    let child = term.key(length + 1)
+                    if children[child] == nil { order.append(child) }
+                    children[child, default: []].append(item)
+                }
             }
-            for (child, items) in children { place(items, key: child, length: length + 1) }
+            if !short.isEmpty { shards.append((key, short)) }
+            for child in order { place(children[child]!, key: child, length: length + 1) }
         }
-        var first: [String: [(term: String, postings: String)]] = [:]
-        for item in postings { first[SearchText.key(item.term, length: 1), default: []].append(item) }
-        for (key, items) in first { place(items, key: key, length: 1) }
+        place(items, key: key, length: 1)
         return shards
     }
 
@@ -269,51 +179,99 @@ public enum SearchIndex {
         return Array(Set(found)).sorted()
     }
 
-    /// The index's files, in path order.
-    public static func files(_ entries: [SearchEntry], jobs: Int = 1) -> [OutputFile] {
-        let shards = shards(postings(entries))
-        let keys = shards.keys.sorted()
-        let group = groupSize(documents: entries.count)
-        var files: [OutputFile] = []
-        var head = "sitegenSearch.head({\"documents\":\(entries.count),\"group\":\(group),\"shards\":["
-        head += keys.map(json).joined(separator: ",") + "]});\n"
-        files.append(OutputFile(path: folder + "head.js", contents: .text(head)))
-        for start in stride(from: 0, to: entries.count, by: group) {
-            var text = "sitegenSearch.documents(\(start / group),["
-            text += entries[start..<min(entries.count, start + group)].map { entry in
-                "[" + [entry.url, entry.title, entry.kind, entry.date, entry.excerpt].map(json).joined(separator: ",") + "]"
-            }.joined(separator: ",\n")
-            text += "]);\n"
-            files.append(OutputFile(path: folder + "d/\(start / group).js", contents: .text(text)))
+    // MARK: Files
+
+    static func headFile(documents: Int, shardKeys: [String]) -> [UInt8] {
+        var text: [UInt8] = []
+        text += "sitegenSearch.head({\"documents\":\(documents),\"group\":\(groupSize(documents: documents)),\"shards\":[".utf8
+        for (index, key) in shardKeys.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            appendJSON(key, to: &text)
         }
-        files += Parallel.map(keys, jobs: jobs) { key in
-            var text = "sitegenSearch.shard(\(json(key)),{"
-            text += shards[key]!.map { json($0.term) + ":" + json($0.postings) }.joined(separator: ",\n")
-            text += "});\n"
-            return OutputFile(path: folder + "t/\(key).js", contents: .text(text))
+        text += "]});\n".utf8
+        return text
+    }
+
+    /// Group `group` of the document table: each document's URL, title, kind, date and excerpt.
+    static func tableFile(_ entries: ArraySlice<SearchEntry>, group: Int) -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(entries.count * 320)
+        text += "sitegenSearch.documents(\(group),[".utf8
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { text += ",\n".utf8 }
+            text.append(UInt8(ascii: "["))
+            for (field, value) in [entry.url, entry.title, entry.kind, entry.date, entry.excerpt].enumerated() {
+                if field > 0 { text.append(UInt8(ascii: ",")) }
+                appendJSON(value, to: &text)
+            }
+            text.append(UInt8(ascii: "]"))
         }
-        return files.sorted { $0.path < $1.path }
+        text += "]);\n".utf8
+        return text
+    }
+
+    static func shardFile(key: String, terms: [(term: String, postings: [UInt8])]) -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(terms.reduce(key.utf8.count + 32) { $0 + $1.term.utf8.count + $1.postings.count + 6 })
+        text += "sitegenSearch.shard(".utf8
+        appendJSON(key, to: &text)
+        text += ",{".utf8
+        for (index, item) in terms.enumerated() {
+            if index > 0 { text += ",\n".utf8 }
+            appendJSON(item.term, to: &text)
+            text += ":\"".utf8
+            // Weight letters and digits: nothing to escape.
+            text += item.postings
+            text.append(UInt8(ascii: "\""))
+        }
+        text += "});\n".utf8
+        return text
     }
 
     /// A JSON string: quotes, backslashes and control characters escaped, and `<` so that no text can end a
     /// script element.
     static func json(_ text: String) -> String {
-        // Terms and postings are letters and digits: nothing to escape.
-        if text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) {
-            return "\"" + text + "\""
-        }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<": out += "\\u003c"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+        var bytes: [UInt8] = []
+        appendJSON(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendJSON(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            out.append(UInt8(ascii: "\""))
+            var i = 0
+            let count = bytes.count
+            while i < count {
+                // Most of a text needs nothing escaped: copied a run at a time.
+                var run = i
+                while run < count, bytes[run] >= 0x20, bytes[run] != UInt8(ascii: "\""), bytes[run] != UInt8(ascii: "\\"),
+                      bytes[run] != UInt8(ascii: "<"), bytes[run] != 0xE2 { run += 1 }
+                if run > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<run])) }
+                i = run
+                guard i < count else { break }
+                let byte = bytes[i]
+                switch byte {
+                case UInt8(ascii: "\""): out += "\\\"".utf8
+                case UInt8(ascii: "\\"): out += "\\\\".utf8
+                case UInt8(ascii: "<"): out += "\\u003c".utf8
+                case 0xE2:
+                    // U+2028 and U+2029 end a line in a script: escaped.
+                    if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                        out += (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8
+                        i += 3
+                        continue
+                    }
+                    out.append(byte)
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += "\\u00".utf8
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 15)])
+                }
+                i += 1
             }
+            out.append(UInt8(ascii: "\""))
         }
-        return out + "\""
     }
 }

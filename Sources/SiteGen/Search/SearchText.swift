@@ -11,22 +11,29 @@ public enum SearchText {
         text.withUTF8 { bytes in forEachWord(inUTF8: bytes) { body(String(decoding: $0, as: UTF8.self)) } }
     }
 
-    /// The same on valid UTF-8, each folded word handed over as bytes that last for the call only. Words of
-    /// ASCII letters and digits are folded as they are read; a word with any other letter is folded as a String.
+    /// The same on valid UTF-8, each folded word handed over as bytes that last for the call only.
     static func forEachWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        forEachHashedWord(inUTF8: bytes) { word, _ in body(word) }
+    }
+
+    /// The same, each word with its FNV-1a hash (`hash(_:)`), computed as the word is folded. Words of
+    /// ASCII letters and digits are folded as they are read; a word with any other letter is folded as a String.
+    static func forEachHashedWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UInt32) -> Void) {
         // The folded ASCII word, in a buffer as long as the text: no word is longer.
         let word = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
         defer { word.deallocate() }
         var length = 0
+        var hash = fnvBasis
         var start = -1, ascii = true
         func flush(_ end: Int) {
             if ascii {
-                body(UnsafeBufferPointer(start: word, count: length))
+                body(UnsafeBufferPointer(start: word, count: length), hash)
             } else {
                 var folded = fold(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-                if !folded.isEmpty { folded.withUTF8(body) }
+                if !folded.isEmpty { folded.withUTF8 { body($0, Self.hash($0)) } }
             }
             length = 0
+            hash = fnvBasis
             start = -1
             ascii = true
         }
@@ -39,7 +46,11 @@ public enum SearchText {
                     : byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : 0
                 if letter != 0 {
                     if start < 0 { start = i }
-                    if ascii { word[length] = letter; length += 1 }
+                    if ascii {
+                        word[length] = letter
+                        length += 1
+                        hash = (hash ^ UInt32(letter)) &* fnvPrime
+                    }
                 } else if start >= 0 {
                     flush(i)
                 }
@@ -58,6 +69,15 @@ public enum SearchText {
             }
         }
         if start >= 0 { flush(count) }
+    }
+
+    private static let fnvBasis: UInt32 = 2_166_136_261, fnvPrime: UInt32 = 16_777_619
+
+    /// FNV-1a of a folded word, as `forEachHashedWord` gives it.
+    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var hash = fnvBasis
+        for byte in word { hash = (hash ^ UInt32(byte)) &* fnvPrime }
+        return hash
     }
 
     /// The folded words of a text.

@@ -1,0 +1,201 @@
+import Foundation
+
+/// One result the index can give: where it leads, what the list shows of it, and its weighted terms.
+public struct SearchEntry: Sendable, Equatable {
+    /// From the site root, with the fragment of the exact place (an event's row on the timeline).
+    public var url: String
+    public var title: String
+    /// A short name the site gives the result's kind, which the reader's script shows; opaque here.
+    public var kind: String
+    public var date: String
+    /// The text's opening words, shown under the title.
+    public var excerpt: String
+    /// The terms as numbers of `vocabulary`, each packed with its weight (`pack`), by first occurrence.
+    var packedTerms: [UInt32]
+    let vocabulary: SearchVocabulary
+
+    public struct Term: Sendable, Equatable {
+        public var term: String
+        public var weight: Int
+    }
+
+    /// Terms, each with its weight: in the title 10, in a heading 4, in the text 1, summed, at most 52.
+    public var terms: [Term] {
+        packedTerms.map { Term(term: vocabulary.term(Self.number($0)), weight: Self.weight($0)) }
+    }
+
+    static let titleWeight = 10, headingWeight = 4, maximumWeight = 52
+    static let excerptLength = 160
+
+    /// A weight (1 to 52) fits in the low six bits, beside the term's number.
+    static func pack(number: UInt32, weight: Int) -> UInt32 { number << 6 | UInt32(min(weight, maximumWeight)) }
+    static func number(_ packed: UInt32) -> UInt32 { packed >> 6 }
+    static func weight(_ packed: UInt32) -> Int { Int(packed & 63) }
+
+    /// What the reader sees of one document: its title, and the main content as rendered (its HTML's text,
+    /// headings weighing more), with the date the page shows.
+    public init(url: String, kind: String, title: String, html: String, headings: [String], date: String) {
+        var tokenizer = SearchTokenizer(vocabulary: SearchVocabulary())
+        self.init(url: url, kind: kind, title: title, html: html, headings: headings, date: date, tokenizer: &tokenizer)
+    }
+
+    /// The same, with the terms numbered by `tokenizer`'s vocabulary.
+    init(url: String, kind: String, title: String, html: String, headings: [String], date: String, tokenizer: inout SearchTokenizer) {
+        self.url = url
+        self.kind = kind
+        self.title = title
+        self.date = date
+        let text = Self.visibleText(html)
+        excerpt = Self.excerpt(of: text)
+        tokenizer.add(title, weight: Self.titleWeight)
+        for heading in headings { tokenizer.add(heading, weight: Self.headingWeight) }
+        text.withUnsafeBufferPointer { tokenizer.add(utf8: $0, weight: 1) }
+        tokenizer.add(date, weight: 1)
+        packedTerms = tokenizer.finishDocument()
+        vocabulary = tokenizer.vocabulary
+    }
+
+    /// The same entry with its terms numbered by another vocabulary.
+    func renumbered(in other: SearchVocabulary) -> SearchEntry {
+        guard other !== vocabulary else { return self }
+        let terms = vocabulary.allTerms
+        var entry = SearchEntry(self, vocabulary: other)
+        entry.packedTerms = packedTerms.map { Self.pack(number: other.number(for: terms[Int(Self.number($0))]), weight: Self.weight($0)) }
+        return entry
+    }
+
+    private init(_ entry: SearchEntry, vocabulary: SearchVocabulary) {
+        url = entry.url
+        title = entry.title
+        kind = entry.kind
+        date = entry.date
+        excerpt = entry.excerpt
+        packedTerms = entry.packedTerms
+        self.vocabulary = vocabulary
+    }
+
+    /// The same result, the same terms with the same weights.
+    public static func == (a: SearchEntry, b: SearchEntry) -> Bool {
+        guard a.url == b.url, a.title == b.title, a.kind == b.kind, a.date == b.date, a.excerpt == b.excerpt else { return false }
+        if a.vocabulary === b.vocabulary, a.packedTerms == b.packedTerms { return true }
+        guard a.packedTerms.count == b.packedTerms.count else { return false }
+        func sorted(_ entry: SearchEntry) -> [String: Int] {
+            Dictionary(entry.terms.map { ($0.term, $0.weight) }, uniquingKeysWith: +)
+        }
+        return sorted(a) == sorted(b)
+    }
+
+    /// The text of rendered HTML, as UTF-8: tags out, entities decoded. Inline tags join what they hold to the
+    /// words beside them (`<em>visit</em>s`); any other tag separates words (a footnote's number from its word).
+    /// Line breaks and tabs stay: readers of the text take them for spaces.
+    static func visibleText(_ html: String) -> [UInt8] {
+        var html = html
+        return html.withUTF8 { bytes in
+            // Never longer than the HTML: an entity is longer than what it stands for.
+            [UInt8](unsafeUninitializedCapacity: bytes.count + 4) { out, written in
+                var n = 0, i = 0
+                let count = bytes.count
+                let base = bytes.baseAddress!, target = out.baseAddress!
+                while i < count {
+                    // The text between tags and entities, copied in one piece.
+                    var run = i
+                    while run < count && base[run] != UInt8(ascii: "<") && base[run] != UInt8(ascii: "&") { run += 1 }
+                    if run > i {
+                        (target + n).update(from: base + i, count: run - i)
+                        n += run - i
+                        i = run
+                        if i == count { break }
+                    }
+                    if base[i] == UInt8(ascii: "<") {
+                        var end = i + 1
+                        while end < count && base[end] != UInt8(ascii: ">") { end += 1 }
+                        var nameStart = i + 1
+                        let closing = nameStart < end && base[nameStart] == UInt8(ascii: "/")
+                        if closing { nameStart += 1 }
+                        var nameEnd = nameStart
+                        while nameEnd < end, base[nameEnd] != 0x20, base[nameEnd] != UInt8(ascii: "/"), base[nameEnd] != 0x0A { nameEnd += 1 }
+                        let name = UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)
+                        if !isInlineTag(name) { target[n] = 0x20; n += 1 }
+                        i = end + 1
+                        // A footnote's number is no word of the text: what an opening `sup` holds is skipped.
+                        if !closing, name.count == 3, name[0] == UInt8(ascii: "s"), name[1] == UInt8(ascii: "u"), name[2] == UInt8(ascii: "p") {
+                            while i + 6 <= count && !(base[i] == UInt8(ascii: "<") && base[i + 1] == UInt8(ascii: "/") && base[i + 2] == UInt8(ascii: "s")
+                                                     && base[i + 3] == UInt8(ascii: "u") && base[i + 4] == UInt8(ascii: "p")) { i += 1 }
+                        }
+                    } else {
+                        var semicolon = i + 1
+                        let limit = min(count, i + 10)
+                        while semicolon < limit && base[semicolon] != UInt8(ascii: ";") { semicolon += 1 }
+                        if semicolon < limit, let decoded = entity(UnsafeBufferPointer(start: base + i + 1, count: semicolon - i - 1)) {
+                            for unit in decoded { target[n] = unit; n += 1 }
+                            i = semicolon + 1
+                        } else {
+                            target[n] = base[i]
+                            n += 1
+                            i += 1
+                        }
+                    }
+                }
+                written = n
+            }
+        }
+    }
+
+    /// a, em, strong, code, del, span, b, i, mark, abbr, s.
+    private static func isInlineTag(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        func equals(_ word: StaticString) -> Bool {
+            word.utf8CodeUnitCount == name.count && memcmp(word.utf8Start, name.baseAddress!, name.count) == 0
+        }
+        switch name.count {
+        case 1: return name[0] == UInt8(ascii: "a") || name[0] == UInt8(ascii: "b") || name[0] == UInt8(ascii: "i") || name[0] == UInt8(ascii: "s")
+        case 2: return equals("em")
+        case 3: return equals("del")
+        case 4: return equals("code") || equals("span") || equals("mark") || equals("abbr")
+        case 6: return equals("strong")
+        default: return false
+        }
+    }
+
+    private static func entity(_ name: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        func equals(_ word: StaticString) -> Bool {
+            word.utf8CodeUnitCount == name.count && memcmp(word.utf8Start, name.baseAddress!, name.count) == 0
+        }
+        if equals("amp") { return [UInt8(ascii: "&")] }
+        if equals("lt") { return [UInt8(ascii: "<")] }
+        if equals("gt") { return [UInt8(ascii: ">")] }
+        if equals("quot") { return [UInt8(ascii: "\"")] }
+        if equals("apos") { return [UInt8(ascii: "'")] }
+        if equals("nbsp") { return [0x20] }
+        guard name.first == UInt8(ascii: "#") else { return nil }
+        let digits = String(decoding: UnsafeBufferPointer(rebasing: name.dropFirst()), as: UTF8.self)
+        let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+        return value.flatMap(Unicode.Scalar.init).map { Array(String(Character($0)).utf8) }
+    }
+
+    /// The first words of the text, white space collapsed, cut at a word's end.
+    static func excerpt(of text: [UInt8]) -> String {
+        // On bytes, the length counted in scalars: words are cut at spaces, line breaks and tabs.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 }
+        var out: [UInt8] = []
+        var length = 0, i = 0
+        while i < text.count {
+            while i < text.count && isSpace(text[i]) { i += 1 }
+            let start = i
+            var scalars = 0
+            while i < text.count && !isSpace(text[i]) {
+                if text[i] & 0xC0 != 0x80 { scalars += 1 }
+                i += 1
+            }
+            if start == i { break }
+            let separator = out.isEmpty ? 0 : 1
+            if length + scalars + separator > excerptLength {
+                out += " …".utf8
+                break
+            }
+            length += scalars + separator
+            if separator == 1 { out.append(0x20) }
+            out += text[start..<i]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
