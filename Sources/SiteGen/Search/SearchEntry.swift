@@ -1,18 +1,38 @@
 import Foundation
 
 /// One result the index can give: where it leads, what the list shows of it, and its weighted terms.
+/// Its values are held in one object: entries are copied between the cache, the index and their lists
+/// on every rebuild of a preview server, and a copy is then one reference.
 public struct SearchEntry: Sendable, Equatable {
+    private final class Storage: Sendable {
+        let url, title, kind, date, excerpt: String
+        let packedTerms: [UInt32]
+        let vocabulary: SearchVocabulary
+
+        init(url: String, title: String, kind: String, date: String, excerpt: String, packedTerms: [UInt32], vocabulary: SearchVocabulary) {
+            self.url = url
+            self.title = title
+            self.kind = kind
+            self.date = date
+            self.excerpt = excerpt
+            self.packedTerms = packedTerms
+            self.vocabulary = vocabulary
+        }
+    }
+
+    private let storage: Storage
+
     /// From the site root, with the fragment of the exact place (an event's row on the timeline).
-    public var url: String
-    public var title: String
+    public var url: String { storage.url }
+    public var title: String { storage.title }
     /// A short name the site gives the result's kind, which the reader's script shows; opaque here.
-    public var kind: String
-    public var date: String
+    public var kind: String { storage.kind }
+    public var date: String { storage.date }
     /// The text's opening words, shown under the title.
-    public var excerpt: String
+    public var excerpt: String { storage.excerpt }
     /// The terms as numbers of `vocabulary`, each packed with its weight (`pack`), by first occurrence.
-    var packedTerms: [UInt32]
-    let vocabulary: SearchVocabulary
+    var packedTerms: [UInt32] { storage.packedTerms }
+    var vocabulary: SearchVocabulary { storage.vocabulary }
 
     public struct Term: Sendable, Equatable {
         public var term: String
@@ -41,41 +61,32 @@ public struct SearchEntry: Sendable, Equatable {
 
     /// The same, with the terms numbered by `tokenizer`'s vocabulary.
     init(url: String, kind: String, title: String, html: String, headings: [String], date: String, tokenizer: inout SearchTokenizer) {
-        self.url = url
-        self.kind = kind
-        self.title = title
-        self.date = date
         let text = Self.visibleText(html)
-        excerpt = Self.excerpt(of: text)
         tokenizer.add(title, weight: Self.titleWeight)
         for heading in headings { tokenizer.add(heading, weight: Self.headingWeight) }
         text.withUnsafeBufferPointer { tokenizer.add(utf8: $0, weight: 1) }
         tokenizer.add(date, weight: 1)
-        packedTerms = tokenizer.finishDocument()
-        vocabulary = tokenizer.vocabulary
+        storage = Storage(url: url, title: title, kind: kind, date: date, excerpt: Self.excerpt(of: text),
+                          packedTerms: tokenizer.finishDocument(), vocabulary: tokenizer.vocabulary)
     }
 
     /// The same entry with its terms numbered by another vocabulary.
     func renumbered(in other: SearchVocabulary) -> SearchEntry {
         guard other !== vocabulary else { return self }
         let terms = vocabulary.allTerms
-        var entry = SearchEntry(self, vocabulary: other)
-        entry.packedTerms = packedTerms.map { Self.pack(number: other.number(for: terms[Int(Self.number($0))]), weight: Self.weight($0)) }
-        return entry
+        return SearchEntry(storage: Storage(
+            url: url, title: title, kind: kind, date: date, excerpt: excerpt,
+            packedTerms: packedTerms.map { Self.pack(number: other.number(for: terms[Int(Self.number($0))]), weight: Self.weight($0)) },
+            vocabulary: other))
     }
 
-    private init(_ entry: SearchEntry, vocabulary: SearchVocabulary) {
-        url = entry.url
-        title = entry.title
-        kind = entry.kind
-        date = entry.date
-        excerpt = entry.excerpt
-        packedTerms = entry.packedTerms
-        self.vocabulary = vocabulary
+    private init(storage: Storage) {
+        self.storage = storage
     }
 
     /// The same result, the same terms with the same weights.
     public static func == (a: SearchEntry, b: SearchEntry) -> Bool {
+        if a.storage === b.storage { return true }
         guard a.url == b.url, a.title == b.title, a.kind == b.kind, a.date == b.date, a.excerpt == b.excerpt else { return false }
         if a.vocabulary === b.vocabulary, a.packedTerms == b.packedTerms { return true }
         guard a.packedTerms.count == b.packedTerms.count else { return false }

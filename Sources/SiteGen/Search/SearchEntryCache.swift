@@ -27,7 +27,9 @@ final class SearchEntryCache: @unchecked Sendable {
     private let lock = NSLock()
     /// Terms are numbered in one vocabulary for the cache's life, so that kept entries and new ones agree.
     let vocabulary = SearchVocabulary()
-    private var last: [ObjectIdentifier: (document: Document, entry: SearchEntry)] = [:]
+    /// The documents of the last call and their entries, in the same order.
+    private var lastDocuments: [Document] = []
+    private var lastEntries: [SearchEntry] = []
     private var lastIndex: SearchIndexState?
     /// How many entries the last call read from their document's text: what a test of reuse looks at.
     private(set) var readLast = 0
@@ -38,6 +40,14 @@ final class SearchEntryCache: @unchecked Sendable {
         set { lock.withLock { lastIndex = newValue } }
     }
 
+    /// The index made last, no longer kept here.
+    func takeIndex() -> SearchIndexState? {
+        lock.withLock {
+            defer { lastIndex = nil }
+            return lastIndex
+        }
+    }
+
     /// Documents are read in batches, each batch with one tokenizer of a few kept for the call: at most one
     /// a thread at a time, so that each word becomes a String about once a thread.
     static let batchSize = 32
@@ -45,34 +55,42 @@ final class SearchEntryCache: @unchecked Sendable {
     /// - Parameter place: where a document's result leads, what it is and its date, which the site decides.
     func entries(for documents: [Document], jobs: Int,
                  place: @Sendable (Document) -> (url: String, kind: String, date: String)) -> [SearchEntry] {
-        let known = lock.withLock { last }
+        let (known, knownEntries) = lock.withLock { (lastDocuments, lastEntries) }
+        // A document is looked for at its place in the last list, where nearly all are from one rebuild to
+        // the next; one that moved left its old place to another, so only those places are looked up by identity.
+        var moved: [ObjectIdentifier: Int] = [:]
+        for (index, document) in known.enumerated() where index >= documents.count || documents[index] !== document {
+            moved[ObjectIdentifier(document)] = index
+        }
         let tokenizers = TokenizerPool(vocabulary: vocabulary)
         let starts = Array(stride(from: 0, to: documents.count, by: Self.batchSize))
-        let batches = Parallel.map(starts, jobs: jobs) { start -> [(entry: SearchEntry, read: Bool)] in
+        let batches = Parallel.map(starts, jobs: jobs) { [moved] start -> (entries: [SearchEntry], read: Int) in
             var tokenizer = tokenizers.take()
             defer { tokenizers.give(tokenizer) }
-            return documents[start..<min(documents.count, start + Self.batchSize)].map { document in
+            var read = 0
+            let end = min(documents.count, start + Self.batchSize)
+            let entries = (start..<end).map { index in
+                let document = documents[index]
                 let (url, kind, date) = place(document)
-                if let cached = known[ObjectIdentifier(document)], cached.document === document,
-                   cached.entry.url == url, cached.entry.kind == kind, cached.entry.date == date {
-                    return (cached.entry, false)
+                let before = index < known.count && known[index] === document ? index : moved[ObjectIdentifier(document)]
+                if let before, known[before] === document {
+                    let cached = knownEntries[before]
+                    if cached.url == url, cached.kind == kind, cached.date == date { return cached }
                 }
-                return (SearchEntry(url: url, kind: kind, title: document.title, html: document.body.html,
-                                    headings: document.body.headings.map(\.text), date: date, tokenizer: &tokenizer), true)
+                read += 1
+                return SearchEntry(url: url, kind: kind, title: document.title, html: document.body.html,
+                                   headings: document.body.headings.map(\.text), date: date, tokenizer: &tokenizer)
             }
+            return (entries, read)
         }
-        let made = batches.flatMap { $0 }
-        let entries = made.map(\.entry)
-        guard keeps else {
-            lock.withLock { readLast = made.count { $0.read } }
-            return entries
-        }
-        var next: [ObjectIdentifier: (document: Document, entry: SearchEntry)] = [:]
-        next.reserveCapacity(documents.count)
-        for (document, entry) in zip(documents, entries) { next[ObjectIdentifier(document)] = (document, entry) }
+        let entries = batches.count == 1 ? batches[0].entries : batches.flatMap(\.entries)
+        let read = batches.reduce(0) { $0 + $1.read }
         lock.withLock {
-            last = next
-            readLast = made.count { $0.read }
+            if keeps {
+                lastDocuments = documents
+                lastEntries = entries
+            }
+            readLast = read
         }
         return entries
     }

@@ -27,9 +27,11 @@ public enum SearchIndex {
         guard let cache = SearchEntryCache.current else {
             return SearchIndexState(entries: entries, jobs: jobs).files
         }
-        let state = cache.index.map { $0.updated(to: entries, jobs: jobs) } ?? SearchIndexState(entries: entries, jobs: jobs)
+        // Taken out of the cache while it changes, so that it changes in place rather than as a copy.
+        var state = cache.takeIndex()
+        if state == nil { state = SearchIndexState(entries: entries, jobs: jobs) } else { state!.update(to: entries, jobs: jobs) }
         cache.index = state
-        return state.files
+        return state!.files
     }
 
     // MARK: Postings

@@ -2,8 +2,8 @@ import Foundation
 
 /// The search index as made from a list of entries: every term's postings encoded, the shards and the
 /// table's groups as bytes. A preview server keeps the last one, so that after an edit only the terms the
-/// changed entries gained, lost or weigh differently are encoded again, and only their shards and the
-/// entries' groups made again: the same bytes as an index made anew from the same entries.
+/// changed entries gained, lost or weigh differently are encoded again, and only the shards that hold them
+/// and the entries' groups made again: the same bytes as an index made anew from the same entries.
 struct SearchIndexState: Sendable {
     let vocabulary: SearchVocabulary
     private(set) var entries: [SearchEntry]
@@ -11,9 +11,11 @@ struct SearchIndexState: Sendable {
     private var terms: [String] = []
     private var shardTerms: [SearchIndex.ShardTerm] = []
     private var postings: [[UInt8]] = []
-    /// One-letter key → the terms with postings that begin there, in term order; and the shards they fill.
+    /// One-letter key → the terms with postings that begin there, in term order; the shards they fill.
     private var groups: [String: [UInt32]] = [:]
     private var groupShards: [String: [String]] = [:]
+    /// Shard name → its terms in order, and its file.
+    private var shardMembers: [String: [UInt32]] = [:]
     private var shardFiles: [String: [UInt8]] = [:]
     /// The document table, by group.
     private var tableFiles: [[UInt8]] = []
@@ -31,8 +33,17 @@ struct SearchIndexState: Sendable {
         let live = (0..<UInt32(terms.count)).filter { !postings[Int($0)].isEmpty }
             .sorted { terms[Int($0)] < terms[Int($1)] }
         for number in live { groups[shardTerms[Int(number)].key(1), default: []].append(number) }
-        let made = Parallel.map(Array(groups.keys), jobs: jobs) { [self] first in (first, shards(of: first)) }
-        for (first, shards) in made { record(shards, of: first) }
+        let firsts = Array(groups.keys)
+        let made = Parallel.map(firsts, jobs: jobs) { [self] first in
+            layout(of: first).map { shard in (shard.key, shard.items, shardFile(shard.key, shard.items)) }
+        }
+        for (first, shards) in zip(firsts, made) {
+            for (key, members, bytes) in shards {
+                shardMembers[key] = members
+                shardFiles[key] = bytes
+            }
+            groupShards[first] = shards.map(\.0).sorted()
+        }
         let group = SearchIndex.groupSize(documents: self.entries.count)
         let starts = Array(stride(from: 0, to: self.entries.count, by: group))
         tableFiles = Parallel.map(starts, jobs: jobs) { [entries = self.entries] start in
@@ -40,24 +51,35 @@ struct SearchIndexState: Sendable {
         }
     }
 
-    /// The index of `entries`: from this one when they are as many, in the same vocabulary, and most are
-    /// the same; otherwise made anew.
+    /// The index of `entries`, made from this one.
     func updated(to newEntries: [SearchEntry], jobs: Int) -> SearchIndexState {
+        var state = self
+        state.update(to: newEntries, jobs: jobs)
+        return state
+    }
+
+    /// Becomes the index of `newEntries`: updated where they are as many, in the same vocabulary, and most
+    /// are the same; otherwise made anew.
+    mutating func update(to newEntries: [SearchEntry], jobs: Int) {
         guard newEntries.count == entries.count, newEntries.allSatisfy({ $0.vocabulary === vocabulary }) else {
-            return SearchIndexState(entries: newEntries, jobs: jobs, shardLimit: shardLimit)
+            self = SearchIndexState(entries: newEntries, jobs: jobs, shardLimit: shardLimit)
+            return
         }
         let changed = newEntries.indices.filter { newEntries[$0] != entries[$0] }
-        if changed.isEmpty { return self }
+        if changed.isEmpty { return }
         // Past a few, decoding the lists they change costs more than encoding every list once.
-        if changed.count * 16 > entries.count { return SearchIndexState(entries: newEntries, jobs: jobs, shardLimit: shardLimit) }
-        var next = self
-        next.entries = newEntries
-        next.learnTerms()
+        if changed.count * 16 > entries.count {
+            self = SearchIndexState(entries: newEntries, jobs: jobs, shardLimit: shardLimit)
+            return
+        }
+        let old = entries
+        entries = newEntries
+        learnTerms()
         // Each term whose weight in a changed document differs: the documents and their new weights (0: none).
         var edits: [UInt32: [(document: Int, weight: Int)]] = [:]
         for document in changed {
             var before: [UInt32: Int] = [:], after: [UInt32: Int] = [:]
-            for packed in entries[document].packedTerms { before[SearchEntry.number(packed)] = SearchEntry.weight(packed) }
+            for packed in old[document].packedTerms { before[SearchEntry.number(packed)] = SearchEntry.weight(packed) }
             for packed in newEntries[document].packedTerms { after[SearchEntry.number(packed)] = SearchEntry.weight(packed) }
             for (number, weight) in after where before[number] != weight { edits[number, default: []].append((document, weight)) }
             for (number, _) in before where after[number] == nil { edits[number, default: []].append((document, 0)) }
@@ -65,10 +87,10 @@ struct SearchIndexState: Sendable {
         var touchedGroups = Set<String>()
         for (number, documents) in edits {
             let index = Int(number)
-            let wasLive = !next.postings[index].isEmpty
-            var list = SearchIndex.decodedPostings(next.postings[index])
+            let wasLive = !postings[index].isEmpty
+            var list = SearchIndex.decodedPostings(postings[index])
             for (document, weight) in documents {
-                let at = firstIndex(in: list) { $0.document >= document }
+                let at = Self.firstIndex(in: list) { $0.document >= document }
                 let present = at < list.count && list[at].document == document
                 if weight == 0 {
                     if present { list.remove(at: at) }
@@ -78,28 +100,37 @@ struct SearchIndexState: Sendable {
                     list.insert((document, weight), at: at)
                 }
             }
-            next.postings[index] = SearchIndex.encoded(list)
-            let first = next.shardTerms[index].key(1)
+            postings[index] = SearchIndex.encoded(list)
+            let first = shardTerms[index].key(1)
             touchedGroups.insert(first)
             let isLive = !list.isEmpty
             if wasLive != isLive {
-                var members = next.groups[first] ?? []
-                let term = next.terms[index]
-                let at = firstIndex(in: members) { next.terms[Int($0)] >= term }
+                var members = groups.removeValue(forKey: first) ?? []
+                let term = terms[index]
+                let at = Self.firstIndex(in: members) { terms[Int($0)] >= term }
                 if isLive { members.insert(number, at: at) } else { members.remove(at: at) }
-                next.groups[first] = members.isEmpty ? nil : members
+                if !members.isEmpty { groups[first] = members }
             }
         }
+        // A touched group's shards are laid out again; a shard with the same terms, none of them edited,
+        // keeps its file.
         for first in touchedGroups {
-            for key in next.groupShards[first] ?? [] { next.shardFiles[key] = nil }
-            next.groupShards[first] = nil
-            if next.groups[first] != nil { next.record(next.shards(of: first), of: first) }
+            let shards = layout(of: first)
+            let keys = Set(shards.map(\.key))
+            for key in groupShards[first] ?? [] where !keys.contains(key) {
+                shardMembers[key] = nil
+                shardFiles[key] = nil
+            }
+            for (key, members) in shards where shardMembers[key] != members || members.contains(where: { edits[$0] != nil }) {
+                shardMembers[key] = members
+                shardFiles[key] = shardFile(key, members)
+            }
+            groupShards[first] = keys.isEmpty ? nil : keys.sorted()
         }
         let group = SearchIndex.groupSize(documents: newEntries.count)
         for table in Set(changed.map { $0 / group }) {
-            next.tableFiles[table] = SearchIndex.tableFile(newEntries[(table * group)..<min(newEntries.count, (table + 1) * group)], group: table)
+            tableFiles[table] = SearchIndex.tableFile(newEntries[(table * group)..<min(newEntries.count, (table + 1) * group)], group: table)
         }
-        return next
     }
 
     /// The index's files, in path order.
@@ -113,29 +144,26 @@ struct SearchIndexState: Sendable {
 
     /// Numbers the vocabulary gave since the last call, known here with empty postings.
     private mutating func learnTerms() {
-        let all = vocabulary.allTerms
-        guard all.count > terms.count else { return }
-        for term in all[terms.count...] { shardTerms.append(SearchIndex.ShardTerm(term)) }
-        postings += [[UInt8]](repeating: [], count: all.count - terms.count)
-        terms = all
+        let new = vocabulary.terms(from: terms.count)
+        guard !new.isEmpty else { return }
+        for term in new { shardTerms.append(SearchIndex.ShardTerm(term)) }
+        postings += [[UInt8]](repeating: [], count: new.count)
+        terms += new
     }
 
-    /// The shards of one one-letter group, as files.
-    private func shards(of first: String) -> [(key: String, bytes: [UInt8])] {
-        let members = groups[first] ?? []
+    /// The shards of one one-letter group: their names and terms.
+    private func layout(of first: String) -> [(key: String, items: [UInt32])] {
+        guard let members = groups[first] else { return [] }
         return SearchIndex.layout(members, key: first, terms: { shardTerms[Int($0)] },
-                                  size: { terms[Int($0)].utf8.count + postings[Int($0)].count + 6 }, limit: shardLimit).map { shard in
-            (shard.key, SearchIndex.shardFile(key: shard.key, terms: shard.items.map { (terms[Int($0)], postings[Int($0)]) }))
-        }
+                                  size: { terms[Int($0)].utf8.count + postings[Int($0)].count + 6 }, limit: shardLimit)
     }
 
-    private mutating func record(_ shards: [(key: String, bytes: [UInt8])], of first: String) {
-        groupShards[first] = shards.map(\.key)
-        for shard in shards { shardFiles[shard.key] = shard.bytes }
+    private func shardFile(_ key: String, _ members: [UInt32]) -> [UInt8] {
+        SearchIndex.shardFile(key: key, terms: members.map { (terms[Int($0)], postings[Int($0)]) })
     }
 
     /// The first index of a sorted array whose element `isAtOrAfter` holds for (a binary search).
-    private func firstIndex<Element>(in array: [Element], _ isAtOrAfter: (Element) -> Bool) -> Int {
+    private static func firstIndex<Element>(in array: [Element], _ isAtOrAfter: (Element) -> Bool) -> Int {
         var low = 0, high = array.count
         while low < high {
             let middle = (low + high) / 2

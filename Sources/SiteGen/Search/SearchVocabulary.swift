@@ -33,4 +33,13 @@ final class SearchVocabulary: @unchecked Sendable {
     var allTerms: [String] {
         lock.withLock { terms }
     }
+
+    var count: Int {
+        lock.withLock { terms.count }
+    }
+
+    /// The terms numbered `start` and after: a copy, so that neither side's next append copies the other's.
+    func terms(from start: Int) -> [String] {
+        lock.withLock { start < terms.count ? Array(terms[start...]) : [] }
+    }
 }
