@@ -19,6 +19,29 @@ struct SearchIndexTests {
         #expect(weights["1"] == nil)
     }
 
+    /// The tokenizer reads words from the HTML as it is; they are the words of the text `visibleText`
+    /// makes of it, and the excerpt made from the text's beginning is the one made from all of it.
+    @Test func wordsReadFromHTMLAreTheWordsOfItsText() {
+        let long = String(repeating: "Konaré&nbsp;visits <em>Bamako</em>’s river,\n", count: 12)
+        let pages = [
+            "<p>Madeleine <em>Albright</em>s visit<sup class=\"footnote-ref\"><a href=\"#fn-1\">1</a></sup> to Bamako &amp; Kati.</p>",
+            "<p>Keïta&#233;t&#x2014;MCC &unknown; a&b &#10;1960<br/>2012</p><table><tr><td>x1</td><td>y</td></tr></table>",
+            "<h2 id=\"a\">Modibo KEÏTA</h2>\n<p>\(long)</p>\n<p>\(String(repeating: "é", count: 170)) end</p>",
+            "<p>" + String(repeating: "word ", count: 40) + "<strong>bold</strong>text</p><p>" + String(repeating: "x", count: 200) + "</p>",
+            "<pre><code>let a = b &lt; c</code></pre><p>Ünïcödé and \u{0301}marks</p><",
+        ]
+        for html in pages {
+            let entry = SearchEntry(url: "a/", kind: "p", title: "", html: html, headings: [], date: "")
+            var expected: [String: Int] = [:]
+            for word in SearchText.words(in: String(decoding: SearchEntry.visibleText(html), as: UTF8.self)) {
+                if let term = SearchText.term(word) { expected[term, default: 0] += 1 }
+            }
+            let terms = Dictionary(uniqueKeysWithValues: entry.terms.map { ($0.term, $0.weight) })
+            #expect(terms == expected.mapValues { min($0, 52) }, "\(html)")
+            #expect(entry.excerpt == SearchEntry.excerpt(of: SearchEntry.visibleText(html)), "\(html)")
+        }
+    }
+
     @Test func filesOfTwoDocuments() throws {
         let a = SearchEntry(url: "a/", kind: "p", title: "Visa", html: "<p>bond</p>", headings: [], date: "")
         let b = SearchEntry(url: "b/", kind: "c", title: "Bond", html: "<p>visa visa</p>", headings: [], date: "1960")
@@ -123,13 +146,13 @@ struct SearchIndexTests {
     /// gained, lost and weighing differently, a term's last page gone, shards split and joined again.
     @Test func anUpdatedIndexIsTheIndexMadeAnew() throws {
         let vocabulary = SearchVocabulary()
-        var tokenizer = SearchTokenizer(vocabulary: vocabulary)
+        let tokenizer = SearchTokenizer(vocabulary: vocabulary)
         let words = ["visa", "visit", "visitor", "vote", "bond", "bonds", "border", "keita", "keïta", "konare",
                      "treaty", "trade", "travel", "1960", "2012", "embassy", "embassies", "coup"]
         func entry(_ index: Int, _ text: String? = nil, title: String? = nil) -> SearchEntry {
             let text = text ?? (0..<(3 + index % 7)).map { words[(index * 7 + $0 * 5) % words.count] }.joined(separator: " ")
             return SearchEntry(url: "p\(index)/", kind: index % 3 == 0 ? "events" : "p", title: title ?? "Page \(index)",
-                               html: "<p>\(text)</p>", headings: index % 5 == 0 ? ["Bond"] : [], date: "", tokenizer: &tokenizer)
+                               html: "<p>\(text)</p>", headings: index % 5 == 0 ? ["Bond"] : [], date: "", tokenizer: tokenizer)
         }
         let limit = 400
         func made(_ entries: [SearchEntry], jobs: Int = 2) -> SearchIndexState { SearchIndexState(entries: entries, jobs: jobs, shardLimit: limit) }

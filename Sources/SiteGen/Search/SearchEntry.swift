@@ -55,18 +55,20 @@ public struct SearchEntry: Sendable, Equatable {
     /// What the reader sees of one document: its title, and the main content as rendered (its HTML's text,
     /// headings weighing more), with the date the page shows.
     public init(url: String, kind: String, title: String, html: String, headings: [String], date: String) {
-        var tokenizer = SearchTokenizer(vocabulary: SearchVocabulary())
-        self.init(url: url, kind: kind, title: title, html: html, headings: headings, date: date, tokenizer: &tokenizer)
+        self.init(url: url, kind: kind, title: title, html: html, headings: headings, date: date,
+                  tokenizer: SearchTokenizer(vocabulary: SearchVocabulary()))
     }
 
     /// The same, with the terms numbered by `tokenizer`'s vocabulary.
-    init(url: String, kind: String, title: String, html: String, headings: [String], date: String, tokenizer: inout SearchTokenizer) {
-        let text = Self.visibleText(html)
+    init(url: String, kind: String, title: String, html: String, headings: [String], date: String, tokenizer: SearchTokenizer) {
         tokenizer.add(title, weight: Self.titleWeight)
         for heading in headings { tokenizer.add(heading, weight: Self.headingWeight) }
-        text.withUnsafeBufferPointer { tokenizer.add(utf8: $0, weight: 1) }
+        var html = html
+        html.withUTF8 { tokenizer.add(html: $0, weight: 1) }
         tokenizer.add(date, weight: 1)
-        storage = Storage(url: url, title: title, kind: kind, date: date, excerpt: Self.excerpt(of: text),
+        // The excerpt needs only the text's beginning: the words up to the first that does not fit.
+        storage = Storage(url: url, title: title, kind: kind, date: date,
+                          excerpt: Self.excerpt(of: Self.visibleText(html, scalarsAtLeast: Self.excerptLength + 1)),
                           packedTerms: tokenizer.finishDocument(), vocabulary: tokenizer.vocabulary)
     }
 
@@ -98,58 +100,69 @@ public struct SearchEntry: Sendable, Equatable {
 
     /// The text of rendered HTML, as UTF-8: tags out, entities decoded. Inline tags join what they hold to the
     /// words beside them (`<em>visit</em>s`); any other tag separates words (a footnote's number from its word).
-    /// Line breaks and tabs stay: readers of the text take them for spaces.
-    static func visibleText(_ html: String) -> [UInt8] {
+    /// Line breaks and tabs stay: readers of the text take them for spaces. With `scalarsAtLeast`, the text
+    /// stops at the first space after that many scalars that are not spaces: all the excerpt needs.
+    /// `SearchTokenizer.add(html:weight:)` reads words from the same text.
+    static func visibleText(_ html: String, scalarsAtLeast limit: Int = .max) -> [UInt8] {
         var html = html
         return html.withUTF8 { bytes in
             // Never longer than the HTML: an entity is longer than what it stands for.
             [UInt8](unsafeUninitializedCapacity: bytes.count + 4) { out, written in
-                var n = 0, i = 0
+                var n = 0, i = 0, scalars = 0
                 let count = bytes.count
-                let base = bytes.baseAddress!, target = out.baseAddress!
+                guard let base = bytes.baseAddress else { written = 0; return }
+                let target = out.baseAddress!
                 while i < count {
-                    // The text between tags and entities, copied in one piece.
-                    var run = i
-                    while run < count && base[run] != UInt8(ascii: "<") && base[run] != UInt8(ascii: "&") { run += 1 }
-                    if run > i {
-                        (target + n).update(from: base + i, count: run - i)
-                        n += run - i
-                        i = run
-                        if i == count { break }
-                    }
-                    if base[i] == UInt8(ascii: "<") {
-                        var end = i + 1
-                        while end < count && base[end] != UInt8(ascii: ">") { end += 1 }
-                        var nameStart = i + 1
-                        let closing = nameStart < end && base[nameStart] == UInt8(ascii: "/")
-                        if closing { nameStart += 1 }
-                        var nameEnd = nameStart
-                        while nameEnd < end, base[nameEnd] != 0x20, base[nameEnd] != UInt8(ascii: "/"), base[nameEnd] != 0x0A { nameEnd += 1 }
-                        let name = UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)
-                        if !isInlineTag(name) { target[n] = 0x20; n += 1 }
-                        i = end + 1
-                        // A footnote's number is no word of the text: what an opening `sup` holds is skipped.
-                        if !closing, name.count == 3, name[0] == UInt8(ascii: "s"), name[1] == UInt8(ascii: "u"), name[2] == UInt8(ascii: "p") {
-                            while i + 6 <= count && !(base[i] == UInt8(ascii: "<") && base[i + 1] == UInt8(ascii: "/") && base[i + 2] == UInt8(ascii: "s")
-                                                     && base[i + 3] == UInt8(ascii: "u") && base[i + 4] == UInt8(ascii: "p")) { i += 1 }
-                        }
-                    } else {
-                        var semicolon = i + 1
-                        let limit = min(count, i + 10)
-                        while semicolon < limit && base[semicolon] != UInt8(ascii: ";") { semicolon += 1 }
-                        if semicolon < limit, let decoded = entity(UnsafeBufferPointer(start: base + i + 1, count: semicolon - i - 1)) {
-                            for unit in decoded { target[n] = unit; n += 1 }
-                            i = semicolon + 1
-                        } else {
-                            target[n] = base[i]
+                    let byte = base[i]
+                    if byte == UInt8(ascii: "<") {
+                        let tag = tag(base, at: i, count: count)
+                        i = tag.next
+                        if !tag.inline {
+                            if scalars > limit { break }
+                            target[n] = 0x20
                             n += 1
-                            i += 1
                         }
+                    } else if byte == UInt8(ascii: "&"), let entity = entity(base, at: i, count: count) {
+                        for unit in entity.decoded {
+                            target[n] = unit
+                            n += 1
+                            if unit != 0x20 && unit != 0x0A && unit != 0x09 && unit & 0xC0 != 0x80 { scalars += 1 }
+                        }
+                        i = entity.next
+                    } else {
+                        if byte == 0x20 || byte == 0x0A || byte == 0x09 {
+                            if scalars > limit { break }
+                        } else if byte & 0xC0 != 0x80 {
+                            scalars += 1
+                        }
+                        target[n] = byte
+                        n += 1
+                        i += 1
                     }
                 }
                 written = n
             }
         }
+    }
+
+    /// The tag that begins at `i` (a `<`): whether it is inline, and where the text after it begins. What an
+    /// opening `sup` holds is skipped: a footnote's number is no word of the text.
+    @inline(__always)
+    static func tag(_ base: UnsafePointer<UInt8>, at i: Int, count: Int) -> (inline: Bool, next: Int) {
+        var end = i + 1
+        while end < count && base[end] != UInt8(ascii: ">") { end += 1 }
+        var nameStart = i + 1
+        let closing = nameStart < end && base[nameStart] == UInt8(ascii: "/")
+        if closing { nameStart += 1 }
+        var nameEnd = nameStart
+        while nameEnd < end, base[nameEnd] != 0x20, base[nameEnd] != UInt8(ascii: "/"), base[nameEnd] != 0x0A { nameEnd += 1 }
+        let name = UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)
+        var next = end + 1
+        if !closing, name.count == 3, name[0] == UInt8(ascii: "s"), name[1] == UInt8(ascii: "u"), name[2] == UInt8(ascii: "p") {
+            while next + 6 <= count && !(base[next] == UInt8(ascii: "<") && base[next + 1] == UInt8(ascii: "/") && base[next + 2] == UInt8(ascii: "s")
+                                        && base[next + 3] == UInt8(ascii: "u") && base[next + 4] == UInt8(ascii: "p")) { next += 1 }
+        }
+        return (isInlineTag(name), next)
     }
 
     /// a, em, strong, code, del, span, b, i, mark, abbr, s.
@@ -167,20 +180,32 @@ public struct SearchEntry: Sendable, Equatable {
         }
     }
 
-    private static func entity(_ name: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// The character reference that begins at `i` (a `&`), decoded, and where the text after it begins; nil
+    /// when it is none (then the `&` is text).
+    static func entity(_ base: UnsafePointer<UInt8>, at i: Int, count: Int) -> (decoded: [UInt8], next: Int)? {
+        var semicolon = i + 1
+        let limit = min(count, i + 10)
+        while semicolon < limit && base[semicolon] != UInt8(ascii: ";") { semicolon += 1 }
+        guard semicolon < limit else { return nil }
+        let name = UnsafeBufferPointer(start: base + i + 1, count: semicolon - i - 1)
         func equals(_ word: StaticString) -> Bool {
             word.utf8CodeUnitCount == name.count && memcmp(word.utf8Start, name.baseAddress!, name.count) == 0
         }
-        if equals("amp") { return [UInt8(ascii: "&")] }
-        if equals("lt") { return [UInt8(ascii: "<")] }
-        if equals("gt") { return [UInt8(ascii: ">")] }
-        if equals("quot") { return [UInt8(ascii: "\"")] }
-        if equals("apos") { return [UInt8(ascii: "'")] }
-        if equals("nbsp") { return [0x20] }
-        guard name.first == UInt8(ascii: "#") else { return nil }
-        let digits = String(decoding: UnsafeBufferPointer(rebasing: name.dropFirst()), as: UTF8.self)
-        let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-        return value.flatMap(Unicode.Scalar.init).map { Array(String(Character($0)).utf8) }
+        let decoded: [UInt8]
+        if equals("amp") { decoded = [UInt8(ascii: "&")] }
+        else if equals("lt") { decoded = [UInt8(ascii: "<")] }
+        else if equals("gt") { decoded = [UInt8(ascii: ">")] }
+        else if equals("quot") { decoded = [UInt8(ascii: "\"")] }
+        else if equals("apos") { decoded = [UInt8(ascii: "'")] }
+        else if equals("nbsp") { decoded = [0x20] }
+        else {
+            guard name.first == UInt8(ascii: "#") else { return nil }
+            let digits = String(decoding: UnsafeBufferPointer(rebasing: name.dropFirst()), as: UTF8.self)
+            let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+            guard let scalar = value.flatMap(Unicode.Scalar.init) else { return nil }
+            decoded = Array(String(Character(scalar)).utf8)
+        }
+        return (decoded, semicolon + 1)
     }
 
     /// The first words of the text, white space collapsed, cut at a word's end.

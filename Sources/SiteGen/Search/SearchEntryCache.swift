@@ -65,7 +65,7 @@ final class SearchEntryCache: @unchecked Sendable {
         let tokenizers = TokenizerPool(vocabulary: vocabulary)
         let starts = Array(stride(from: 0, to: documents.count, by: Self.batchSize))
         let batches = Parallel.map(starts, jobs: jobs) { [moved] start -> (entries: [SearchEntry], read: Int) in
-            var tokenizer = tokenizers.take()
+            let tokenizer = tokenizers.take()
             defer { tokenizers.give(tokenizer) }
             var read = 0
             let end = min(documents.count, start + Self.batchSize)
@@ -79,7 +79,7 @@ final class SearchEntryCache: @unchecked Sendable {
                 }
                 read += 1
                 return SearchEntry(url: url, kind: kind, title: document.title, html: document.body.html,
-                                   headings: document.body.headings.map(\.text), date: date, tokenizer: &tokenizer)
+                                   headings: document.body.headings.map(\.text), date: date, tokenizer: tokenizer)
             }
             return (entries, read)
         }

@@ -53,18 +53,27 @@ public enum SearchIndex {
         }
     }
 
-    /// Every term's postings by the term's number: documents in the entries' order.
-    static func encodedPostings(_ entries: [SearchEntry], terms: Int) -> [[UInt8]] {
-        var lists = [[UInt8]](repeating: [], count: terms)
-        var previous = [Int](repeating: 0, count: terms)
-        for (document, entry) in entries.enumerated() {
-            for packed in entry.packedTerms {
-                let number = Int(SearchEntry.number(packed))
-                appendPosting(&lists[number], weight: SearchEntry.weight(packed), gap: document - previous[number])
-                previous[number] = document
+    /// Every term's postings by the term's number: documents in the entries' order. Each of `jobs` threads
+    /// encodes the terms whose number it is given (number modulo `jobs`), reading every entry.
+    static func encodedPostings(_ entries: [SearchEntry], terms: Int, jobs: Int = 1) -> [[UInt8]] {
+        let workers = max(1, min(jobs, terms))
+        let parts = Parallel.map(Array(0..<workers), jobs: workers) { worker -> [[UInt8]] in
+            // Lists and previous documents of this worker's terms, at number / workers.
+            let own = (terms - worker + workers - 1) / workers
+            var lists = [[UInt8]](repeating: [], count: own)
+            var previous = [Int](repeating: 0, count: own)
+            for (document, entry) in entries.enumerated() {
+                for packed in entry.packedTerms {
+                    let number = Int(SearchEntry.number(packed))
+                    guard number % workers == worker else { continue }
+                    let slot = number / workers
+                    appendPosting(&lists[slot], weight: SearchEntry.weight(packed), gap: document - previous[slot])
+                    previous[slot] = document
+                }
             }
+            return lists
         }
-        return lists
+        return (0..<terms).map { parts[$0 % workers][$0 / workers] }
     }
 
     /// The (document, weight) pairs of an encoded list, in document order.

@@ -29,7 +29,7 @@ struct SearchIndexState: Sendable {
         self.vocabulary = vocabulary
         self.entries = entries.contains { $0.vocabulary !== vocabulary } ? entries.map { $0.renumbered(in: vocabulary) } : entries
         learnTerms()
-        postings = SearchIndex.encodedPostings(self.entries, terms: terms.count)
+        postings = SearchIndex.encodedPostings(self.entries, terms: terms.count, jobs: jobs)
         let live = (0..<UInt32(terms.count)).filter { !postings[Int($0)].isEmpty }
             .sorted { terms[Int($0)] < terms[Int($1)] }
         for number in live { groups[shardTerms[Int(number)].key(1), default: []].append(number) }

@@ -1,57 +1,191 @@
 import Foundation
 
-/// One thread's reader of words: each distinct folded word is looked up on its bytes (open addressing,
-/// FNV-1a), and made a String, checked against the stop words and stemmed only the first time this
-/// tokenizer sees it. A document's terms are summed in arrays by the tokenizer's own numbering, with no
-/// hashing of Strings per page.
-struct SearchTokenizer {
+/// One thread's reader of words: it reads rendered HTML or plain text, folds each word as it goes
+/// (`SearchText`'s rules), and looks it up on its bytes (open addressing, FNV-1a): a distinct word is made a
+/// String, checked against the stop words and stemmed only the first time this tokenizer sees it. A
+/// document's terms are summed by the tokenizer's own numbering. Its tables are raw memory it owns: the
+/// loop runs for every byte of every page, without the checks of Swift's arrays.
+final class SearchTokenizer {
     let vocabulary: SearchVocabulary
 
-    /// The distinct words seen, their bytes in `text`; `local` is the word's term in this tokenizer, -1
-    /// for a word that is no term (a stop word, a single letter).
-    private var text: [UInt8] = []
-    private var words: [(start: Int32, count: Int32, hash: UInt32, local: Int32)] = []
-    private var slots = [Int32](repeating: -1, count: 1024)
-    /// By the tokenizer's own term numbers: the vocabulary's number, and the sum of the document being read.
-    private var localNumbers: [String: Int32] = [:]
-    private var termNumbers: [UInt32] = []
-    private var weights: [Int32] = []
-    private var stamps: [Int32] = []
-    private var stamp: Int32 = 0
+    private struct Word {
+        var start: Int32, count: Int32, hash: UInt32
+        /// The word's term in this tokenizer; -1 for a word that is no term (a stop word, a single letter).
+        var local: Int32
+    }
+
+    // The tables are used from one thread at a time, in a loop over every byte: the runtime's checks of
+    // exclusive access, made at each use of a class's variable, would cost more than the work.
+
+    /// The distinct words seen, their bytes in `text`.
+    @exclusivity(unchecked) private var text = Buffer<UInt8>(capacity: 1 << 14)
+    @exclusivity(unchecked) private var words = Buffer<Word>(capacity: 1 << 10)
+    @exclusivity(unchecked) private var slots = Buffer<Int32>(capacity: 1 << 11)
+    /// By the tokenizer's own term numbers: the vocabulary's number, and the sum in the document being read.
+    @exclusivity(unchecked) private var localNumbers: [String: Int32] = [:]
+    @exclusivity(unchecked) private var termNumbers = Buffer<UInt32>(capacity: 1 << 10)
+    @exclusivity(unchecked) private var weights = Buffer<Int32>(capacity: 1 << 10)
+    @exclusivity(unchecked) private var stamps = Buffer<Int32>(capacity: 1 << 10)
+    @exclusivity(unchecked) private var stamp: Int32 = 0
     /// The document's terms by first occurrence.
-    private var seen: [Int32] = []
+    @exclusivity(unchecked) private var seen = Buffer<Int32>(capacity: 1 << 10)
+
+    /// The word being read (`Reading`): ASCII letters lowered, other letters as they are, folded when the word ends.
+    @exclusivity(unchecked) private var word = Buffer<UInt8>(capacity: 1 << 12)
+    @exclusivity(unchecked) private var weight: Int32 = 1
 
     init(vocabulary: SearchVocabulary) {
         self.vocabulary = vocabulary
+        slots.count = slots.capacity
+        slots.pointer.initialize(repeating: -1, count: slots.capacity)
     }
 
-    /// Every word of a text, folded, counted with `weight` for the document being read.
-    mutating func add(_ text: String, weight: Int) {
+    deinit {
+        text.raw.deallocate()
+        words.raw.deallocate()
+        slots.raw.deallocate()
+        termNumbers.raw.deallocate()
+        weights.raw.deallocate()
+        stamps.raw.deallocate()
+        seen.raw.deallocate()
+        word.raw.deallocate()
+    }
+
+    /// Every word of a plain text, counted with `weight` for the document being read.
+    func add(_ text: String, weight: Int) {
         var text = text
         text.withUTF8 { add(utf8: $0, weight: weight) }
     }
 
-    mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>, weight: Int) {
-        SearchText.forEachHashedWord(inUTF8: bytes) { add(word: $0, hash: $1, weight: Int32(weight)) }
+    func add(utf8 bytes: UnsafeBufferPointer<UInt8>, weight: Int) {
+        guard let base = bytes.baseAddress else { return }
+        begin(bytes.count, weight: weight)
+        var reading = Reading()
+        scan(base, bytes.count, html: false, &reading)
+        end(&reading)
     }
 
-    private mutating func add(word: UnsafeBufferPointer<UInt8>, hash: UInt32, weight: Int32) {
+    /// Every word of what rendered HTML shows (`SearchEntry.visibleText`): tags out, entities decoded,
+    /// inline tags joining the words beside them and other tags separating them, a footnote's number skipped.
+    func add(html bytes: UnsafeBufferPointer<UInt8>, weight: Int) {
+        guard let base = bytes.baseAddress else { return }
+        begin(bytes.count, weight: weight)
+        var reading = Reading()
+        scan(base, bytes.count, html: true, &reading)
+        end(&reading)
+    }
+
+    private func begin(_ count: Int, weight: Int) {
+        // No word is longer than the text that holds it.
+        word.reserve(count + 4)
+        self.weight = Int32(weight)
+    }
+
+    /// The word being read, in local variables while the loop runs: its length in `word`, its hash so far,
+    /// and whether it is all ASCII.
+    private struct Reading {
+        var length = 0
+        var hash = SearchTokenizer.fnvBasis
+        var ascii = true
+    }
+
+    /// What each byte is to the loop: a letter or digit of ASCII, lowered; or one of the kinds below.
+    private static let other: UInt8 = 0, tagStart: UInt8 = 1, entityStart: UInt8 = 2, beyondASCII: UInt8 = 3
+    // Written once, before any reader, and never again.
+    nonisolated(unsafe) private static let byteKinds: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for byte in 0..<256 {
+            let value = UInt8(byte)
+            table[byte] = (value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) ? value
+                : value >= 0x41 && value <= 0x5A ? value + 0x20
+                : value == UInt8(ascii: "<") ? tagStart : value == UInt8(ascii: "&") ? entityStart
+                : value >= 0x80 ? beyondASCII : other
+        }
+        return UnsafePointer(table)
+    }()
+
+    /// Reads the words of `count` bytes into `reading`, the last one left unended. In HTML, tags and
+    /// character references are read as `SearchEntry.visibleText` reads them; in text they are characters.
+    @inline(__always)
+    private func scan(_ base: UnsafePointer<UInt8>, _ count: Int, html: Bool, _ reading: inout Reading) {
+        let kinds = Self.byteKinds
+        let out = word.pointer
+        var i = 0
+        while i < count {
+            let byte = base[i]
+            let kind = kinds[Int(byte)]
+            if kind >= 0x30 {
+                out[reading.length] = kind
+                reading.length += 1
+                reading.hash = (reading.hash ^ UInt32(kind)) &* Self.fnvPrime
+                i += 1
+            } else if kind == Self.beyondASCII {
+                i = readScalar(base, i, count, &reading)
+            } else if html && kind == Self.tagStart {
+                let tag = SearchEntry.tag(base, at: i, count: count)
+                if !tag.inline && reading.length > 0 { end(&reading) }
+                i = tag.next
+            } else if html && kind == Self.entityStart, let entity = SearchEntry.entity(base, at: i, count: count) {
+                read(entity.decoded, &reading)
+                i = entity.next
+            } else {
+                if reading.length > 0 { end(&reading) }
+                i += 1
+            }
+        }
+    }
+
+    /// A character reference's text, read as text.
+    @inline(never)
+    private func read(_ decoded: [UInt8], _ reading: inout Reading) {
+        decoded.withUnsafeBufferPointer { scan($0.baseAddress!, $0.count, html: false, &reading) }
+    }
+
+    /// A character beyond ASCII: a letter, digit or mark goes into the word as it is, anything else ends it.
+    /// Apart, so that the loop over ASCII text stays small.
+    @inline(never)
+    private func readScalar(_ bytes: UnsafePointer<UInt8>, _ i: Int, _ count: Int, _ reading: inout Reading) -> Int {
+        let byte = bytes[i]
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        var value = UInt32(byte & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07))
+        for k in 1..<length where i + k < count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        if let scalar = Unicode.Scalar(value), SearchText.isWordScalar(scalar) {
+            for k in 0..<min(length, count - i) {
+                word.pointer[reading.length] = bytes[i + k]
+                reading.length += 1
+            }
+            reading.ascii = false
+        } else if reading.length > 0 {
+            end(&reading)
+        }
+        return i + length
+    }
+
+    private func end(_ reading: inout Reading) {
+        guard reading.length > 0 else { return }
+        let read = UnsafeBufferPointer(start: word.pointer, count: reading.length)
+        if reading.ascii {
+            add(word: read, hash: reading.hash)
+        } else {
+            // Lowered ASCII letters fold as the letters they were: folding lowers case scalar by scalar.
+            var folded = SearchText.fold(String(decoding: read, as: UTF8.self))
+            if !folded.isEmpty { folded.withUTF8 { add(word: $0, hash: SearchText.hash($0)) } }
+        }
+        reading = Reading()
+    }
+
+    private func add(word: UnsafeBufferPointer<UInt8>, hash: UInt32) {
         let mask = slots.count - 1
         var slot = Int(hash) & mask
         var local: Int32 = -1
         while true {
-            let index = Int(slots[slot])
+            let index = Int(slots.pointer[slot])
             if index < 0 {
                 local = newWord(word, hash: hash, slot: slot)
                 break
             }
-            let known = words[index]
-            if known.hash == hash, Int(known.count) == word.count, text.withUnsafeBufferPointer({ text in
-                // Words are short: a loop costs less than a call of memcmp.
-                let start = Int(known.start)
-                for k in 0..<word.count where text[start + k] != word[k] { return false }
-                return true
-            }) {
+            let known = words.pointer[index]
+            if known.hash == hash, Int(known.count) == word.count, Self.equal(text.pointer + Int(known.start), word) {
                 local = known.local
                 break
             }
@@ -59,16 +193,24 @@ struct SearchTokenizer {
         }
         guard local >= 0 else { return }
         let term = Int(local)
-        if stamps[term] != stamp {
-            stamps[term] = stamp
-            weights[term] = weight
-            seen.append(local)
+        if stamps.pointer[term] != stamp {
+            stamps.pointer[term] = stamp
+            weights.pointer[term] = weight
+            seen.pointer[seen.count] = local
+            seen.count += 1
         } else {
-            weights[term] += weight
+            weights.pointer[term] += weight
         }
     }
 
-    private mutating func newWord(_ word: UnsafeBufferPointer<UInt8>, hash: UInt32, slot: Int) -> Int32 {
+    /// Words are short: a loop costs less than a call of memcmp.
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for k in 0..<b.count where a[k] != b[k] { return false }
+        return true
+    }
+
+    private func newWord(_ word: UnsafeBufferPointer<UInt8>, hash: UInt32, slot: Int) -> Int32 {
         var local: Int32 = -1
         if let term = SearchText.term(String(decoding: word, as: UTF8.self)) {
             if let known = localNumbers[term] {
@@ -79,36 +221,79 @@ struct SearchTokenizer {
                 termNumbers.append(vocabulary.number(for: term))
                 weights.append(0)
                 stamps.append(-1)
+                seen.reserve(termNumbers.count)
             }
         }
-        slots[slot] = Int32(words.count)
-        words.append((Int32(text.count), Int32(word.count), hash, local))
-        text.append(contentsOf: word)
-        if words.count * 2 > slots.count { grow() }
+        slots.pointer[slot] = Int32(words.count)
+        words.append(Word(start: Int32(text.count), count: Int32(word.count), hash: hash, local: local))
+        text.reserve(text.count + word.count)
+        (text.pointer + text.count).initialize(from: word.baseAddress!, count: word.count)
+        text.count += word.count
+        if words.count * 2 > slots.count { growSlots() }
         return local
     }
 
-    private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (index, word) in words.enumerated() {
-            var slot = Int(word.hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
+    private func growSlots() {
+        let size = slots.count * 2
+        slots.raw.deallocate()
+        slots = Buffer<Int32>(capacity: size)
+        slots.count = size
+        slots.pointer.initialize(repeating: -1, count: size)
+        let mask = size - 1
+        for index in 0..<words.count {
+            var slot = Int(words.pointer[index].hash) & mask
+            while slots.pointer[slot] >= 0 { slot = (slot + 1) & mask }
+            slots.pointer[slot] = Int32(index)
         }
     }
 
     /// The terms of the document read since the last call, packed (`SearchEntry.pack`), by first
     /// occurrence; the next call starts a new document.
-    mutating func finishDocument() -> [UInt32] {
-        let packed = seen.map { SearchEntry.pack(number: termNumbers[Int($0)], weight: Int(weights[Int($0)])) }
-        seen.removeAll(keepingCapacity: true)
+    func finishDocument() -> [UInt32] {
+        let packed = (0..<seen.count).map { index in
+            let term = Int(seen.pointer[index])
+            return SearchEntry.pack(number: termNumbers.pointer[term], weight: Int(weights.pointer[term]))
+        }
+        seen.count = 0
         if stamp == .max {
             stamp = 0
-            for index in stamps.indices { stamps[index] = -1 }
+            for index in 0..<stamps.count { stamps.pointer[index] = -1 }
         } else {
             stamp += 1
         }
         return packed
+    }
+
+    private static let fnvBasis: UInt32 = 2_166_136_261, fnvPrime: UInt32 = 16_777_619
+
+    /// Memory of trivial values, grown by doubling; freed by its owner.
+    private struct Buffer<Element> {
+        private(set) var pointer: UnsafeMutablePointer<Element>
+        private(set) var capacity: Int
+        var count = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            pointer = .allocate(capacity: capacity)
+        }
+
+        var raw: UnsafeMutablePointer<Element> { pointer }
+
+        mutating func reserve(_ wanted: Int) {
+            guard wanted > capacity else { return }
+            var size = capacity * 2
+            while size < wanted { size *= 2 }
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: size)
+            grown.moveInitialize(from: pointer, count: count)
+            pointer.deallocate()
+            pointer = grown
+            capacity = size
+        }
+
+        mutating func append(_ element: Element) {
+            reserve(count + 1)
+            (pointer + count).initialize(to: element)
+            count += 1
+        }
     }
 }
