@@ -11,29 +11,22 @@ public enum SearchText {
         text.withUTF8 { bytes in forEachWord(inUTF8: bytes) { body(String(decoding: $0, as: UTF8.self)) } }
     }
 
-    /// The same on valid UTF-8, each folded word handed over as bytes that last for the call only.
-    static func forEachWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        forEachHashedWord(inUTF8: bytes) { word, _ in body(word) }
-    }
-
-    /// The same, each word with its FNV-1a hash (`hash(_:)`), computed as the word is folded. Words of
+    /// The same on valid UTF-8, each folded word handed over as bytes that last for the call only. Words of
     /// ASCII letters and digits are folded as they are read; a word with any other letter is folded as a String.
-    static func forEachHashedWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, UInt32) -> Void) {
+    static func forEachWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         // The folded ASCII word, in a buffer as long as the text: no word is longer.
         let word = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
         defer { word.deallocate() }
         var length = 0
-        var hash = fnvBasis
         var start = -1, ascii = true
         func flush(_ end: Int) {
             if ascii {
-                body(UnsafeBufferPointer(start: word, count: length), hash)
+                body(UnsafeBufferPointer(start: word, count: length))
             } else {
                 var folded = fold(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-                if !folded.isEmpty { folded.withUTF8 { body($0, Self.hash($0)) } }
+                if !folded.isEmpty { folded.withUTF8(body) }
             }
             length = 0
-            hash = fnvBasis
             start = -1
             ascii = true
         }
@@ -46,11 +39,7 @@ public enum SearchText {
                     : byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : 0
                 if letter != 0 {
                     if start < 0 { start = i }
-                    if ascii {
-                        word[length] = letter
-                        length += 1
-                        hash = (hash ^ UInt32(letter)) &* fnvPrime
-                    }
+                    if ascii { word[length] = letter; length += 1 }
                 } else if start >= 0 {
                     flush(i)
                 }
@@ -71,13 +60,14 @@ public enum SearchText {
         if start >= 0 { flush(count) }
     }
 
-    private static let fnvBasis: UInt32 = 2_166_136_261, fnvPrime: UInt32 = 16_777_619
-
-    /// FNV-1a of a folded word, as `forEachHashedWord` gives it.
-    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var hash = fnvBasis
-        for byte in word { hash = (hash ^ UInt32(byte)) &* fnvPrime }
-        return hash
+    /// The scalar whose UTF-8 begins at `i` (a byte beyond ASCII): where the next begins, and whether it is
+    /// part of a word (`isWordScalar`).
+    static func scalar(_ bytes: UnsafePointer<UInt8>, at i: Int, count: Int) -> (next: Int, isWord: Bool) {
+        let byte = bytes[i]
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        var value = UInt32(byte & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07))
+        for k in 1..<length where i + k < count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        return (min(i + length, count), Unicode.Scalar(value).map(isWordScalar) ?? false)
     }
 
     /// The folded words of a text.

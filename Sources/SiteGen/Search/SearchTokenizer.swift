@@ -1,7 +1,7 @@
 import Foundation
 
 /// One thread's reader of words: it reads rendered HTML or plain text, folds each word as it goes
-/// (`SearchText`'s rules), and looks it up on its bytes (open addressing, FNV-1a): a distinct word is made a
+/// (`SearchText`'s rules), and looks it up on its bytes (open addressing): a distinct word is made a
 /// String, checked against the stop words and stemmed only the first time this tokenizer sees it. A
 /// document's terms are summed by the tokenizer's own numbering. Its tables are raw memory it owns: the
 /// loop runs for every byte of every page, without the checks of Swift's arrays.
@@ -30,7 +30,7 @@ final class SearchTokenizer {
     /// The document's terms by first occurrence.
     @exclusivity(unchecked) private var seen = Buffer<Int32>(capacity: 1 << 10)
 
-    /// The word being read (`Reading`): ASCII letters lowered, other letters as they are, folded when the word ends.
+    /// The word being read: ASCII letters lowered, other letters as they are, folded when the word ends.
     @exclusivity(unchecked) private var word = Buffer<UInt8>(capacity: 1 << 12)
     @exclusivity(unchecked) private var weight: Int32 = 1
 
@@ -60,9 +60,8 @@ final class SearchTokenizer {
     func add(utf8 bytes: UnsafeBufferPointer<UInt8>, weight: Int) {
         guard let base = bytes.baseAddress else { return }
         begin(bytes.count, weight: weight)
-        var reading = Reading()
-        scan(base, bytes.count, html: false, &reading)
-        end(&reading)
+        let (length, ascii) = scan(base, bytes.count, html: false, length: 0, ascii: true)
+        end(length, ascii: ascii)
     }
 
     /// Every word of what rendered HTML shows (`SearchEntry.visibleText`): tags out, entities decoded,
@@ -70,23 +69,14 @@ final class SearchTokenizer {
     func add(html bytes: UnsafeBufferPointer<UInt8>, weight: Int) {
         guard let base = bytes.baseAddress else { return }
         begin(bytes.count, weight: weight)
-        var reading = Reading()
-        scan(base, bytes.count, html: true, &reading)
-        end(&reading)
+        let (length, ascii) = scan(base, bytes.count, html: true, length: 0, ascii: true)
+        end(length, ascii: ascii)
     }
 
     private func begin(_ count: Int, weight: Int) {
         // No word is longer than the text that holds it.
         word.reserve(count + 4)
         self.weight = Int32(weight)
-    }
-
-    /// The word being read, in local variables while the loop runs: its length in `word`, its hash so far,
-    /// and whether it is all ASCII.
-    private struct Reading {
-        var length = 0
-        var hash = SearchTokenizer.fnvBasis
-        var ascii = true
     }
 
     /// What each byte is to the loop: a letter or digit of ASCII, lowered; or one of the kinds below.
@@ -104,74 +94,95 @@ final class SearchTokenizer {
         return UnsafePointer(table)
     }()
 
-    /// Reads the words of `count` bytes into `reading`, the last one left unended. In HTML, tags and
-    /// character references are read as `SearchEntry.visibleText` reads them; in text they are characters.
+    /// Reads the words of `count` bytes into `word`, the word being read (its `length` so far, whether it
+    /// is all ASCII) in local variables, and returns the last one unended. In HTML, tags and character
+    /// references are read as `SearchEntry.visibleText` reads them; in text they are characters.
     @inline(__always)
-    private func scan(_ base: UnsafePointer<UInt8>, _ count: Int, html: Bool, _ reading: inout Reading) {
+    private func scan(_ base: UnsafePointer<UInt8>, _ count: Int, html: Bool, length start: Int, ascii startASCII: Bool) -> (Int, Bool) {
         let kinds = Self.byteKinds
         let out = word.pointer
+        var length = start, ascii = startASCII
         var i = 0
         while i < count {
-            let byte = base[i]
-            let kind = kinds[Int(byte)]
+            let kind = kinds[Int(base[i])]
             if kind >= 0x30 {
-                out[reading.length] = kind
-                reading.length += 1
-                reading.hash = (reading.hash ^ UInt32(kind)) &* Self.fnvPrime
+                out[length] = kind
+                length += 1
                 i += 1
             } else if kind == Self.beyondASCII {
-                i = readScalar(base, i, count, &reading)
+                let (next, isWord) = SearchText.scalar(base, at: i, count: count)
+                if isWord {
+                    for k in i..<next {
+                        out[length] = base[k]
+                        length += 1
+                    }
+                    ascii = false
+                } else if length > 0 {
+                    end(length, ascii: ascii)
+                    length = 0
+                    ascii = true
+                }
+                i = next
             } else if html && kind == Self.tagStart {
                 let tag = SearchEntry.tag(base, at: i, count: count)
-                if !tag.inline && reading.length > 0 { end(&reading) }
+                if !tag.inline && length > 0 {
+                    end(length, ascii: ascii)
+                    length = 0
+                    ascii = true
+                }
                 i = tag.next
             } else if html && kind == Self.entityStart, let entity = SearchEntry.entity(base, at: i, count: count) {
-                read(entity.decoded, &reading)
+                (length, ascii) = read(entity.decoded, length: length, ascii: ascii)
                 i = entity.next
             } else {
-                if reading.length > 0 { end(&reading) }
+                if length > 0 {
+                    end(length, ascii: ascii)
+                    length = 0
+                    ascii = true
+                }
                 i += 1
             }
         }
+        return (length, ascii)
     }
 
     /// A character reference's text, read as text.
     @inline(never)
-    private func read(_ decoded: [UInt8], _ reading: inout Reading) {
-        decoded.withUnsafeBufferPointer { scan($0.baseAddress!, $0.count, html: false, &reading) }
+    private func read(_ decoded: [UInt8], length: Int, ascii: Bool) -> (Int, Bool) {
+        decoded.withUnsafeBufferPointer { scan($0.baseAddress!, $0.count, html: false, length: length, ascii: ascii) }
     }
 
-    /// A character beyond ASCII: a letter, digit or mark goes into the word as it is, anything else ends it.
-    /// Apart, so that the loop over ASCII text stays small.
-    @inline(never)
-    private func readScalar(_ bytes: UnsafePointer<UInt8>, _ i: Int, _ count: Int, _ reading: inout Reading) -> Int {
-        let byte = bytes[i]
-        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-        var value = UInt32(byte & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07))
-        for k in 1..<length where i + k < count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
-        if let scalar = Unicode.Scalar(value), SearchText.isWordScalar(scalar) {
-            for k in 0..<min(length, count - i) {
-                word.pointer[reading.length] = bytes[i + k]
-                reading.length += 1
-            }
-            reading.ascii = false
-        } else if reading.length > 0 {
-            end(&reading)
-        }
-        return i + length
-    }
-
-    private func end(_ reading: inout Reading) {
-        guard reading.length > 0 else { return }
-        let read = UnsafeBufferPointer(start: word.pointer, count: reading.length)
-        if reading.ascii {
-            add(word: read, hash: reading.hash)
+    /// The word read into `word`: looked up (all ASCII) or folded first.
+    private func end(_ length: Int, ascii: Bool) {
+        guard length > 0 else { return }
+        let read = UnsafeBufferPointer(start: word.pointer, count: length)
+        if ascii {
+            add(word: read, hash: Self.hash(read))
         } else {
             // Lowered ASCII letters fold as the letters they were: folding lowers case scalar by scalar.
             var folded = SearchText.fold(String(decoding: read, as: UTF8.self))
-            if !folded.isEmpty { folded.withUTF8 { add(word: $0, hash: SearchText.hash($0)) } }
+            if !folded.isEmpty { folded.withUTF8 { add(word: $0, hash: Self.hash($0)) } }
         }
-        reading = Reading()
+    }
+
+    /// A hash of a word eight bytes at a time: no chain of multiplications byte after byte.
+    @inline(__always)
+    private static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        let base = word.baseAddress!, count = word.count
+        var hash = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+        var i = 0
+        while i + 8 <= count {
+            hash = (hash ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            i += 8
+        }
+        if i < count {
+            var rest: UInt64 = 0
+            for k in 0..<(count - i) { rest |= UInt64(base[i + k]) << (8 * k) }
+            hash = (hash ^ rest) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+        }
+        return UInt32(truncatingIfNeeded: hash)
     }
 
     private func add(word: UnsafeBufferPointer<UInt8>, hash: UInt32) {
@@ -263,8 +274,6 @@ final class SearchTokenizer {
         }
         return packed
     }
-
-    private static let fnvBasis: UInt32 = 2_166_136_261, fnvPrime: UInt32 = 16_777_619
 
     /// Memory of trivial values, grown by doubling; freed by its owner.
     private struct Buffer<Element> {
