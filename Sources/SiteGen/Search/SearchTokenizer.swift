@@ -9,6 +9,8 @@ final class SearchTokenizer {
     let vocabulary: SearchVocabulary
 
     private struct Word {
+        /// The first eight bytes (fewer, then zeros): most words are no longer, and are told apart by this alone.
+        var prefix: UInt64
         var start: Int32, count: Int32, hash: UInt32
         /// The word's term in this tokenizer; -1 for a word that is no term (a stop word, a single letter).
         var local: Int32
@@ -74,8 +76,8 @@ final class SearchTokenizer {
     }
 
     private func begin(_ count: Int, weight: Int) {
-        // No word is longer than the text that holds it.
-        word.reserve(count + 4)
+        // No word is longer than the text that holds it; past its end, room to read eight bytes at once.
+        word.reserve(count + 16)
         self.weight = Int32(weight)
     }
 
@@ -153,50 +155,65 @@ final class SearchTokenizer {
     }
 
     /// The word read into `word`: looked up (all ASCII) or folded first.
+    @inline(__always)
     private func end(_ length: Int, ascii: Bool) {
         guard length > 0 else { return }
-        let read = UnsafeBufferPointer(start: word.pointer, count: length)
         if ascii {
-            add(word: read, hash: Self.hash(read))
+            // `word` has room past the word: its chunks are read whole, then cut to the word.
+            let base = UnsafeRawPointer(word.pointer)
+            add(word: UnsafeBufferPointer(start: word.pointer, count: length)) { base.loadUnaligned(fromByteOffset: $0, as: UInt64.self) & Self.mask($1) }
         } else {
-            // Lowered ASCII letters fold as the letters they were: folding lowers case scalar by scalar.
-            var folded = SearchText.fold(String(decoding: read, as: UTF8.self))
-            if !folded.isEmpty { folded.withUTF8 { add(word: $0, hash: Self.hash($0)) } }
+            endFolded(length)
         }
     }
 
-    /// A hash of a word eight bytes at a time: no chain of multiplications byte after byte.
+    @inline(never)
+    private func endFolded(_ length: Int) {
+        // Lowered ASCII letters fold as the letters they were: folding lowers case scalar by scalar.
+        var folded = SearchText.fold(String(decoding: UnsafeBufferPointer(start: word.pointer, count: length), as: UTF8.self))
+        folded.withUTF8 { folded in
+            guard let base = folded.baseAddress else { return }
+            add(word: folded) { offset, count in
+                var chunk: UInt64 = 0
+                for k in 0..<count { chunk |= UInt64(base[offset + k]) << (8 * k) }
+                return chunk
+            }
+        }
+    }
+
+    /// The low `count` bytes of eight.
     @inline(__always)
-    private static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        let base = word.baseAddress!, count = word.count
-        var hash = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
-        var i = 0
-        while i + 8 <= count {
-            hash = (hash ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-            i += 8
-        }
-        if i < count {
-            var rest: UInt64 = 0
-            for k in 0..<(count - i) { rest |= UInt64(base[i + k]) << (8 * k) }
-            hash = (hash ^ rest) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-        }
-        return UInt32(truncatingIfNeeded: hash)
+    private static func mask(_ count: Int) -> UInt64 {
+        count >= 8 ? .max : (1 << (8 * UInt64(count))) - 1
     }
 
-    private func add(word: UnsafeBufferPointer<UInt8>, hash: UInt32) {
+    /// Counts a word for the document being read. `chunk(offset, count)` gives `count` (at most eight) of
+    /// the word's bytes from `offset`, the first in the low byte; the hash mixes them eight at a time.
+    @inline(__always)
+    private func add(word: UnsafeBufferPointer<UInt8>, chunk: (Int, Int) -> UInt64) {
+        let count = word.count
+        let prefix = chunk(0, min(count, 8))
+        var mixed = (UInt64(count) &* 0x9E37_79B9_7F4A_7C15 ^ prefix) &* 0xFF51_AFD7_ED55_8CCD
+        mixed ^= mixed >> 32
+        var offset = 8
+        while offset < count {
+            mixed = (mixed ^ chunk(offset, min(count - offset, 8))) &* 0xFF51_AFD7_ED55_8CCD
+            mixed ^= mixed >> 32
+            offset += 8
+        }
+        let hash = UInt32(truncatingIfNeeded: mixed)
         let mask = slots.count - 1
         var slot = Int(hash) & mask
         var local: Int32 = -1
         while true {
             let index = Int(slots.pointer[slot])
             if index < 0 {
-                local = newWord(word, hash: hash, slot: slot)
+                local = newWord(word, prefix: prefix, hash: hash, slot: slot)
                 break
             }
             let known = words.pointer[index]
-            if known.hash == hash, Int(known.count) == word.count, Self.equal(text.pointer + Int(known.start), word) {
+            if known.hash == hash, known.prefix == prefix, Int(known.count) == count,
+               count <= 8 || Self.equal(text.pointer + Int(known.start) + 8, UnsafeBufferPointer(rebasing: word[8...])) {
                 local = known.local
                 break
             }
@@ -221,7 +238,8 @@ final class SearchTokenizer {
         return true
     }
 
-    private func newWord(_ word: UnsafeBufferPointer<UInt8>, hash: UInt32, slot: Int) -> Int32 {
+    @inline(never)
+    private func newWord(_ word: UnsafeBufferPointer<UInt8>, prefix: UInt64, hash: UInt32, slot: Int) -> Int32 {
         var local: Int32 = -1
         if let term = SearchText.term(String(decoding: word, as: UTF8.self)) {
             if let known = localNumbers[term] {
@@ -236,7 +254,7 @@ final class SearchTokenizer {
             }
         }
         slots.pointer[slot] = Int32(words.count)
-        words.append(Word(start: Int32(text.count), count: Int32(word.count), hash: hash, local: local))
+        words.append(Word(prefix: prefix, start: Int32(text.count), count: Int32(word.count), hash: hash, local: local))
         text.reserve(text.count + word.count)
         (text.pointer + text.count).initialize(from: word.baseAddress!, count: word.count)
         text.count += word.count
