@@ -62,13 +62,18 @@ public enum SearchIndex {
             let own = (terms - worker + workers - 1) / workers
             var lists = [[UInt8]](repeating: [], count: own)
             var previous = [Int](repeating: 0, count: own)
-            for (document, entry) in entries.enumerated() {
-                for packed in entry.packedTerms {
-                    let number = Int(SearchEntry.number(packed))
-                    guard number % workers == worker else { continue }
-                    let slot = number / workers
-                    appendPosting(&lists[slot], weight: SearchEntry.weight(packed), gap: document - previous[slot])
-                    previous[slot] = document
+            // A million postings at 10,000 pages: the outer arrays' checks are taken once.
+            lists.withUnsafeMutableBufferPointer { lists in
+                previous.withUnsafeMutableBufferPointer { previous in
+                    for (document, entry) in entries.enumerated() {
+                        for packed in entry.packedTerms {
+                            let number = Int(SearchEntry.number(packed))
+                            guard number % workers == worker else { continue }
+                            let slot = number / workers
+                            appendPosting(&lists[slot], weight: SearchEntry.weight(packed), gap: document - previous[slot])
+                            previous[slot] = document
+                        }
+                    }
                 }
             }
             return lists
@@ -134,8 +139,13 @@ public enum SearchIndex {
         init(_ term: String) {
             var length = 0
             var key: [UInt8] = []
+            key.reserveCapacity(maximumKeyLength)
             for scalar in term.unicodeScalars {
-                if length < maximumKeyLength { key.append(contentsOf: String(SearchText.keyCharacter(scalar)).utf8) }
+                // `SearchText.keyCharacter`: a–z and 0–9 as they are, anything else `_`.
+                if length < maximumKeyLength {
+                    let value = scalar.value
+                    key.append((value >= 0x61 && value <= 0x7A) || (value >= 0x30 && value <= 0x39) ? UInt8(value) : UInt8(ascii: "_"))
+                }
                 length += 1
                 if length > maximumKeyLength { break }
             }
