@@ -107,8 +107,8 @@ struct StructuredData {
 
     private func value(_ name: String, of item: Document) -> JSON {
         let facts = site.items[item.path]
-        // A declared field first: `title` is the item's field of that name where it has one (a chief's `title`
-        // is "Ambassador"; the item is titled by `name`).
+        // A declared field first: `title` is the item's field of that name where it has one (a person's `title`
+        // may be a job's, the item being titled by `name`).
         if let field = item.fields[name] { return json(field) }
         switch name {
         case "title": return .string(item.title)

@@ -22,7 +22,7 @@ public struct SearchEntry: Sendable, Equatable {
 
     private let storage: Storage
 
-    /// From the site root, with the fragment of the exact place (an event's row on the timeline).
+    /// From the site root, with the fragment of the exact place (an item's row on its folder's page).
     public var url: String { storage.url }
     public var title: String { storage.title }
     /// A short name the site gives the result's kind, which the reader's script shows; opaque here.
