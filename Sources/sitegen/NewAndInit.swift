@@ -120,7 +120,7 @@ enum Archetype {
 
     private static func placeholder(_ type: FieldType) -> String {
         switch type {
-        case .list(let element): "[\(placeholder(element))]"
+        case .list(let element): "[\(placeholder(element[0]))]"
         case .date: "2026-01-01"
         case .number: "0"
         case .flag: "false"

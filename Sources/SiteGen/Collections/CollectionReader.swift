@@ -89,7 +89,7 @@ struct CollectionReader {
         func known(_ type: FieldType) -> FieldType {
             switch type {
             case .item(let name) where !names.contains(name): .text
-            case .list(let element): .list(known(element))
+            case .list(let element): .list([known(element[0])])
             default: type
             }
         }
@@ -320,7 +320,7 @@ struct CollectionReader {
     private var pendingMismatches: [(FieldType, Diagnostic)] = []
 
     private func fieldType(_ name: String) -> FieldType {
-        if name.hasPrefix("list of ") { return .list(fieldType(String(name.dropFirst("list of ".count)).trimmingCharacters(in: .whitespaces))) }
+        if name.hasPrefix("list of ") { return .list([fieldType(String(name.dropFirst("list of ".count)).trimmingCharacters(in: .whitespaces))]) }
         switch name {
         case "text": return .text
         case "markdown": return .markdown
@@ -409,7 +409,7 @@ struct CollectionReader {
         }
         for (type, diagnostic) in pendingMismatches {
             var element = type
-            while case .list(let inner) = element { element = inner }
+            while case .list(let inner) = element { element = inner[0] }
             if case .item(let name) = element, !names.contains(name) { continue }
             diagnostics.append(diagnostic)
         }

@@ -164,7 +164,7 @@ struct RelationResolver {
                                  failedToParse: (String) -> Bool, diagnostics: inout DiagnosticList) {
         for field in collection.fields where field.type.isReference {
             var wanted = field.type
-            if case .list(let element) = wanted { wanted = element }
+            if case .list(let element) = wanted { wanted = element[0] }
             for item in facts {
                 for (index, path) in (item.document.fields[field.name]?.references ?? []).enumerated() {
                     let document = item.document

@@ -6,7 +6,7 @@ import Yams
 /// mapping with `type:`). Every page gets a `WebPage` (an item's page an `Article`) with its `citation`s (the
 /// cited sources, as their collection's `schema:` describes them) and `isBasedOn` the work the site credits;
 /// an item's page describes the item too, and a folder page its items that have no page of their own.
-public indirect enum SchemaTemplate: Sendable {
+public enum SchemaTemplate: Sendable {
     case object(type: String, properties: [(String, SchemaTemplate)])
     /// A field of the item, or `title`, `start`, `end`, `url`.
     case field(String)
@@ -135,7 +135,7 @@ struct StructuredData {
 }
 
 /// Just enough JSON: members in the order given, so the text is the same from run to run.
-indirect enum JSON {
+enum JSON {
     case string(String), number(Double), bool(Bool), null
     case array([JSON])
     case object([(String, JSON)])

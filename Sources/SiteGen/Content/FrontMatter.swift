@@ -280,7 +280,8 @@ public struct FrontMatter {
         }
         locations[key] = valueLocation(of: key)
         switch field.type {
-        case .list(let element):
+        case .list(let elements):
+            let element = elements[0]
             if case .sequence? = pair(key)?.value {} else if case .scalar? = pair(key)?.value {} else {
                 fail(key, "`\(key)` must be a list of \(Self.plural(element)), such as [\(example)]")
                 markUsed(key)
@@ -361,7 +362,7 @@ public struct FrontMatter {
         case .anchor: "former-anchor"
         case .page: "about.md"
         case .item(let collection): "\(collection)/name.md"
-        case .list(let element): example(of: element)
+        case .list(let element): example(of: element[0])
         }
     }
 

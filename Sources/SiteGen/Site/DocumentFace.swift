@@ -147,7 +147,7 @@ extension Site {
     private func related(_ a: String, _ b: String) -> Bool {
         guard let collection = config.collections[a] else { return false }
         return collection.relations.contains { if case .during(_, let other, _, _) = $0 { other == b } else { false } }
-            || collection.fields.contains { $0.type == .item(b) || $0.type == .list(.item(b)) }
+            || collection.fields.contains { $0.type == .item(b) || $0.type == .list([.item(b)]) }
     }
 
     /// Each page once, in path order.

@@ -170,7 +170,7 @@ public struct SiteResolver: Sendable {
     /// The values of an item's anchor fields (`anchor`, `list of anchor`), with where each is written.
     static func anchorFieldValues(_ item: Document, in collection: ContentCollection) -> [(id: String, location: SourceLocation)] {
         var found: [(String, SourceLocation)] = []
-        for field in collection.fields where field.type == .anchor || field.type == .list(.anchor) {
+        for field in collection.fields where field.type == .anchor || field.type == .list([.anchor]) {
             switch item.fields[field.name] {
             case .text(let id)?: found.append((id, item.fieldLocations[field.name] ?? SourceLocation(line: 1, column: 1)))
             case .list(let ids)?:

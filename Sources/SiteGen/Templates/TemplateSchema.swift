@@ -69,7 +69,7 @@ enum TemplateSchema {
         case .date: date
         case .page, .item: .object(related)
         case .list(let element):
-            switch fieldShape(element, related: related) {
+            switch fieldShape(element[0], related: related) {
             case .object(let fields): .list(of: fields)
             default: .list(of: [:])
             }
