@@ -85,7 +85,7 @@ public enum ExternalCheck {
             let checked = await LinkChecker(limits: options.limits, probe: probe).check(toCheck)
             for (url, result) in checked {
                 results[url] = result
-                cache.record(result, for: url, at: options.now)
+                if result.isAnswer { cache.record(result, for: url, at: options.now) }
             }
             do {
                 try cache.write(to: cachePath, now: options.now)

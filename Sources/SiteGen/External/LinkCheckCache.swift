@@ -1,8 +1,9 @@
 import Foundation
 
 /// The results of earlier checks, kept in a JSON file for a day, so that a check run again soon after asks the
-/// network only about URLs it has not seen (or whose result has aged). Every URL's result is kept, dead ones too:
-/// `--refresh` checks them all again. A file that cannot be read counts as an empty cache.
+/// network only about URLs it has not seen (or whose result has aged). What servers answered is kept, dead
+/// statuses too (`--refresh` checks them all again); what never reached a server is not (`LinkCheckResult.isAnswer`).
+/// A file that cannot be read counts as an empty cache.
 public struct LinkCheckCache: Sendable {
     public struct Entry: Sendable, Codable, Hashable {
         /// When it was checked, in seconds since 1970.

@@ -23,6 +23,16 @@ public struct LinkCheckResult: Sendable, Hashable, Codable {
 
     public var isDead: Bool { if case .dead = verdict { true } else { false } }
 
+    /// Whether the server answered (a status, or redirects that loop or go on): what the cache keeps. A host that
+    /// does not resolve, a refused connection, a time-out are asked again next time: a check run offline, or
+    /// while a server was down a moment, would otherwise report them dead for a day.
+    public var isAnswer: Bool {
+        switch verdict {
+        case .alive, .dead(.status), .dead(.tooManyRedirects), .dead(.redirectLoop), .dead(.invalid): true
+        case .dead(.timedOut), .dead(.refused), .dead(.unknownHost), .dead(.network): false
+        }
+    }
+
     /// The chain as a reader follows it: `https://a (301) → https://b (200)`.
     public var chain: String {
         var parts = redirects.map { "\($0.from) (\($0.status))" }

@@ -31,7 +31,8 @@ public struct LinkChecker: Sendable {
 
     /// Each URL's result, checked concurrently within the limits.
     public func check(_ urls: [String]) async -> [String: LinkCheckResult] {
-        let probe = self.probe ?? HTTPClientProbe(connectionsPerHost: limits.perHost, timeout: limits.timeout)
+        // The limiter holds requests to its limits; the client's pool, never reached, does not mask it.
+        let probe = self.probe ?? HTTPClientProbe(connectionsPerHost: max(limits.perHost, limits.total), timeout: limits.timeout)
         let limiter = HostLimiter(perHost: limits.perHost, total: limits.total)
         let results = await withTaskGroup(of: (String, LinkCheckResult).self) { group in
             for url in urls {
