@@ -121,6 +121,19 @@ struct ExternalCheckTests {
         #expect(nextDay.requested == 5)
     }
 
+    @Test func aCacheThatCannotBeWrittenIsAWarning() async throws {
+        let server = try LoopbackServer()
+        defer { server.stop() }
+        let site = try Self.site(base: server.base)
+        defer { site.remove() }
+        try FileManager.default.createDirectory(at: site.root.appendingPathComponent(LinkCheckCache.fileName), withIntermediateDirectories: false)
+        let report = await ExternalCheck.run(Self.options(site))
+        #expect(report.diagnostics.filter { $0.severity == .warning }.map(\.description).contains {
+            $0.hasPrefix("\(LinkCheckCache.fileName):1:1: warning: could not write the cache of external links")
+        })
+        #expect(report.dead == 2)
+    }
+
     @Test func theURLsOfTheSiteAreFoundWithTheirPlaces() throws {
         let site = try Self.site(base: "http://example.test")
         defer { site.remove() }
@@ -299,8 +312,16 @@ final class LoopbackServer: @unchecked Sendable {
             atOnce += 1
             most = max(most, atOnce)
         }
-        defer { lock.withLock { atOnce -= 1 } }
+        // A request stops counting before its answer is sent: the client may start its next one as soon as the
+        // answer arrives, which must not find this one still counted.
+        var counted = true
+        func leave() {
+            if counted { lock.withLock { atOnce -= 1 } }
+            counted = false
+        }
+        defer { leave() }
         func answer(_ status: Int, _ headers: String = "") {
+            leave()
             let body = method == "HEAD" || status != 200 ? "" : "ok"
             let text = "HTTP/1.1 \(status) \(LinkFailure.reason(status))\r\n\(headers)Content-Length: \(status == 200 ? 2 : 0)\r\nConnection: close\r\n\r\n\(body)"
             _ = text.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }

@@ -90,7 +90,10 @@ public enum ExternalCheck {
             do {
                 try cache.write(to: cachePath, now: options.now)
             } catch {
-                diagnostics.append(.warning(cachePath, "could not write the cache of external links: \(error.localizedDescription)"))
+                // Shown from the working folder, as every other path is.
+                let working = URL(fileURLWithPath: options.build.workingDirectory).standardizedFileURL.path + "/"
+                let shown = cachePath.hasPrefix(working) ? String(cachePath.dropFirst(working.count)) : cachePath
+                diagnostics.append(.warning(shown, "could not write the cache of external links: \(error.localizedDescription)"))
             }
         }
         var archivedURLs: Set<String> = []
