@@ -16,6 +16,9 @@ let package = Package(
         // which can be changed from outside it (BENCHMARKS.md, the preview server).
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        // `sitegen check --external`: HEAD and GET over HTTP/1.1, HTTP/2 and TLS, on the SwiftNIO that Hummingbird
+        // brings. Foundation's URLSession is libcurl on Linux, which every command then loaded at start (+7 MB).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Debian's libcmark-gfm-dev; pkg-config links both the core and the extensions library.
@@ -41,6 +44,7 @@ let package = Package(
                 "CCmarkGFM",
                 "CmarkConcurrency",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // `sitegen serve`: the site in memory, a file watcher, live reload and HTTP.

@@ -80,21 +80,66 @@ struct Build: ParsableCommand {
     }
 }
 
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run every check of a build without writing anything.")
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every check of a build without writing anything.",
+        discussion: """
+            With --external, also checks every external URL of the site over the network: the sources' url and \
+            archive_url and every http(s) link of the pages' text. Dead links are errors, a dead url whose \
+            archive_url answers and redirects are warnings. Results are kept for a day in \
+            \(LinkCheckCache.fileName) beside the content folder.
+            """
+    )
 
     @OptionGroup var site: SiteOptions
 
-    func run() throws {
+    @Flag(help: "Also check every external URL (sources' url and archive_url, links in the text) over the network.")
+    var external = false
+
+    // Optional, so that one given without --external is refused instead of ignored.
+    @Option(help: "Seconds to wait for each request of --external (default: 10).")
+    var timeout: Double?
+
+    @Option(name: .customLong("per-host"), help: "Requests at a time to one host with --external (default: 2).")
+    var perHost: Int?
+
+    @Option(name: .customLong("max-requests"), help: "Requests at a time in all with --external (default: 16).")
+    var maxRequests: Int?
+
+    @Flag(help: "With --external, check every URL again instead of taking the last day's results from the cache.")
+    var refresh = false
+
+    func validate() throws {
+        if !external {
+            for (given, name) in [(timeout != nil, "--timeout"), (perHost != nil, "--per-host"), (maxRequests != nil, "--max-requests"), (refresh, "--refresh")] where given {
+                throw ValidationError("\(name) applies to --external only")
+            }
+        }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a number of seconds above 0") }
+        if let perHost, perHost < 1 { throw ValidationError("--per-host must be 1 or more") }
+        if let maxRequests, maxRequests < 1 { throw ValidationError("--max-requests must be 1 or more") }
+    }
+
+    func run() async throws {
         var options = BuildOptions(contentDirectory: site.content, templatesDirectory: site.templates, outputDirectory: "public",
                                    jobs: site.threads, checkOnly: true)
         options.releasesMemory = false  // the process ends right after
-        try finish(SiteBuilder(options: options).build(), site: site, verb: "checked")
+        var report = SiteBuilder(options: options).build()
+        var note: String?
+        if external {
+            let limits = LinkChecker.Limits(timeout: timeout ?? 10, perHost: perHost ?? 2, total: maxRequests ?? 16)
+            let found = await ExternalCheck.run(ExternalCheck.Options(build: options, limits: limits, refresh: refresh))
+            // The same problem of the content found by both passes is said once.
+            report.diagnostics = DiagnosticList(report.diagnostics + found.diagnostics).sorted
+            note = "sitegen: " + found.summary
+        }
+        try finish(report, site: site, verb: "checked", note: note)
     }
 }
 
 /// Prints the diagnostics and the summary; exits 1 when the build failed.
-func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
+/// `note`, a line said after the diagnostics whatever the outcome (the external links' summary).
+func finish(_ report: BuildReport, site: SiteOptions, verb: String, note: String? = nil) throws {
     let strict = site.warningsAsErrors
     if site.timings {
         var lines = report.phaseTimes.map { $0.phase.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "%8.3f s", $0.seconds) }
@@ -108,6 +153,7 @@ func finish(_ report: BuildReport, site: SiteOptions, verb: String) throws {
     if errors > 0 || warnings > 0 {
         printer.printSummary(errors: errors, warnings: warnings)
     }
+    if let note { print(note) }
     if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
     if verb == "built" {
         let written = report.written
