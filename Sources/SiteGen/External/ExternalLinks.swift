@@ -95,7 +95,7 @@ public struct ExternalLinks: Sendable {
                 switch (field.type, value) {
                 case (.url, .text(let url)) where Self.isChecked(url):
                     add(url, location, .field(field.name, source: key))
-                case (.list(.url), .list(let items)):
+                case (.list([.url]), .list(let items)):
                     for (index, item) in items.enumerated() {
                         if case .text(let url) = item, Self.isChecked(url) {
                             add(url, locations["\(field.name)#\(index)"] ?? location, .field(field.name, source: key))
