@@ -17,7 +17,8 @@ grep -q "definitely lost" "$out/valgrind.log" && { echo "leak check: definite le
 # The second way of giving headings ids (raw HTML that holds heading tags, unsafe mode) frees and replaces
 # nodes itself: check it too, on a copy of the fixture site.
 cp -r Tests/Fixtures/minimal/content Tests/Fixtures/minimal/templates "$out/"
-printf 'title: Leak check\nlanguage: en\nunsafe_html: true\n' > "$out/content/site.yaml"
+# The fixture's own settings (its collections declare the folders its pages are in), with raw HTML on.
+printf '\nunsafe_html: true\n' >> "$out/content/site.yaml"
 printf -- '---\ntitle: Raw\n---\n\n<h2>Raw heading</h2>\n\n## Real heading\n\n### Another\n' > "$out/content/raw.md"
 # A page above the arena's limit (4 MiB): parsed with cmark's own allocator, each part freed as it goes.
 { printf -- '---\ntitle: Large\n---\n\n<h2>Raw</h2>\n\n'; for i in $(seq 45000); do printf '## Part %d\n\nText [link](raw.md) and *more* text, with a note.[^n]\n\n| a | b |\n|---|---|\n| %d | x |\n\n' "$i" "$i"; done; printf '[^n]: A note.\n'; } > "$out/content/large.md"
