@@ -45,6 +45,8 @@ public struct BuildReport: Sendable {
     public var upToDate = false
     /// Files rendered (the others were kept as published: `PublishedPages`).
     public var rendered = 0
+    /// Markdown files whose parse was taken from the parse store (`ParseStore`) instead of made again.
+    public var parsesTaken = 0
     /// What other pages see of each document (`DocumentFace.digest`), by path inside the content folder.
     var faces: [String: String] = [:]
     /// What each page's templates read of other documents' text, by page path: rendered now, or as recorded.
@@ -116,7 +118,9 @@ public struct SiteBuilder: Sendable {
         clock.end("inputs")
         // Gone before anything is written: a build that fails or is stopped leaves no record to trust.
         unlink(writer.recordPath)
-        var report = build(into: try writer.prepared(), keeping: publishedPages)
+        // The parse store is its own judge of what it may give (`ParseStore`): it needs no record to be trusted.
+        let store = inputs.executable.map { ParseStoreUse(path: writer.parseStorePath, executable: $0, options: shaping, identities: inputs.content) }
+        var report = build(into: try writer.prepared(), keeping: publishedPages, storing: store)
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
         clock = PhaseClock()
         if report.succeeded, let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
@@ -134,16 +138,21 @@ public struct SiteBuilder: Sendable {
 
     /// - Parameter publishedPages: what the sink published last that this build need not render again; a
     ///   sink that does not keep what it published (`SiteSink.keep`) gets every file rendered all the same.
-    func build<Sink: SiteSink>(into sink: Sink, keeping publishedPages: PublishedPages?) -> BuildReport {
+    /// - Parameter store: the parse store to take unchanged files' parses from, and to write after a build
+    ///   that succeeded.
+    func build<Sink: SiteSink>(into sink: Sink, keeping publishedPages: PublishedPages?, storing store: ParseStoreUse? = nil) -> BuildReport {
         var diagnostics = DiagnosticList()
         var report = BuildReport()
         var clock = PhaseClock()
-        guard let (renderer, documents) = makeRenderer(&diagnostics, clock: &clock), !diagnostics.hasErrors else {
+        var parsed = ParsedContent()
+        guard let (renderer, documents) = makeRenderer(&diagnostics, clock: &clock, store: store, parsed: &parsed), !diagnostics.hasErrors else {
             sink.discard([])
+            report.parsesTaken = parsed.reused
             report.diagnostics = diagnostics.sorted
             report.phaseTimes = clock.times
             return report
         }
+        report.parsesTaken = parsed.reused
         var files = makeFiles(renderer, &diagnostics)
         clock.end("index")
         // What the next build's record says other pages see of each document.
@@ -181,6 +190,15 @@ public struct SiteBuilder: Sendable {
             }
             clock.end("write")
         }
+        if let store, let key = parsed.storeKey, !diagnostics.hasErrors {
+            // Kept for the next build, or none left: a store that could not be written whole is not there.
+            do {
+                try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: options.jobs, to: store.path)
+            } catch {
+                unlink(store.path)
+            }
+            clock.end("store")
+        }
         report.diagnostics = diagnostics.sorted
         report.phaseTimes = clock.times
         return report
@@ -189,8 +207,14 @@ public struct SiteBuilder: Sendable {
     /// Every phase but rendering and writing: the resolved site with its templates, and every document
     /// (drafts and events too); nil when it cannot be made.
     func makeRenderer(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> (SiteRenderer, [Document])? {
+        var parsed = ParsedContent()
+        return makeRenderer(&diagnostics, clock: &clock, store: nil, parsed: &parsed)
+    }
+
+    private func makeRenderer(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock, store: ParseStoreUse?,
+                              parsed: inout ParsedContent) -> (SiteRenderer, [Document])? {
         // load and parse, in a scope of their own so the sources' text is freed before rendering
-        guard let (config, configSource, links, documents, staticFiles, templates) = loadAndParse(&diagnostics, clock: &clock)
+        guard let (config, configSource, links, documents, staticFiles, templates) = loadAndParse(&diagnostics, clock: &clock, store: store, parsed: &parsed)
         else { return nil }
 
         // resolve
@@ -216,7 +240,7 @@ public struct SiteBuilder: Sendable {
         return files
     }
 
-    private func loadAndParse(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock) -> (
+    private func loadAndParse(_ diagnostics: inout DiagnosticList, clock: inout PhaseClock, store use: ParseStoreUse?, parsed content: inout ParsedContent) -> (
         SiteConfig, SourceFile, LinkResolver, [Document], [(path: String, sourceFile: String)], TemplateSet?
     )? {
         let loader = ContentLoader(contentDirectory: url(options.contentDirectory), displayRoot: options.contentDirectory)
@@ -233,28 +257,78 @@ public struct SiteBuilder: Sendable {
         let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path), collections: config.collections)
         let parser = DocumentParser(renderer: MarkdownRenderer(options: MarkdownOptions(smartPunctuation: config.smartPunctuation, unsafeHTML: config.unsafeHTML)),
                                     links: links, collections: config.collections)
+        // The last build's parses, when they were made in the same world (`ParseStore`).
+        let key = use.flatMap { ParseStore.key(executable: $0.executable, options: $0.options, displayRoot: options.contentDirectory,
+                                               settings: loaded.settings?.text) }
+        let store = use.flatMap { use in key.flatMap { ParseStore.read(from: use.path, key: $0) } }
+        let files = loaded.pages + loaded.staticFiles.map(\.path)
+        // A link's target depends on which files exist: those that came or went since the store was written.
+        let cameOrWent = store.map { $0.files.symmetricDifference(files) } ?? []
         // Each file is read where it is parsed, and its text dropped once parsed. The sources come first: the
-        // other pages' notes are made of their fields (`SourceRegistry`).
+        // other pages' notes are made of their fields.
         let (sourcePaths, otherPaths) = SourceRegistry.partition(loaded.pages, collections: config.collections)
-        func parse(_ paths: [String], with parser: DocumentParser) -> [(Document?, [Diagnostic])] {
-            Parallel.map(paths, jobs: options.jobs) { path -> (Document?, [Diagnostic]) in
+        let identities = use?.identities
+        func parse(_ paths: [String], with parser: DocumentParser, again: @escaping @Sendable (Document) -> Bool) -> [ParseStore.Page] {
+            Parallel.map(paths, jobs: options.jobs) { path -> ParseStore.Page in
+                let identity = identities?.settled[path] ?? ""
+                let entry = store?.entries[path]
+                // Untouched since the store was written: taken without reading the file.
+                if let entry, !identity.isEmpty, entry.identity == identity,
+                   let (document, found) = ParseStore.decode(entry.parse, path: path, displayPath: loader.displayPath(path), collections: config.collections),
+                   document.map({ !again($0) }) ?? true {
+                    return ParseStore.Page(path: path, identity: identity, digest: entry.digest, stored: entry.parse, document: document, diagnostics: found)
+                }
                 let (source, problems) = loader.read(path)
-                guard let source else { return (nil, problems) }
+                guard let source else { return ParseStore.Page(path: path, identity: "", digest: ContentDigest(high: 0, low: 0), document: nil, diagnostics: problems) }
+                let digest = ContentDigest(source.text)
+                // Touched but the same text: taken all the same.
+                if let entry, problems.isEmpty, entry.digest == digest,
+                   let (document, found) = ParseStore.decode(entry.parse, path: path, displayPath: loader.displayPath(path), collections: config.collections),
+                   document.map({ !again($0) }) ?? true {
+                    return ParseStore.Page(path: path, identity: identity, digest: digest, stored: entry.parse, document: document, diagnostics: found)
+                }
                 let (document, found) = parser.parse(source)
-                return (document, problems + found)
+                // A file whose reading found a problem is read again each time: the problem is of the file, not of its text.
+                return ParseStore.Page(path: path, identity: problems.isEmpty ? identity : "", digest: digest, document: document, diagnostics: problems + found)
             }
         }
-        let parsedSources = parse(sourcePaths, with: parser)
-        let registry = SourceRegistry(collections: config.collections, documents: parsedSources.compactMap(\.0))
-        let parsed = parsedSources + parse(otherPaths, with: parser.citing(registry))
+        let parsedSources = parse(sourcePaths, with: parser) { Self.dependsOnFiles($0, cameOrWent) }
+        let registry = SourceRegistry(collections: config.collections, documents: parsedSources.compactMap(\.document))
+        // Sources parsed again, or that came or went, make the notes of the pages citing them anew.
+        let changedSources = Set(parsedSources.filter { $0.stored == nil }.map { SitePath.fileStem($0.path) }
+                                 + cameOrWent.filter { $0.hasSuffix(".md") }.map(SitePath.fileStem))
+        let parsed = parsedSources + parse(otherPaths, with: parser.citing(registry)) { document in
+            Self.dependsOnFiles(document, cameOrWent) || document.citations.contains(where: changedSources.contains)
+        }
         var documents: [Document] = []
-        for (document, found) in parsed {
-            diagnostics.append(contentsOf: found)
-            if let document { documents.append(document) }
+        for page in parsed {
+            diagnostics.append(contentsOf: page.diagnostics)
+            if let document = page.document { documents.append(document) }
+        }
+        if use != nil {
+            content.storeKey = key
+            content.files = files.sorted()
+            content.pages = parsed.sorted { $0.path < $1.path }
+            content.reused = parsed.count { $0.stored != nil }
         }
 
         clock.end("parse")
         return (config, configSource, links, documents, loaded.staticFiles.map { ($0.path, $0.url.path) }, templates)
+    }
+
+    /// Whether a stored parse of `document` must be made again because files came or went: it links to one of
+    /// them, or has a link found invalid (it may name a file that now exists), or has a Markdown field (whose
+    /// links are rewritten as it is parsed, and not kept).
+    static func dependsOnFiles(_ document: Document, _ cameOrWent: Set<String>) -> Bool {
+        guard !cameOrWent.isEmpty else { return false }
+        if document.fields.values.contains(where: \.hasMarkdown) { return true }
+        return document.internalLinks.contains { link in
+            switch link.target {
+            case .content(let path, _): cameOrWent.contains(path)
+            case .invalid: true
+            case .external, .sameDocument: false
+            }
+        }
     }
 
     /// `templates/assets/` is copied to `assets/` in the output.
@@ -308,6 +382,25 @@ public struct SiteBuilder: Sendable {
         }
         return files.sorted { $0.path < $1.path }
     }
+}
+
+/// Where a build keeps its parse store, and what the store's world is made of besides the settings.
+struct ParseStoreUse: Sendable {
+    var path: String
+    /// The executable and the cmark-gfm libraries loaded (`InputRecord.Inputs.executable`).
+    var executable: String
+    var options: String
+    /// The content files' identities on disk as the build began.
+    var identities: InputRecord.FileIdentities
+}
+
+/// What the parse phase gives the parse store: every Markdown file's parse, and the world they were made in.
+struct ParsedContent: Sendable {
+    var storeKey: String?
+    var files: [String] = []
+    var pages: [ParseStore.Page] = []
+    /// Files whose parse was taken from the store.
+    var reused = 0
 }
 
 /// What builds that leave their memory to the operating system keep reachable until the process ends.

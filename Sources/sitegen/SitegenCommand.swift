@@ -144,6 +144,7 @@ func finish(_ report: BuildReport, site: SiteOptions, verb: String, note: String
     if site.timings {
         var lines = report.phaseTimes.map { $0.phase.padding(toLength: 8, withPad: " ", startingAt: 0) + String(format: "%8.3f s", $0.seconds) }
         lines.append("markdown: cmark-gfm parsers finish " + MarkdownRenderer.finishPath.description)
+        if !report.upToDate { lines.append("parse store: \(report.parsesTaken) files' parses taken, the others parsed") }
         StandardStream.error.write(lines.joined(separator: "\n") + "\n")
     }
     let printer = DiagnosticPrinter(colour: DiagnosticPrinter.wantsColour())

@@ -101,8 +101,8 @@ struct InterruptedBuildTests {
             #expect(IncrementalWriteTests.identities(of: site.appendingPathComponent("public")).keys.sorted()
                     == IncrementalWriteTests.identities(of: work.appendingPathComponent("clean-2/public")).keys.sorted())
             let leftBeside = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.hasPrefix(".public.") }
-            // The lock, and the record of the last successful build (InputRecord); no staging folder.
-            #expect(Set(leftBeside).isSubset(of: [".public.sitegen-lock", ".public.sitegen-inputs"]), "\(leftBeside)")
+            // The lock, the record of the last successful build (InputRecord) and its parses (ParseStore); no staging folder.
+            #expect(Set(leftBeside).isSubset(of: [".public.sitegen-lock", ".public.sitegen-inputs", ".public.sitegen-parsed"]), "\(leftBeside)")
         }
         // Rounds stopped in the middle of replacing files: the case that matters was seen.
         #expect(killedInTheCommit >= 2)

@@ -176,6 +176,15 @@ public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// Whether it holds Markdown, rendered with the page's links.
+    var hasMarkdown: Bool {
+        switch self {
+        case .html: true
+        case .list(let items): items.contains(where: \.hasMarkdown)
+        default: false
+        }
+    }
+
     /// The paths a reference or a list of references names.
     var references: [String] {
         switch self {

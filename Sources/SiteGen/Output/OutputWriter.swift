@@ -31,6 +31,8 @@ public struct OutputWriter: SiteSink {
     private let lockFile: URL
     /// Where the last successful build's `InputRecord` is kept, beside the lock.
     public let recordPath: String
+    /// Where the parse phase's results are kept for the next build (`ParseStore`), beside the record.
+    public let parseStorePath: String
 
     public init(output: URL, displayPath: String, jobs: Int = 1) {
         self.output = output.standardizedFileURL
@@ -41,6 +43,7 @@ public struct OutputWriter: SiteSink {
         staging = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-staging", isDirectory: true)
         lockFile = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-lock", isDirectory: false)
         recordPath = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-inputs", isDirectory: false).path
+        parseStorePath = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-parsed", isDirectory: false).path
         published = nil
     }
 
@@ -55,6 +58,7 @@ public struct OutputWriter: SiteSink {
         staging = writer.staging
         lockFile = writer.lockFile
         recordPath = writer.recordPath
+        parseStorePath = writer.parseStorePath
         self.published = published
     }
 

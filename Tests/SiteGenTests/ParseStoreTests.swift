@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+@testable import SiteGen
+
+/// The parse store (`ParseStore`): a rebuild parses only the files whose text changed, and the pages whose
+/// parse read something that changed; a store that cannot be trusted is ignored, and the output is always
+/// the clean build's.
+@Suite(.serialized) struct ParseStoreTests {
+    static func markdownFiles(of site: TemporarySite) -> Int {
+        let content = site.root.appendingPathComponent("content").path
+        return (FileManager.default.enumerator(atPath: content)?.allObjects as? [String] ?? []).count { $0.hasSuffix(".md") }
+    }
+
+    /// The project's site, built once with every file old enough to be told unchanged by its identity.
+    static func builtProjectSite() throws -> TemporarySite {
+        let site = try LiveSiteTests.projectSite()
+        UpToDateTests.age(site.root)
+        UpToDateTests.letTimePass()
+        let first = site.build()
+        #expect(first.succeeded && first.parsesTaken == 0, "\(first.summary)")
+        return site
+    }
+
+    @Test func aRebuildAfterAnEditParsesThatFileOnly() throws {
+        let site = try Self.builtProjectSite()
+        defer { site.remove() }
+        try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nOne more sentence.\n" }
+        let report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        #expect(report.parsesTaken == Self.markdownFiles(of: site) - 1)
+        KeptPagesTests.expectCleanBuild(site)
+        // Touched without a change: read again, found the same, taken.
+        let text = try String(contentsOf: site.root.appendingPathComponent("content/missions.md"), encoding: .utf8)
+        try site.write("content/missions.md", text)
+        #expect(site.build().parsesTaken == Self.markdownFiles(of: site))
+    }
+
+    /// A source's fields make the notes of the pages citing it: those are parsed again, the others are not.
+    @Test func anEditedSourceParsesThePagesCitingIt() throws {
+        let site = try Self.builtProjectSite()
+        defer { site.remove() }
+        let source = "content/sources/afp-2013-09-07.md"
+        try KeptPagesTests.edit(site, source) { $0.replacingOccurrences(of: "\ntitle: \"", with: "\ntitle: \"Retitled ") }
+        let report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        let citing = ["content/history.md", "content/timeline/2013-09-06-development-aid-resumed.md"]
+        for path in citing {
+            #expect(try String(contentsOf: site.root.appendingPathComponent(path), encoding: .utf8).contains("[^@afp-2013-09-07"))
+        }
+        #expect(report.parsesTaken == Self.markdownFiles(of: site) - 1 - citing.count)
+        #expect(try String(contentsOf: site.root.appendingPathComponent("public/history/index.html"), encoding: .utf8).contains("Retitled "))
+        KeptPagesTests.expectCleanBuild(site)
+    }
+
+    /// A page that came or went changes the links to it: the pages linking to it are parsed again. Gone, the
+    /// link is the error a clean build reports; back, the site is the clean build again.
+    @Test func aFileThatComesOrGoesParsesThePagesThatLinkToIt() throws {
+        let site = try Self.builtProjectSite()
+        defer { site.remove() }
+        try site.write("content/added.md", "---\ntitle: Added\n---\n\nA new page, linking [home](index.md).\n")
+        try site.write("content/linking.md", "---\ntitle: Linking\n---\n\nA page linking [the new one](added.md).\n")
+        var report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        #expect(report.parsesTaken == Self.markdownFiles(of: site) - 2)
+        KeptPagesTests.expectCleanBuild(site)
+        UpToDateTests.letTimePass()
+        _ = site.build()  // the two new files stored as settled
+        try site.delete("content/added.md")
+        report = site.build()
+        #expect(report.parsesTaken == Self.markdownFiles(of: site) - 1)  // linking.md parsed again
+        let clean = site.build(output: "clean", check: true)
+        #expect(!report.succeeded && report.errors == clean.errors && report.errors.contains { $0.path == "content/linking.md" },
+                "\(report.summary)")
+        try site.write("content/added.md", "---\ntitle: Added again\n---\n\nBack.\n")
+        report = site.build()
+        #expect(report.succeeded, "\(report.summary)")
+        KeptPagesTests.expectCleanBuild(site)
+    }
+
+    /// Each damage in turn, after a good store: the store is ignored (nothing taken from it), the build is the
+    /// clean build, and a good store is written again.
+    @Test func aDamagedStoreIsIgnored() throws {
+        let site = try Self.builtProjectSite()
+        defer { site.remove() }
+        let store = site.root.appendingPathComponent(".public.sitegen-parsed").path
+        let damages: [(String, (URL) throws -> Void)] = [
+            ("empty", { try Data().write(to: $0) }),
+            ("cut in half", { url in let data = try Data(contentsOf: url); try data.prefix(data.count / 2).write(to: url) }),
+            ("last byte cut", { url in let data = try Data(contentsOf: url); try data.dropLast().write(to: url) }),
+            ("a byte changed in the middle", { url in
+                var data = try Data(contentsOf: url)
+                data[data.count / 2] ^= 0x20
+                try data.write(to: url)
+            }),
+            ("another format", { url in
+                var data = try Data(contentsOf: url)
+                data.replaceSubrange(0..<ParseStore.header.count, with: Array("sitegen parse store 0\n".utf8))
+                try data.write(to: url)
+            }),
+            ("garbage", { try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: $0) }),
+            ("a symbolic link to a good store", { url in
+                let copy = url.deletingLastPathComponent().appendingPathComponent("elsewhere")
+                try? FileManager.default.removeItem(at: copy)
+                try FileManager.default.moveItem(at: url, to: copy)
+                try FileManager.default.createSymbolicLink(at: url, withDestinationURL: copy)
+            }),
+            ("a folder", { url in
+                try FileManager.default.removeItem(at: url)
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+            }),
+        ]
+        for (step, (name, damage)) in damages.enumerated() {
+            #expect(FileManager.default.fileExists(atPath: store), "\(name): no store before")
+            try damage(URL(fileURLWithPath: store))
+            try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nSentence \(step).\n" }
+            let report = site.build()
+            #expect(report.succeeded, "\(name): \(report.summary)")
+            #expect(report.parsesTaken == 0, "\(name)")
+            KeptPagesTests.expectCleanBuild(site)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: store, isDirectory: &isFolder), isFolder.boolValue {
+                // Not replaced: a build never removes a folder it did not make.
+                try FileManager.default.removeItem(atPath: store)
+                #expect(site.build(output: "public").succeeded)
+            }
+        }
+        // The last build's store is good again.
+        try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nLast sentence.\n" }
+        #expect(site.build().parsesTaken == Self.markdownFiles(of: site) - 1)
+    }
+
+    /// A store of another world (another executable, cmark-gfm library, options or settings) is not read.
+    @Test func aStoreOfAnotherWorldIsNotRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("store").path
+        let key = try #require(ParseStore.key(executable: "exe 1 2 3", options: "o", displayRoot: "content", settings: "title: A"))
+        #expect(ParseStore.key(executable: nil, options: "o", displayRoot: "content", settings: nil) == nil)
+        let page = ParseStore.Page(path: "a.md", identity: "1 2 3 4", digest: ContentDigest("text"), document: nil,
+                                   diagnostics: [.warning("content/a.md", line: 2, column: 3, "a warning")])
+        try ParseStore.write(key: key, files: ["a.md"], pages: [page], jobs: 2, to: path)
+        let read = try #require(ParseStore.read(from: path, key: key))
+        #expect(read.entries["a.md"]?.digest == ContentDigest("text"))
+        #expect(read.files == ["a.md"])
+        for other in [ParseStore.key(executable: "exe 1 2 4", options: "o", displayRoot: "content", settings: "title: A"),
+                      ParseStore.key(executable: "exe 1 2 3", options: "o", displayRoot: "content", settings: "title: B"),
+                      ParseStore.key(executable: "exe 1 2 3", options: "p", displayRoot: "content", settings: "title: A")] {
+            #expect(ParseStore.read(from: path, key: other!) == nil)
+        }
+    }
+
+    /// Every document of the project's site, encoded and decoded, is the document it was.
+    @Test func everyDocumentComesBackAsItWas() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        var diagnostics = DiagnosticList()
+        var clock = PhaseClock()
+        let builder = SiteBuilder(options: BuildOptions(jobs: 2, workingDirectory: site.root.path))
+        let (renderer, documents) = try #require(builder.makeRenderer(&diagnostics, clock: &clock))
+        let collections = renderer.site.config.collections
+        #expect(documents.count > 80)
+        for document in documents {
+            let bytes = ParseStore.encode(document, [.warning(document.source.displayPath, line: 3, column: 4, "kept")])
+            let (decoded, found) = try #require(ParseStore.decode(bytes[...], path: document.path, displayPath: document.source.displayPath,
+                                                                  collections: collections))
+            let back = try #require(decoded)
+            #expect(found == [.warning(document.source.displayPath, line: 3, column: 4, "kept")])
+            #expect(ParseStore.encode(back, found) == bytes)
+            #expect(back.title == document.title && back.body.html == document.body.html && back.fields == document.fields)
+            #expect(back.body.headings == document.body.headings && back.anchors == document.anchors)
+            #expect(back.internalLinks.map(\.target) == document.internalLinks.map(\.target))
+            #expect(back.holderURL == document.holderURL && back.hasOwnPage == document.hasOwnPage)
+            #expect(back.ledeEnd == document.ledeEnd && back.notesStart == document.notesStart)
+            #expect(back.citations == document.citations && back.collection == document.collection && back.draft == document.draft)
+        }
+        // Cut anywhere, a document's bytes decode to nothing rather than to another document.
+        let bytes = ParseStore.encode(documents[0], [])
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 50)) {
+            #expect(ParseStore.decode(bytes[..<cut], path: documents[0].path, displayPath: "x", collections: collections) == nil)
+        }
+    }
+}
