@@ -47,10 +47,10 @@ public struct BuildReport: Sendable {
     public var rendered = 0
     /// Markdown files whose parse was taken from the parse store (`ParseStore`) instead of made again.
     public var parsesTaken = 0
-    /// What other pages see of each document (`DocumentFace.digest`), by path inside the content folder.
-    var faces: [String: String] = [:]
-    /// What each page's templates read of other documents' text, by page path: rendered now, or as recorded.
-    var textReads: [String: Set<String>] = [:]
+    /// What a page can read of each document and collection now (`ReadDigests`).
+    var digests = ReadDigests()
+    /// What each page's templates read, by page path: rendered now, or as recorded.
+    var reads: [String: PageReads] = [:]
     /// Wall time of each phase that ran, in order, for `--timings`.
     public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -124,7 +124,7 @@ public struct SiteBuilder: Sendable {
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
         clock = PhaseClock()
         if report.succeeded, let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
-            let record = InputRecord(inputs: inputs, outputs: outputs, faces: report.faces, textReads: report.textReads,
+            let record = InputRecord(inputs: inputs, outputs: outputs, digests: report.digests, reads: report.reads,
                                      warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)
             try? record.write(to: writer.recordPath)
             clock.end("record")
@@ -145,7 +145,7 @@ public struct SiteBuilder: Sendable {
         var report = BuildReport()
         var clock = PhaseClock()
         var parsed = ParsedContent()
-        guard let (renderer, documents) = makeRenderer(&diagnostics, clock: &clock, store: store, parsed: &parsed), !diagnostics.hasErrors else {
+        guard let (renderer, _) = makeRenderer(&diagnostics, clock: &clock, store: store, parsed: &parsed), !diagnostics.hasErrors else {
             sink.discard([])
             report.parsesTaken = parsed.reused
             report.diagnostics = diagnostics.sorted
@@ -155,10 +155,9 @@ public struct SiteBuilder: Sendable {
         report.parsesTaken = parsed.reused
         var files = makeFiles(renderer, &diagnostics)
         clock.end("index")
-        // What the next build's record says other pages see of each document.
-        let faces = Parallel.map(documents, jobs: options.jobs) { DocumentFace($0).digest }
-        report.faces = Dictionary(zip(documents.map(\.path), faces), uniquingKeysWith: { first, _ in first })
-        if let unchanged = publishedPages?.unchangedOutputs(of: renderer.site, documents: documents, faces: report.faces) {
+        // What pages can read now: the pages that read what changed are rendered again (`RenderPlan`).
+        report.digests = ReadDigests(site: renderer.site, jobs: options.jobs)
+        if let unchanged = publishedPages?.unchangedOutputs(of: renderer.site, digests: report.digests) {
             for index in files.indices where unchanged.contains(files[index].path) { files[index].asPublished = true }
         }
         // The pages' renders, each holding its page, and what the sink keeps would be released one by one
@@ -169,9 +168,9 @@ public struct SiteBuilder: Sendable {
         if !options.releasesMemory { KeptUntilExit.keep(rendered) }
         clock.end("render")
         // The pages kept as published read what they read at the last build; the rendered ones, what they read now.
-        var textReads = publishedPages?.recordedTextReads.filter { renderer.site.pagesByPath[$0.key] != nil } ?? [:]
-        textReads.merge(renderer.textReads.all) { $1 }
-        report.textReads = textReads
+        var reads = publishedPages?.recordedReads.filter { renderer.site.pagesByPath[$0.key] != nil } ?? [:]
+        reads.merge(renderer.reads.all) { $1 }
+        report.reads = reads
         report.pages = files.count { $0.path.hasSuffix(".html") }
         report.files = files.count
         report.rendered = files.count - kept

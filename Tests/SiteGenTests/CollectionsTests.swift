@@ -194,9 +194,9 @@ struct CollectionsTests {
         #expect(update.succeeded && update.rendered == 2, "\(update.rendered)")
         #expect(String(decoding: try #require(live.files["conductors/index.html"]), as: UTF8.self) == built)
 
-        // A mutation: the folder page's read of Ada Lind's text forgotten, the next edit leaves it stale, and
+        // A mutation: the folder page's read of Ada Lind forgotten, the next edit leaves it stale, and
         // the comparison with a clean build finds it.
-        live.forgetTextRead(of: "conductors/ada-lind.md", by: "conductors/index.md")
+        live.forgetRead(of: "conductors/ada-lind.md", by: "conductors/index.md")
         try site.write("content/conductors/ada-lind.md", "---\nname: Ada Lind\nrole: Music director\nfrom: 1990-09-01\nto: 1999-06-30\n---\n\nAnother sentence.\n")
         #expect(live.rebuild(after: .files([site.root.appendingPathComponent("content/conductors/ada-lind.md").path])).succeeded)
         UpToDateTests.letTimePass()

@@ -60,8 +60,8 @@ import Testing
         try site.write(".public.sitegen-old/index.html", "old")
         let report = site.build()
         #expect(report.succeeded, "\(report.summary)")
-        // The lock and the record of the build's inputs: no staging folder, no old folder.
-        let kept = [".public.sitegen-inputs", ".public.sitegen-lock"]
+        // The lock, the record of the build's inputs and the parse store: no staging folder, no old folder.
+        let kept = [".public.sitegen-inputs", ".public.sitegen-lock", ".public.sitegen-parsed"]
         let left = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".public.sitegen-") }
         #expect(left.sorted() == kept)
         // A rebuild retires the published folder and removes it once the new one is in place.

@@ -266,13 +266,15 @@ struct KeptPagesTests {
         Self.expectCleanBuild(site)
     }
 
-    /// A title is shown in the navigation and the breadcrumbs of other pages: everything is rendered.
-    @Test func aPageThatLooksDifferentToOthersMeansEveryPageRendered() throws {
+    /// A chief's name is shown on the pages that read it (its own, the list of chiefs), which are rendered
+    /// again; the others are kept, and the site is the clean build's.
+    @Test func aTitleEditRendersThePagesThatReadIt() throws {
         let site = try Self.builtSite()
         defer { site.remove() }
         try Self.edit(site, "content/ambassadors/dean.md") { $0.replacingOccurrences(of: "name: John Dean", with: "name: John W. Dean") }
         let report = site.build()
-        #expect(report.succeeded && report.rendered == report.files, "\(report.summary)")
+        #expect(report.succeeded && report.rendered < report.files, "\(report.summary)")
+        #expect(report.written.written >= 2, "\(report.written)")
         Self.expectCleanBuild(site)
     }
 
@@ -348,37 +350,9 @@ struct KeptPagesTests {
                                         options: record.inputs.options, now: timespec(tv_sec: Int(Date().timeIntervalSince1970), tv_nsec: 0))
         let published = (try OutputWriter(output: output, displayPath: "public", jobs: 2).publishedPaths()).flatMap { InputRecord.outputs($0, in: output, jobs: 2) }
         let kept = try #require(PublishedPages(record: record, inputs: inputs, publishedOutputs: published))
-        #expect(kept.edited == ["ambassadors/dean.md"])
+        #expect(!kept.recordedReads.isEmpty)
         let report = SiteBuilder(options: options).build(into: CollectingSink(), keeping: kept)
         #expect(report.succeeded && report.rendered == report.files && report.files == 8, "\(report.summary)")
     }
 }
 
-/// The record keeps faces as digests that a later process must compute the same way.
-struct StableDigestTests {
-    /// FNV-1a with 128 bits, as its authors' test vectors give it: nothing in it depends on the process.
-    @Test func itIsFNV1aWith128Bits() {
-        func digest(_ text: String) -> String {
-            var digest = StableDigest()
-            digest.add(bytes: text.utf8)
-            return digest.hex
-        }
-        #expect(digest("") == "6c62272e07bb014262b821756295c58d")
-        #expect(digest("a") == "d228cb696f1a8caf78912b704e4a8964")
-        #expect(digest("foobar") == "343e1662793c64bf6f0d3597ba446f18")
-    }
-
-    /// Each text goes in with its length: moving a character from one field to the next is a different face.
-    @Test func fieldsDoNotRunIntoEachOther() {
-        var first = StableDigest(), second = StableDigest()
-        first.add("ab")
-        first.add("c")
-        second.add("a")
-        second.add("bc")
-        #expect(first.hex != second.hex)
-        var none = StableDigest(), empty = StableDigest()
-        none.add(nil as String?)
-        empty.add("")
-        #expect(none.hex != empty.hex)
-    }
-}

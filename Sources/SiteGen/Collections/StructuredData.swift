@@ -57,6 +57,8 @@ extension CollectionReader {
 struct StructuredData {
     let site: Site
     let baseURL: String?
+    /// The page being rendered, which records every document and collection its JSON-LD is made of.
+    let reads: RenderContext
 
     /// The page's JSON-LD graph as text, safe inside `<script>` (every `<` escaped).
     func jsonLD(for page: Document) -> String {
@@ -70,13 +72,18 @@ struct StructuredData {
         }
         // The sources its text cites, and those of the items it shows whole.
         var shown = [page]
-        if page.isList, let name = page.collection, let collection = site.collections[name], !collection.declaration.itemPages {
-            shown += collection.items
+        reads.read(page)
+        if page.isList, let name = page.collection {
+            reads.read(collection: name)
+            if let collection = site.collections[name], !collection.declaration.itemPages { shown += collection.items }
         }
         var keys: [String] = []
         for document in shown { for key in document.citations where !keys.contains(key) { keys.append(key) } }
         if let citable = site.declared.first(where: \.citable), let schema = citable.schema {
-            let citations = keys.compactMap { key in site.items[citable.folder + "/" + key + ".md"]?.document }.map { node(schema, for: $0) }
+            let citations = keys.compactMap { key in
+                reads.read(path: citable.folder + "/" + key + ".md")
+                return site.items[citable.folder + "/" + key + ".md"]?.document
+            }.map { node(schema, for: $0) }
             if !citations.isEmpty { webPage.append(("citation", .array(citations))) }
         }
         if page.isItem, let name = page.collection, let schema = site.config.collections[name]?.schema {
@@ -89,6 +96,7 @@ struct StructuredData {
     }
 
     private func node(_ template: SchemaTemplate, for item: Document) -> JSON {
+        reads.read(item)
         switch template {
         case .literal(let text): return .string(text)
         case .field(let name): return value(name, of: item)
@@ -123,13 +131,15 @@ struct StructuredData {
 
     private func json(_ value: FieldValue) -> JSON {
         switch value {
-        case .text(let text): .string(text)
-        case .html(let source, _): .string(source)
-        case .date(let date): .string(date.description)
-        case .number(let number): .number(number)
-        case .flag(let flag): .bool(flag)
-        case .reference(let path): site.document(at: path).map { .string($0.title) } ?? .null
-        case .list(let values): .array(values.map(json))
+        case .text(let text): return .string(text)
+        case .html(let source, _): return .string(source)
+        case .date(let date): return .string(date.description)
+        case .number(let number): return .number(number)
+        case .flag(let flag): return .bool(flag)
+        case .reference(let path):
+            reads.read(path: path)
+            return site.document(at: path).map { .string($0.title) } ?? .null
+        case .list(let values): return .array(values.map(json))
         }
     }
 }

@@ -8,8 +8,8 @@ public struct LiveUpdate: Sendable {
     /// Content files parsed again, and pages rendered again.
     public var parsed = 0
     public var rendered = 0
-    /// Every page was rendered again: a template, the settings or the set of files changed, or a page's
-    /// title, dates, anchors or kind did, which other pages show.
+    /// Every page was rendered again: a template, the settings or a static file changed, or nothing was
+    /// published before.
     public var renderedAll = false
     /// Only the edited files were looked at (`LiveSite.rebuildAfterEdit`).
     public var quick = false
@@ -26,10 +26,9 @@ public struct LiveUpdate: Sendable {
 ///   went away (a link's target and its output URL depend on which files exist); all of them when the
 ///   Markdown settings change.
 /// - resolve: the site is assembled again (cheap); a document's link check is reused while the document
-///   is the same object and no document's face changed (`DocumentFace`: what other pages see of it).
-/// - render: the pages of changed documents (an item without a page: its folder's page and the pages related
-///   to its collection, `Site.pagesShowing`); every
-///   page when a face, a template, the settings or the set of files changed.
+///   is the same object and no document changed but in its text (`Document.sameButText`).
+/// - render: the pages whose templates read a document or a collection that changed (`RenderPlan`, from the
+///   reads `RenderContext` recorded); every page when a template, the settings or a static file changed.
 ///
 /// A failed rebuild keeps the last good site: `files` changes only when a rebuild succeeds. Not for
 /// concurrent use: one rebuild at a time, from one thread (the server's rebuild queue).
@@ -56,12 +55,15 @@ public final class LiveSite {
     private var citedSources: [String: ObjectIdentifier] = [:]
     /// The sources of the last rebuild, for the quick rebuild's parse of an edited page.
     private var sourceRegistry = SourceRegistry.none
-    /// What each published page's templates read of other documents' text when it was rendered (`RenderContext`).
-    private(set) var textReads: [String: Set<String>] = [:]
+    /// What each published page's templates read when it was rendered (`RenderContext`).
+    private(set) var reads: [String: PageReads] = [:]
+    /// What pages could read of the site when `files` were made.
+    private var publishedDigests = ReadDigests()
 
-    /// Forgets that `page` read `document`'s text: a mutation for the test that a lost read leaves a stale page.
-    func forgetTextRead(of document: String, by page: String) {
-        textReads[page]?.remove(document)
+    /// Forgets that `page` read `document`: a mutation for the test that a lost read leaves a stale page.
+    func forgetRead(of document: String, by page: String) {
+        reads[page]?.documents.remove(document)
+        reads[page]?.texts.remove(document)
     }
     private var staticBytes: [String: [UInt8]] = [:]
     private var unreadableStatic: [String: Diagnostic] = [:]
@@ -105,8 +107,12 @@ public final class LiveSite {
 
         /// The same files, settings and templates: only documents' texts may differ.
         func sameFiles(as other: World) -> Bool {
-            pages == other.pages && statics == other.statics && settings == other.settings && templates == other.templates
-                && assets == other.assets && documents.count == other.documents.count
+            pages == other.pages && documents.count == other.documents.count && sameSettingsAndFiles(as: other)
+        }
+
+        /// The same settings, templates, static files and assets: Markdown pages may differ, come or go.
+        func sameSettingsAndFiles(as other: World) -> Bool {
+            statics == other.statics && settings == other.settings && templates == other.templates && assets == other.assets
         }
     }
 
@@ -243,7 +249,7 @@ public final class LiveSite {
         let world = World(documents: Dictionary(uniqueKeysWithValues: documents.map { ($0.path, $0) }),
                           pages: pagePaths, statics: staticPaths, settings: settingsText, templates: templateSources,
                           assets: Set(assetBytes.keys))
-        if let earlier = linkCheckWorld, Self.sameFaces(earlier, world) {} else { linkChecks.removeAll() }
+        if let earlier = linkCheckWorld, Self.sameLinks(earlier, world) {} else { linkChecks.removeAll() }
         templates?.checkNames(collections: config.collections, into: &diagnostics)
         let resolver = SiteResolver(config: config, configSource: configSource, links: links, templates: templates)
         let (site, linkContext) = resolver.resolve(documents, staticFiles: loaded.staticFiles.map { ($0.path, $0.url.path) }, jobs: options.jobs,
@@ -258,25 +264,30 @@ public final class LiveSite {
         clock.end("resolve")
         if diagnostics.hasErrors { return ended(readingFiles: loaded.pages) }
 
-        // render: every file, or the pages the changed documents show on
-        let outputs = site.pages.map(renderer.outputFile(for:)) + search.keeping { renderer.siteWideFiles() }
-        // The feeds hold their items' text, the search index every page's words: made again at each rebuild,
-        // each file kept if unchanged.
-        let feed = outputs.filter { $0.path.hasSuffix("/" + SiteRenderer.feedFile) || $0.path.hasPrefix(SearchIndex.folder) }
+        // render: every file, or the pages that read what changed
+        let siteWide = search.keeping { renderer.siteWideFiles() }
+        let outputs = site.pages.map(renderer.outputFile(for:)) + siteWide
         let staticOutputs = site.staticFiles.map { OutputFile(path: $0.path, contents: .bytes(staticBytes[$0.path] ?? [])) }
         let assetOutputs = assetBytes.keys.sorted().map { OutputFile(path: $0, contents: .bytes(assetBytes[$0]!)) }
         let allPaths = outputs.map(\.path) + staticOutputs.map(\.path) + assetOutputs.map(\.path)
         let linkable = RenderPhase.linkTargets(allPaths)
         let toRender: [OutputFile]
-        if let published, let pages = pagesToRender(published, world, site: site) {
-            toRender = pages.map(renderer.outputFile(for:)) + feed
+        let pagesRendered: Int
+        let digests = ReadDigests(site: site, jobs: options.jobs)
+        if let published, published.sameSettingsAndFiles(as: world) {
+            let pages = RenderPlan.pagesToRender(site.pages, reads: reads, before: publishedDigests, now: digests)
+            // The files that are not a page's (the not-found page, the feeds, the search index…) show the site as
+            // a whole: made again at each rebuild, each kept if unchanged.
+            toRender = site.pages.filter { pages.contains($0.path) }.map(renderer.outputFile(for:)) + siteWide
+            pagesRendered = pages.count
         } else {
             toRender = outputs
+            pagesRendered = site.pages.count
             update.renderedAll = true
         }
         let sink = CollectingSink()
         let (rendered, _) = RenderPhase.render(toRender, linkable: linkable, into: sink, jobs: options.jobs, diagnostics: &diagnostics)
-        update.rendered = toRender.count { $0.path.hasSuffix(".html") }
+        update.rendered = pagesRendered
         clock.end("render")
         if diagnostics.hasErrors { return ended(readingFiles: loaded.pages) }
 
@@ -292,10 +303,15 @@ public final class LiveSite {
                 next[path] = bytes
             }
         }
-        // Only a full render can drop a file: a file that comes or goes changes the world's files.
-        if update.renderedAll { changed += files.keys.filter { next[$0] == nil } }
+        // The files of pages that went (or were made drafts), and of the site's files that went.
+        let kept = Set(allPaths)
+        for path in next.keys where !kept.contains(path) {
+            next[path] = nil
+            changed.append(path)
+        }
         files = next
-        textReads = update.renderedAll ? renderer.textReads.all : textReads.merging(renderer.textReads.all) { $1 }
+        reads = update.renderedAll ? renderer.reads.all : reads.merging(renderer.reads.all) { $1 }.filter { site.pagesByPath[$0.key] != nil }
+        publishedDigests = digests
         published = world
         update.changed = changed.sorted()
         update.diagnostics = assembled(diagnostics, pages: loaded.pages)
@@ -321,8 +337,8 @@ public final class LiveSite {
         return all.sorted
     }
 
-    /// The rebuild after an editor saved files that already existed, when what other pages see of each
-    /// (`DocumentFace`) is unchanged, the last rebuild succeeded and this one does too: the edited files
+    /// The rebuild after an editor saved files that already existed, when each changed only in its text
+    /// (`Document.sameButText`), the last rebuild succeeded and this one does too: the edited files
     /// are read and parsed, their links checked, and their pages rendered; the site model, the published
     /// world and the diagnostics are updated in place for those files only, so that the work does not grow
     /// with the size of the site. nil when that does not hold: `rebuild` then does it all.
@@ -367,7 +383,7 @@ public final class LiveSite {
             parsedCount += 1
             parsedBeforeFallback += 1
             guard let document, let old = published!.documents[path], !found.contains(where: { $0.severity == .error }),
-                  DocumentFace(old) == DocumentFace(document) else { return nil }
+                  old.sameButText(document) else { return nil }
             if document.layout != old.layout, !document.draft, document.hasOwnPage,
                !templates.names.contains(document.layoutName(in: reusable!.config.collections)) { return nil }
             replaced[path] = document
@@ -379,7 +395,7 @@ public final class LiveSite {
         }
         clock.end("parse")
 
-        // resolve: the new documents' links checked against the site as it was (no face changed)
+        // resolve: the new documents' links checked against the site as it was (nothing but text changed)
         var checked: [String: SiteResolver.CheckedLinks] = [:]
         for (path, document) in replaced where !document.draft {
             let found = reusable!.resolver.checkLinks(of: document, in: reusable!.linkContext)
@@ -405,10 +421,16 @@ public final class LiveSite {
         reusable!.diagnostics = diagnostics
         clock.end("resolve")
 
-        // render: the pages the edited documents show on
+        // render: the pages that read the edited documents. Only their HTML changed, so only their digests did:
+        // what the resolve phase worked out of them, and every collection's list, are as they were.
         let site = reusable!.site
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
-        let toRender = site.pagesShowing(changedDocuments, readers: TextReads.readers(textReads))
+        var digests = publishedDigests
+        for document in changedDocuments where site.document(at: document.path) != nil {
+            digests.texts[document.path] = ContentDigest(document.body.html)
+        }
+        let pagesReading = RenderPlan.pagesToRender(site.pages, reads: reads, before: publishedDigests, now: digests)
+        let toRender = site.pages.filter { pagesReading.contains($0.path) }
         // A feed shows its items' text; the search index, every page's words.
         let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.isItem } ? renderer.renderFeeds() : [])
             + search.keeping { renderer.searchIndexFiles(jobs: options.jobs) }
@@ -424,7 +446,8 @@ public final class LiveSite {
         clock.end("render")
 
         // publish
-        textReads.merge(renderer.textReads.all) { $1 }
+        reads.merge(renderer.reads.all) { $1 }
+        publishedDigests = digests
         var changed: [String] = []
         for file in rendered where files[file.path] != file.bytes {
             files[file.path] = file.bytes
@@ -486,60 +509,15 @@ public final class LiveSite {
         }
     }
 
-    /// Whether every document other pages can see is seen the same way in both: the same files, and each
-    /// changed document with the same face.
-    private static func sameFaces(_ a: World, _ b: World) -> Bool {
+    /// Whether the link checks of `a` hold in `b`: the same files, and each changed document the same but in
+    /// its HTML (its links, anchors and fields as they were).
+    private static func sameLinks(_ a: World, _ b: World) -> Bool {
         guard a.sameFiles(as: b) else { return false }
         for (path, document) in b.documents {
             guard let before = a.documents[path] else { return false }
-            if before !== document, DocumentFace(before) != DocumentFace(document) { return false }
+            if before !== document, !before.sameButText(document) { return false }
         }
         return true
-    }
-
-    /// The pages to render again after going from `before` to `now`; nil for every page.
-    private func pagesToRender(_ before: World, _ now: World, site: Site) -> [Document]? {
-        guard before.sameFiles(as: now) else { return nil }
-        var pages: [Document] = [], sameFace: [Document] = []
-        for document in now.documents.values where before.documents[document.path] !== document {
-            guard let old = before.documents[document.path] else { return nil }
-            let (oldFace, newFace) = (DocumentFace(old), DocumentFace(document))
-            if oldFace == newFace {
-                sameFace.append(document)
-                continue
-            }
-            guard let shown = pagesShowing(title: oldFace.title != newFace.title || oldFace.navigationTitle != newFace.navigationTitle,
-                                           of: document, site: site),
-                  oldFace.sameBut(titlesAnchorsAndLinksOf: newFace) else { return nil }
-            // The pages it links to now, or no longer: their "what links here" changed.
-            let linked = Set(oldFace.links).symmetricDifference(newFace.links)
-            pages += shown + linked.sorted().compactMap(site.page(at:))
-        }
-        return Site.unique(pages + site.pagesShowing(sameFace, readers: TextReads.readers(textReads)))
-    }
-
-    /// The pages other than its own that show a page's title, when only its title or its headings changed;
-    /// nil when that is every page (it is in the navigation, or it is the home page, in every breadcrumb),
-    /// or when the document is an item (its title is shown in lists and relations).
-    private func pagesShowing(title changed: Bool, of document: Document, site: Site) -> [Document]? {
-        guard !document.isItem else { return nil }
-        guard let own = site.page(at: document.path) else { return document.draft ? [] : nil }
-        guard changed else { return [own] }  // headings: its own page (links to them are checked, not shown)
-        if document.holderURL.isEmpty || site.config.navigation.contains(where: { $0.path == document.path }) { return nil }
-        // Breadcrumbs: every page below it; the items that name it or link to it, where they are shown.
-        var pages = site.pages.filter { $0.holderURL.hasPrefix(document.holderURL) }
-        for collection in site.declared {
-            let items = site.collections[collection.name]?.items ?? []
-            if items.contains(where: { item in
-                item.fields.values.contains { $0.references.contains(document.path) }
-                    || item.internalLinks.contains { if case .content(let path, _) = $0.target { path == document.path } else { false } }
-            }) {
-                pages += items.filter(\.hasOwnPage) + site.pagesShowing(collection: collection.name)
-            }
-        }
-        // What links here, where a template shows it.
-        pages += (site.linkedFrom[document.path] ?? []).compactMap(site.page(at:))
-        return pages
     }
 }
 

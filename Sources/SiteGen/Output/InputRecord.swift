@@ -5,11 +5,12 @@ import Glibc
 
 /// What the last successful build of an output folder was made from, kept beside the folder: every file of
 /// the content and templates folders and the sitegen executable by their identity on disk (size, inode,
-/// modification and change times), the options that shape the output, what other pages see of each
-/// Markdown page (`DocumentFace.digest`), the files it published, and the warnings it gave. A build whose
-/// inputs and published files are all exactly as recorded would make the same bytes (builds are
-/// deterministic), so it writes nothing and repeats the warnings instead; one where only Markdown pages
-/// changed, each looking the same to the others, renders only the pages that show them (`PublishedPages`).
+/// modification and change times), the options that shape the output, the digest of what a page can read of
+/// each document and collection (`ReadDigests`), what each page read when it was rendered (`PageReads`), the
+/// files it published, and the warnings it gave. A build whose inputs and published files are all exactly as
+/// recorded would make the same bytes (builds are deterministic), so it writes nothing and repeats the
+/// warnings instead; one where only Markdown pages changed renders only the pages whose reads changed
+/// (`PublishedPages`, `RenderPlan`).
 ///
 /// Nothing is trusted that could have changed unseen: a file whose times are within two seconds of the
 /// build's start (a change in the same tick as the build could keep its time) is recorded as changing, and
@@ -18,16 +19,15 @@ struct InputRecord: Sendable {
     var inputs: Inputs
     /// The published files with their identities.
     var outputs: String
-    /// What other pages see of each Markdown page, by path inside the content folder.
-    var faces: [String: String]
-    /// The documents whose text each page's templates read when it was last rendered, by page path
-    /// (`RenderContext`): which pages an edit of a document's text renders again.
-    var textReads: [String: Set<String>] = [:]
+    /// What a page could read of each document and collection at the last build.
+    var digests: ReadDigests
+    /// What each page's templates read when it was last rendered, by page path (`RenderContext`).
+    var reads: [String: PageReads] = [:]
     var warnings: [Diagnostic]
     var pages: Int
     var files: Int
 
-    static let header = "sitegen input record 3"
+    static let header = "sitegen input record 4"
 
     /// Everything a build reads, by identity on disk.
     struct Inputs: Sendable {
@@ -200,7 +200,8 @@ struct InputRecord: Sendable {
     // MARK: The record's file
 
     /// The record as text: a header, the counts, the warnings, then one line per input and per output.
-    /// A content file's line ends with its page's face; a file that was changing has `-` for its identity.
+    /// A content file's line ends with its document's digest and what its page read; a file that was changing
+    /// has `-` for its identity. The collections' digests follow.
     func write(to path: String) throws {
         // Appended as bytes: joining Strings with `+` validates each result again, several times a line.
         var text: [UInt8] = []
@@ -213,11 +214,19 @@ struct InputRecord: Sendable {
         for (label, files) in [("content", inputs.content), ("templates", inputs.templates)] {
             add("\(label) \(files.settled.count + files.changing.count)\n")
             for path in files.paths.sorted() {
-                // The text read by the page: paths, which have no control character (`Marker.problem`), joined by one.
-                add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", faces[path] ?? "", "\t",
-                    (textReads[path] ?? []).sorted().map(Self.escape).joined(separator: "\u{1F}"), "\n")
+                // What the page read: paths and names, which have no control character (`Marker.problem`), joined by one.
+                let read = reads[path]
+                add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", digests.documents[path]?.hex ?? "", "\t",
+                    digests.texts[path]?.hex ?? "", "\t",
+                    (read?.documents ?? []).sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
+                    (read?.texts ?? []).sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
+                    (read?.collections ?? []).sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
+                    read == nil ? "" : read!.pageAddresses ? "addresses" : "-", "\n")
             }
         }
+        add("collections \(digests.collections.count)\n")
+        for (name, digest) in digests.collections.sorted(by: { $0.key < $1.key }) { add(Self.escape(name), "\t", digest.hex, "\n") }
+        add("addresses ", digests.pageAddresses.hex, "\n")
         add("outputs\n", outputs, "\n")
         // Written as the marker is, without a sync to disk: a record cut short is never read, and a missing
         // one only means a full build.
@@ -250,28 +259,47 @@ struct InputRecord: Sendable {
         let executable = executableLine.dropFirst(11)
         var inputs = Inputs(options: unescape(optionLine.dropFirst(8)), executable: executable == "-" ? nil : String(executable),
                             content: FileIdentities(), templates: FileIdentities())
-        var faces: [String: String] = [:], textReads: [String: Set<String>] = [:]
+        var digests = ReadDigests(), reads: [String: PageReads] = [:]
         for label in ["content", "templates"] {
             guard let countLine = lines.popFirst(), countLine.hasPrefix(label + " "), let count = Int(countLine.dropFirst(label.count + 1))
             else { return nil }
             var files = FileIdentities()
             files.settled.reserveCapacity(count)
             for _ in 0..<count {
-                guard let fields = fields(lines.popFirst()), fields.count == 4 else { return nil }
+                guard let fields = fields(lines.popFirst()), fields.count == 8 else { return nil }
                 let path = unescape(fields[0])
                 // Data from the disk like the marker: a path that is not a plain one inside its folder means
                 // the record was not written by sitegen, and is not used.
                 guard Marker.problem(with: Substring(path)) == nil else { return nil }
                 if fields[1] == "-" { files.changing.insert(path) } else { files.settled[path] = String(fields[1]) }
-                if label == "content", !fields[2].isEmpty { faces[path] = String(fields[2]) }
+                if label == "content", !fields[2].isEmpty {
+                    guard let digest = ContentDigest(hex: fields[2]) else { return nil }
+                    digests.documents[path] = digest
+                }
                 if label == "content", !fields[3].isEmpty {
-                    let read = fields[3].split(separator: "\u{1F}").map { unescape($0) }
-                    guard read.allSatisfy({ Marker.problem(with: Substring($0)) == nil }) else { return nil }
-                    textReads[path] = Set(read)
+                    guard let digest = ContentDigest(hex: fields[3]) else { return nil }
+                    digests.texts[path] = digest
+                }
+                if label == "content", !fields[7].isEmpty {
+                    let documents = fields[4].split(separator: "\u{1F}").map { unescape($0) }
+                    let texts = fields[5].split(separator: "\u{1F}").map { unescape($0) }
+                    guard (documents + texts).allSatisfy({ Marker.problem(with: Substring($0)) == nil }) else { return nil }
+                    reads[path] = PageReads(documents: Set(documents), texts: Set(texts),
+                                            collections: Set(fields[6].split(separator: "\u{1F}").map { unescape($0) }),
+                                            pageAddresses: fields[7] == "addresses")
                 }
             }
             if label == "content" { inputs.content = files } else { inputs.templates = files }
         }
+        guard let collectionLine = lines.popFirst(), collectionLine.hasPrefix("collections "),
+              let collectionCount = Int(collectionLine.dropFirst(12)) else { return nil }
+        for _ in 0..<collectionCount {
+            guard let fields = fields(lines.popFirst()), fields.count == 2, let digest = ContentDigest(hex: fields[1]) else { return nil }
+            digests.collections[unescape(fields[0])] = digest
+        }
+        guard let addressLine = lines.popFirst(), addressLine.hasPrefix("addresses "),
+              let addresses = ContentDigest(hex: addressLine.dropFirst(10)) else { return nil }
+        digests.pageAddresses = addresses
         guard lines.isEmpty else { return nil }
         // The published files' lines are compared as one text, as `outputs(_:in:)` makes it.
         var outputs = text[text.utf8.index(outputsStart, offsetBy: 9)...]
@@ -279,7 +307,7 @@ struct InputRecord: Sendable {
         for line in outputs.utf8.split(separator: UInt8(ascii: "\n")) {
             guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), Marker.problem(with: Substring(line[..<tab])) == nil else { return nil }
         }
-        return InputRecord(inputs: inputs, outputs: String(outputs), faces: faces, textReads: textReads, warnings: warnings, pages: pages, files: files)
+        return InputRecord(inputs: inputs, outputs: String(outputs), digests: digests, reads: reads, warnings: warnings, pages: pages, files: files)
     }
 
     private static func escape(_ text: String) -> String {

@@ -81,6 +81,17 @@ public final class Document: Sendable {
 }
 
 extension Document {
+    /// Whether `other` is this document but for its text: every property the parse gives but the HTML and
+    /// where its links and uncited paragraphs are written (its title, fields, headings, link targets,
+    /// citations…) the same. Then the resolve phase works out the same of both but their link checks'
+    /// diagnostics, and only the pages that read this document's text show the difference. Compared through
+    /// the parse store's encoding, which holds every property (its round-trip test sees to that): a property
+    /// added to `Document` is compared without a list to keep.
+    func sameButText(_ other: Document) -> Bool {
+        path == other.path && holderURL == other.holderURL
+            && ParseStore.encode(self, [], forComparison: true) == ParseStore.encode(other, [], forComparison: true)
+    }
+
     /// An item of a collection (not its folder's page).
     public var isItem: Bool { collection != nil && !isList }
     /// The layout this document's page renders with.

@@ -128,8 +128,10 @@ struct ParseStore: Sendable {
 
     // MARK: Writing
 
-    /// The bytes of one file's parse, as `decode` reads them.
-    static func encode(_ document: Document?, _ diagnostics: [Diagnostic]) -> [UInt8] {
+    /// The bytes of one file's parse, as `decode` reads them. For comparison (`Document.sameButText`), without
+    /// what an edit of the text alone changes: the HTML, and where its links and uncited paragraphs are
+    /// written (diagnostics point there; the pages' templates never see it).
+    static func encode(_ document: Document?, _ diagnostics: [Diagnostic], forComparison: Bool = false) -> [UInt8] {
         var writer = StoreWriter()
         writer.count(diagnostics.count)
         for diagnostic in diagnostics {
@@ -165,9 +167,9 @@ struct ParseStore: Sendable {
             writer.location(location)
         }
         writer.strings(document.citations)
-        writer.count(document.uncitedParagraphs.count)
-        for location in document.uncitedParagraphs { writer.location(location) }
-        writer.string(document.body.html)
+        writer.count(forComparison ? 0 : document.uncitedParagraphs.count)
+        for location in document.uncitedParagraphs where !forComparison { writer.location(location) }
+        writer.string(forComparison ? "" : document.body.html)
         writer.count(document.body.headings.count)
         for heading in document.body.headings {
             writer.count(heading.level)
@@ -176,7 +178,7 @@ struct ParseStore: Sendable {
         }
         writer.count(document.internalLinks.count)
         for link in document.internalLinks {
-            writer.location(link.location)
+            writer.location(forComparison ? SourceLocation(line: 0, column: 0) : link.location)
             writer.linkTarget(link.target)
         }
         return writer.bytes
@@ -271,13 +273,30 @@ struct ContentDigest: Sendable, Hashable {
 
     init(_ text: String) {
         var text = text
-        (high, low) = text.withUTF8 { utf8 in
-            var high = WordHash(seed: 0x9E37_79B9_7F4A_7C15, multiplier: 0xFF51_AFD7_ED55_8CCD)
-            var low = WordHash(seed: 0xC2B2_AE3D_27D4_EB4F, multiplier: 0xC4CE_B9FE_1A85_EC53)
-            high.add(UnsafeRawBufferPointer(utf8))
-            low.add(UnsafeRawBufferPointer(utf8))
-            return (high.value, low.value)
+        self = text.withUTF8 { ContentDigest(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    init(bytes: UnsafeRawBufferPointer) {
+        var high = WordHash(seed: 0x9E37_79B9_7F4A_7C15, multiplier: 0xFF51_AFD7_ED55_8CCD)
+        var low = WordHash(seed: 0xC2B2_AE3D_27D4_EB4F, multiplier: 0xC4CE_B9FE_1A85_EC53)
+        high.add(bytes)
+        low.add(bytes)
+        self.high = high.value
+        self.low = low.value
+    }
+
+    /// 32 hexadecimal digits, as a record keeps it.
+    var hex: String {
+        func digits(_ half: UInt64) -> String {
+            let text = String(half, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
         }
+        return digits(high) + digits(low)
+    }
+
+    init?(hex: Substring) {
+        guard hex.utf8.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
+        self.init(high: high, low: low)
     }
 
     /// A checksum of a store's bytes: a store with any byte changed, or cut short, is not read.

@@ -51,7 +51,7 @@ public struct Site: Sendable {
     public var declared: [ContentCollection] { config.collections.all }
 
     /// Puts new versions of some documents in place of the old ones, which other pages see the same way
-    /// (`DocumentFace`: same collection, title, fields, URL and anchors), so every relation stays as it was.
+    /// (`Document.sameButText`), so every relation stays as it was.
     /// In place, touching only those documents' entries: a preview server does this after each save of a
     /// large site.
     mutating func replace(_ documents: [String: Document]) {

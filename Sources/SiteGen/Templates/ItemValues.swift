@@ -9,10 +9,12 @@ final class ItemValues: TemplateObject, @unchecked Sendable {
     /// Values this item has where it is shown: its row's anchor and date in a stream, `last` in a list.
     var extra: [String: TemplateValue]
 
+    /// Every template value made of a document is made here: so a page's reads are recorded here.
     init(_ document: Document, context: RenderContext, extra: [String: TemplateValue] = [:]) {
         self.document = document
         self.context = context
         self.extra = extra
+        context.read(document)
     }
 
     var renderer: SiteRenderer { context.renderer }
@@ -26,8 +28,8 @@ final class ItemValues: TemplateObject, @unchecked Sendable {
         if !extra.isEmpty, let value = extra[key.name] { return value }
         switch key.known {
         case .title?: return .text(document.title)
-        // The document's text: the only values of a template object that are another document's text, so the
-        // one place where a page's reading of it is recorded (`RenderContext`).
+        // The document's text, read apart from the rest: a page that shows another's title (the navigation, a
+        // breadcrumb, a list) is not rendered again when only that one's text changes.
         case .body?: context.readText(of: document); return .text(document.body.html)
         case .prose?: context.readText(of: document); return .text(String(document.body.html[..<document.notesStart]))
         case .notes?: context.readText(of: document); return .text(String(document.body.html[document.notesStart...]))
@@ -68,11 +70,14 @@ final class ItemValues: TemplateObject, @unchecked Sendable {
     }
 
     func item(at path: String, extra: [String: TemplateValue] = [:]) -> TemplateValue? {
-        site.document(at: path).map { .object(ItemValues($0, context: context, extra: extra)) }
+        // Read even when there is none: a reference to a page that is not published shows once it is.
+        context.read(path: path)
+        return site.document(at: path).map { .object(ItemValues($0, context: context, extra: extra)) }
     }
 
     /// Published documents as items, the last one marked `last` (for commas between them).
     func list(of paths: [String]) -> TemplateValue {
+        for path in paths { context.read(path: path) }
         let documents = paths.compactMap(site.document(at:))
         return .list(documents.enumerated().map { index, document in
             .object(ItemValues(document, context: context, extra: index == documents.count - 1 ? ["last": true] : [:]))
@@ -125,6 +130,7 @@ final class ListedValues: TemplateObject, @unchecked Sendable {
     let item: ItemValues
     init(item: ItemValues) { self.item = item }
     func value(named key: TemplateKey) -> TemplateValue? {
+        item.context.read(collection: key.name)
         guard let collection = item.renderer.site.collections[key.name],
               let entry = collection.entries.first(where: { $0.path == item.document.path }) else { return nil }
         let url = SitePath.pageURL(forSource: collection.declaration.folder + "/index.md")
@@ -138,9 +144,11 @@ final class ListValues: TemplateObject, @unchecked Sendable {
     let collection: ResolvedCollection
     let context: RenderContext
 
+    /// Every template value made of a collection's list is made here: so a page's reads are recorded here.
     init(_ collection: ResolvedCollection, context: RenderContext) {
         self.collection = collection
         self.context = context
+        context.read(collection: collection.name)
     }
 
     var renderer: SiteRenderer { context.renderer }
@@ -183,21 +191,26 @@ final class CollectionsValues: TemplateObject, @unchecked Sendable {
     let context: RenderContext
     init(context: RenderContext) { self.context = context }
     func value(named key: TemplateKey) -> TemplateValue? {
-        context.renderer.site.collections[key.name].map { .object(ListValues($0, context: context)) }
+        // A collection that is not there now may be after an edit: its absence is read too.
+        context.read(collection: key.name)
+        return context.renderer.site.collections[key.name].map { .object(ListValues($0, context: context)) }
     }
 }
 
-/// The page being rendered, as the template objects it hands out see it: where links start from, and which
-/// other documents' text its templates read (their `body`, `prose`, `notes`, `lede` or `rest`). A page shows
-/// another document's text only through `ItemValues`, which records each such read here as it answers it; so
-/// the record is what the templates read, whatever they are, and a rebuild renders again exactly the pages
-/// whose recorded documents' text changed (`Site.pagesShowing`). Used by one rendering thread at a time.
+/// The page being rendered, as the template objects it hands out see it: where links start from, and what its
+/// templates read of the site. A template sees a document only through an `ItemValues` (its text through the
+/// five values that hand it out, recorded apart) and a collection's
+/// list only through a `ListValues` (or `ListedValues`), and each records its document or collection here when
+/// it is made; `PageValues` records the documents it shows itself (the navigation's, the breadcrumbs', those of
+/// the JSON-LD). Nothing else hands a template anything of another document, so the record is what the
+/// templates read, whatever they are: a rebuild renders again exactly the pages that read a document or a
+/// collection whose digest changed (`ReadDigests`, `RenderPlan`). Used by one rendering thread at a time.
 final class RenderContext: @unchecked Sendable {
     let renderer: SiteRenderer
     let url: String
     /// The source path of the page being rendered; nil for the not-found page.
     let page: String?
-    private(set) var textRead: Set<String> = []
+    private(set) var reads = PageReads()
 
     init(renderer: SiteRenderer, url: String, page: String?) {
         self.renderer = renderer
@@ -205,7 +218,21 @@ final class RenderContext: @unchecked Sendable {
         self.page = page
     }
 
-    func readText(of document: Document) {
-        if document.path != page { textRead.insert(document.path) }
-    }
+    func read(_ document: Document) { reads.documents.insert(document.path) }
+    func readText(of document: Document) { reads.texts.insert(document.path) }
+    func read(path: String) { reads.documents.insert(path) }
+    func read(collection name: String) { reads.collections.insert(name) }
+    func readPageAddresses() { reads.pageAddresses = true }
+}
+
+/// What one page's templates read when it was rendered: documents by path (its own among them) and
+/// collections by name.
+struct PageReads: Sendable, Equatable {
+    /// Documents whose values but the text were read (`ReadDigests.documents`).
+    var documents: Set<String> = []
+    /// Documents whose text (their HTML) was read.
+    var texts: Set<String> = []
+    var collections: Set<String> = []
+    /// Which addresses have a page (breadcrumbs look for a page at each address above this one).
+    var pageAddresses = false
 }

@@ -27,6 +27,8 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         self.absoluteRoot = absoluteRoot
         self.root = absoluteRoot ?? SitePath.relative(from: url, to: "")
         context = RenderContext(renderer: renderer, url: url, page: page?.path)
+        // Its own document: the title, the table of contents and the layout are its.
+        if let page { context.read(page) }
     }
 
     func value(named key: TemplateKey) -> TemplateValue? {
@@ -51,7 +53,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
         case .hasToc?: return tableOfContents == nil ? nil : .flag(true)
         case .list?: return listed
         case .collections?: return .object(CollectionsValues(context: context))
-        case .jsonLD?: return page.map { .text(StructuredData(site: renderer.site, baseURL: renderer.baseURL).jsonLD(for: $0)) }
+        case .jsonLD?: return page.map { .text(StructuredData(site: renderer.site, baseURL: renderer.baseURL, reads: context).jsonLD(for: $0)) }
         default: return nil
         }
     }
@@ -65,6 +67,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
     }()
 
     private lazy var navigation: [TemplateValue] = renderer.site.config.navigation.compactMap { item in
+        context.read(path: item.path)
         guard let target = renderer.site.page(at: item.path) else { return nil }
         let targetURL = target.holderURL
         return .object(NavigationItem(title: target.navigationTitle ?? target.title,
@@ -76,10 +79,20 @@ final class PageValues: TemplateObject, @unchecked Sendable {
     private lazy var breadcrumbs: [TemplateValue] = {
         guard !url.isEmpty else { return [] }
         var crumbs: [TemplateValue] = []
-        if let home = renderer.site.pagesByURL[""] { crumbs.append(.object(Link(title: home.title, href: root))) }
+        if renderer.site.pagesByURL[""] == nil { context.readPageAddresses() }
+        if let home = renderer.site.pagesByURL[""] {
+            context.read(home)
+            crumbs.append(.object(Link(title: home.title, href: root)))
+        }
         let parts = url.split(separator: "/")
         for depth in 1..<max(parts.count, 1) {
             let sectionURL = parts.prefix(depth).joined(separator: "/") + "/"
+            if let section = renderer.site.pagesByURL[sectionURL] {
+                context.read(section)
+            } else {
+                // A page at that address would be a breadcrumb: which addresses have pages is read.
+                context.readPageAddresses()
+            }
             if let section = renderer.site.pagesByURL[sectionURL] {
                 crumbs.append(.object(Link(title: section.title, href: SitePath.relative(from: url, to: sectionURL))))
             }

@@ -40,23 +40,16 @@ public struct OutputFile: Sendable {
     }
 }
 
-/// The documents whose text each page's templates read, gathered from the rendering threads.
-final class TextReads: @unchecked Sendable {
+/// What each page's templates read (`RenderContext`), gathered from the rendering threads.
+final class PageReadLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var reads: [String: Set<String>] = [:]
+    private var reads: [String: PageReads] = [:]
 
-    func record(_ documents: Set<String>, by page: String) {
-        lock.withLock { reads[page] = documents }
+    func record(_ read: PageReads, by page: String) {
+        lock.withLock { reads[page] = read }
     }
 
-    var all: [String: Set<String>] { lock.withLock { reads } }
-
-    /// For each document, the pages that read its text.
-    static func readers(_ reads: [String: Set<String>]) -> [String: Set<String>] {
-        var readers: [String: Set<String>] = [:]
-        for (page, documents) in reads { for document in documents { readers[document, default: []].insert(page) } }
-        return readers
-    }
+    var all: [String: PageReads] { lock.withLock { reads } }
 }
 
 /// A page's layout rendered to nothing but white space: a page with no content is never published.
@@ -75,8 +68,8 @@ public struct SiteRenderer: Sendable {
     /// A page with at least this many section headings gets a table of contents unless it says otherwise.
     static let tableOfContentsMinimum = 3
 
-    /// What each page rendered by this renderer read of other documents' text, by page path (`RenderContext`).
-    let textReads = TextReads()
+    /// What each page rendered by this renderer read, by page path (`RenderContext`).
+    let reads = PageReadLog()
 
     /// The same for every page.
     let siteFields: SiteFields
@@ -119,7 +112,7 @@ public struct SiteRenderer: Sendable {
         }
         values.main = main
         let html = templates.render(.object(values), template: TemplateSet.baseLayout, capacity: main.count + 4096)
-        textReads.record(values.context.textRead, by: page.path)
+        reads.record(values.context.reads, by: page.path)
         return html
     }
 
