@@ -9,11 +9,15 @@ import Testing
 struct StalePageTests {
     /// Edits of every kind; then edits of Markdown files only, where the build's record can keep pages at
     /// most steps (a template, the settings or a static file changed in the last two seconds means a full render).
-    static let seeds: [(seed: UInt64, markdownOnly: Bool)] = [(101, false), (202, false), (303, true)]
+    /// SITEGEN_STALE_SEED_OFFSET=N adds N to each seed, to explore other sequences than the committed ones.
+    static let seeds: [(seed: UInt64, markdownOnly: Bool)] = {
+        let offset = UInt64(ProcessInfo.processInfo.environment["SITEGEN_STALE_SEED_OFFSET"] ?? "") ?? 0
+        return [(101 + offset, false), (202 + offset, false), (303 + offset, true)]
+    }()
     static let steps = 100
 
     @Test(arguments: seeds) func noEditLeavesAStalePage(seed: UInt64, markdownOnly: Bool) throws {
-        let run = try StalePageRun(seed: seed)
+        let run = try StalePageRun(seed: seed, readingTags: 4)
         run.editor.markdownOnly = markdownOnly
         defer { run.site.remove() }
         for _ in 0..<Self.steps {
@@ -56,6 +60,47 @@ struct StalePageTests {
             #expect(findings.contains { $0.contains("serve: first differing file \(output)") }, "\(page) reading \(document): \(findings)")
         }
     }
+
+    /// Known bug (serve only): a page's title, edited, is shown by the pages it links to when their template
+    /// lists `linked_from`; `LiveSite.pagesShowing(title:of:site:)` renders `site.linkedFrom[path]`, the pages
+    /// that link to it, not those it links to. The random edits leave such tags out until it is fixed.
+    @Test func aRetitledPageInTheLinkedFromListOfAPageItLinksTo() throws {
+        let run = try StalePageRun(seed: 1)
+        defer { run.site.remove() }
+        var findings = run.check(after: try Self.edit(run, "templates/page.mustache") { $0 + "{{#page.linked_from}}<p>{{title}}</p>{{/page.linked_from}}\n" })
+        findings += run.check(after: try Self.edit(run, "content/added.md") { _ in "---\ntitle: Added\n---\n\nSee [the history](history.md).\n" })
+        #expect(findings.isEmpty, "\(findings)")
+        findings = run.check(after: try Self.edit(run, "content/added.md") { $0.replacingOccurrences(of: "title: Added", with: "title: Renamed") })
+        #expect(!findings.contains { $0.contains("build:") }, "\(findings)")
+        withKnownIssue("serve leaves history/index.html listing the page under its old title") {
+            for finding in findings { Issue.record(Comment(rawValue: finding)) }
+        }
+    }
+
+    /// Known bug (build and serve): another document's `description` is neither in its face (`DocumentFace`)
+    /// nor recorded as a read of its text (`ItemValues` returns it without `RenderContext.readText`), so a page
+    /// that shows it is not rendered again when only the description changes. The random edits leave such
+    /// tags out until it is fixed.
+    @Test func anotherDocumentsDescriptionEdited() throws {
+        let run = try StalePageRun(seed: 2)
+        defer { run.site.remove() }
+        var findings = run.check(after: try Self.edit(run, "templates/page.mustache") {
+            $0 + "{{#collections.chiefs.items}}<p>{{description}}</p>{{/collections.chiefs.items}}\n"
+        })
+        // The template settled, so that the build's record can keep pages.
+        UpToDateTests.letTimePass()
+        findings += run.check(after: SiteEdit(kind: .repair, detail: "nothing", touched: []))
+        #expect(findings.isEmpty, "\(findings)")
+        findings = run.check(after: try Self.edit(run, "content/ambassadors/david-rawson.md") { FieldEdits.setting("description", to: "A described chief", in: $0) })
+        withKnownIssue("build and serve leave the plain pages showing the chiefs' descriptions stale") {
+            for finding in findings { Issue.record(Comment(rawValue: finding)) }
+        }
+    }
+
+    static func edit(_ run: StalePageRun, _ path: String, _ change: (String) -> String) throws -> SiteEdit {
+        try run.site.write(path, change(run.editor.text(path) ?? ""))
+        return SiteEdit(kind: .field, detail: "\(path) edited", touched: [path])
+    }
 }
 
 /// A copy of the project's site edited step by step, with the two incremental engines kept across the steps
@@ -85,13 +130,15 @@ final class StalePageRun {
     }
     private(set) var counts = Counts()
 
-    init(seed: UInt64) throws {
+    /// - Parameter readingTags: random tags reading other documents' values put in every page's frame first.
+    init(seed: UInt64, readingTags: Int = 0) throws {
         self.seed = seed
         site = try LiveSiteTests.projectSite()
         editor = SiteEditor(site: site, seed: seed)
         output = site.root.appendingPathComponent("public")
         cleanOutput = site.root.appendingPathComponent("clean")
         live = LiveSiteTests.live(site)
+        try editor.addReadingTagsToEveryPage(count: readingTags)
         // Old enough to be trusted, so that the build's record can keep pages.
         UpToDateTests.age(site.root)
         UpToDateTests.letTimePass()
