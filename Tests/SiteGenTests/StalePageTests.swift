@@ -28,7 +28,8 @@ struct StalePageTests {
         print("seed \(seed): \(counts)")
         // The sequence went through broken sites and back, and through each engine's partial work.
         #expect(counts.failed > 0 && counts.failed < Self.steps / 2, "\(counts)")
-        #expect(counts.keptPages > 0, "no build kept a page as published: \(counts)")
+        // Only Markdown edits leave the build's record to trust at most steps (the count depends on timing too).
+        if markdownOnly { #expect(counts.keptPages > 0, "no build kept a page as published: \(counts)") }
         #expect(counts.quick > 0 && counts.partialServe > 0, "\(counts)")
     }
 
@@ -93,6 +94,22 @@ struct StalePageTests {
         #expect(findings.isEmpty, "\(findings)")
         findings = run.check(after: try Self.edit(run, "content/ambassadors/david-rawson.md") { FieldEdits.setting("description", to: "A described chief", in: $0) })
         withKnownIssue("build and serve leave the plain pages showing the chiefs' descriptions stale") {
+            for finding in findings { Issue.record(Comment(rawValue: finding)) }
+        }
+    }
+
+    /// Known bug (serve only), found by the random edits at SITEGEN_STALE_SEED_OFFSET=1000, seed 1202, step 87:
+    /// a page's title, edited, is shown in the `cited_by` list of each source it cites (the sources' page);
+    /// `LiveSite.pagesShowing(title:of:site:)` renders the pages below it, the items naming or linking to it and
+    /// `linkedFrom`, not the pages listing its citations. (A page in the navigation renders every page: safe.)
+    @Test func aRetitledPageInTheCitedByListOfTheSourcesPage() throws {
+        let run = try StalePageRun(seed: 3)
+        defer { run.site.remove() }
+        var findings = run.check(after: try Self.edit(run, "content/site.yaml") { $0.replacingOccurrences(of: "  - history.md\n", with: "") })
+        #expect(findings.isEmpty, "\(findings)")
+        findings = run.check(after: try Self.edit(run, "content/history.md") { $0.replacingOccurrences(of: "title: History", with: "title: A history") })
+        #expect(!findings.contains { $0.contains("build:") }, "\(findings)")
+        withKnownIssue("serve leaves sources/index.html citing the page under its old title") {
             for finding in findings { Issue.record(Comment(rawValue: finding)) }
         }
     }
