@@ -407,20 +407,15 @@ final class SiteEditor {
             }
             for field in collection.fields { if let inverse = field.inverse { tags.append("{{#page.\(inverse)}}{{title}}: {{{body}}}{{/page.\(inverse)}}") } }
         }
-        if includesKnownBugs {
-            tags.append("{{#page.linked_from}}{{title}};{{/page.linked_from}}")
-            tags.append("{{#page.next}}<p>{{description}}</p>{{/page.next}}")
-            for collection in collections {
-                tags.append("{{#collections.\(collection.name).items}}<p>{{description}}</p>{{/collections.\(collection.name).items}}")
-            }
+        // The tags of the stale pages the first runs found (StalePageTests' regression tests): another page's
+        // title in "what links here", another document's description.
+        tags.append("{{#page.linked_from}}{{title}};{{/page.linked_from}}")
+        tags.append("{{#page.next}}<p>{{description}}</p>{{/page.next}}")
+        for collection in collections {
+            tags.append("{{#collections.\(collection.name).items}}<p>{{description}}</p>{{/collections.\(collection.name).items}}")
         }
         return tags
     }()
-
-    /// Whether the edits include tags that show two stale pages still unfixed (`StalePageTests`' known issues): a
-    /// page's title in the "what links here" list of a page it links to (serve), and another document's
-    /// description (build and serve). Off in the default run, on with SITEGEN_STALE_KNOWN_BUGS=1.
-    let includesKnownBugs = ProcessInfo.processInfo.environment["SITEGEN_STALE_KNOWN_BUGS"] == "1"
 
     /// `count` random reading tags put in the frame of every page (before the editing starts): every page then
     /// reads values of other documents, which the later edits of those documents must reach.
