@@ -419,16 +419,27 @@ final class SiteEditor {
 
     /// `count` random reading tags put in the frame of every page (before the editing starts): every page then
     /// reads values of other documents, which the later edits of those documents must reach.
-    func addReadingTagsToEveryPage(count: Int) throws {
+    /// Tags are drawn again (at most ten times) until `builds` says the site builds with them: another page's
+    /// `body` shown where its relative links do not lead anywhere is an error of the site, not of the engines.
+    func addReadingTagsToEveryPage(count: Int, builds: () -> Bool = { true }) throws {
         let path = "templates/base.mustache"
-        var lines = (text(path) ?? "").components(separatedBy: "\n")
-        let at = (lines.firstIndex(of: "{{{main}}}") ?? lines.count - 1) + 1
-        for _ in 0..<count {
-            let line = random.pick(readingTags)
-            lines.insert(line, at: at)
-            inserted.append((path, line))
+        let original = text(path) ?? ""
+        for _ in 0..<10 {
+            var lines = original.components(separatedBy: "\n")
+            let at = (lines.firstIndex(of: "{{{main}}}") ?? lines.count - 1) + 1
+            var drawn: [(String, String)] = []
+            for _ in 0..<count {
+                let line = random.pick(readingTags)
+                lines.insert(line, at: at)
+                drawn.append((path, line))
+            }
+            try site.write(path, lines.joined(separator: "\n"))
+            if builds() {
+                inserted += drawn
+                return
+            }
         }
-        try site.write(path, lines.joined(separator: "\n"))
+        try site.write(path, original)
     }
 
     /// A template or partial: a visible text or a reading tag inserted between two of its lines, or such a line taken out.

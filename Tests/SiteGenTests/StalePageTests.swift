@@ -146,7 +146,7 @@ final class StalePageRun {
         output = site.root.appendingPathComponent("public")
         cleanOutput = site.root.appendingPathComponent("clean")
         live = LiveSiteTests.live(site)
-        try editor.addReadingTagsToEveryPage(count: readingTags)
+        try editor.addReadingTagsToEveryPage(count: readingTags) { [site] in site.build(check: true).succeeded }
         // Old enough to be trusted, so that the build's record can keep pages.
         UpToDateTests.age(site.root)
         UpToDateTests.letTimePass()
