@@ -19,10 +19,14 @@ struct InputRecord: Sendable {
     var inputs: Inputs
     /// The published files with their identities.
     var outputs: String
-    /// What a page could read of each document and collection at the last build.
+    /// What a page could read of each document and collection at the last build (of documents and texts: once
+    /// `planned()`, or as a build made it).
     var digests: ReadDigests
-    /// What each page's templates read when it was last rendered, by page path (`RenderContext`).
+    /// What each page's templates read when it was last rendered, by page path (`RenderContext`): once `planned()`.
     var reads: [String: PageReads] = [:]
+    /// The pages' digests and reads as read from the file, parsed only by `planned()`: a build with nothing
+    /// changed, the most frequent, does not need them.
+    var unplanned: [(path: String, fields: Substring)] = []
     var warnings: [Diagnostic]
     var pages: Int
     var files: Int
@@ -259,35 +263,25 @@ struct InputRecord: Sendable {
         let executable = executableLine.dropFirst(11)
         var inputs = Inputs(options: unescape(optionLine.dropFirst(8)), executable: executable == "-" ? nil : String(executable),
                             content: FileIdentities(), templates: FileIdentities())
-        var digests = ReadDigests(), reads: [String: PageReads] = [:]
+        var digests = ReadDigests(), unplanned: [(path: String, fields: Substring)] = []
+        let tab = UInt8(ascii: "\t")
         for label in ["content", "templates"] {
             guard let countLine = lines.popFirst(), countLine.hasPrefix(label + " "), let count = Int(countLine.dropFirst(label.count + 1))
             else { return nil }
             var files = FileIdentities()
             files.settled.reserveCapacity(count)
+            if label == "content" { unplanned.reserveCapacity(count) }
             for _ in 0..<count {
-                guard let fields = fields(lines.popFirst()), fields.count == 8 else { return nil }
-                let path = unescape(fields[0])
+                // The path and the identity; the rest is the page's, read by `planned()`.
+                guard let line = lines.popFirst(), let first = line.utf8.firstIndex(of: tab),
+                      let second = line.utf8[line.utf8.index(after: first)...].firstIndex(of: tab) else { return nil }
+                let path = unescape(line[..<first])
+                let identity = line[line.utf8.index(after: first)..<second]
                 // Data from the disk like the marker: a path that is not a plain one inside its folder means
                 // the record was not written by sitegen, and is not used.
                 guard Marker.problem(with: Substring(path)) == nil else { return nil }
-                if fields[1] == "-" { files.changing.insert(path) } else { files.settled[path] = String(fields[1]) }
-                if label == "content", !fields[2].isEmpty {
-                    guard let digest = ContentDigest(hex: fields[2]) else { return nil }
-                    digests.documents[path] = digest
-                }
-                if label == "content", !fields[3].isEmpty {
-                    guard let digest = ContentDigest(hex: fields[3]) else { return nil }
-                    digests.texts[path] = digest
-                }
-                if label == "content", !fields[7].isEmpty {
-                    let documents = fields[4].split(separator: "\u{1F}").map { unescape($0) }
-                    let texts = fields[5].split(separator: "\u{1F}").map { unescape($0) }
-                    guard (documents + texts).allSatisfy({ Marker.problem(with: Substring($0)) == nil }) else { return nil }
-                    reads[path] = PageReads(documents: Set(documents), texts: Set(texts),
-                                            collections: Set(fields[6].split(separator: "\u{1F}").map { unescape($0) }),
-                                            pageAddresses: fields[7] == "addresses")
-                }
+                if identity == "-" { files.changing.insert(path) } else { files.settled[path] = String(identity) }
+                if label == "content" { unplanned.append((path, line[line.utf8.index(after: second)...])) }
             }
             if label == "content" { inputs.content = files } else { inputs.templates = files }
         }
@@ -307,7 +301,37 @@ struct InputRecord: Sendable {
         for line in outputs.utf8.split(separator: UInt8(ascii: "\n")) {
             guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), Marker.problem(with: Substring(line[..<tab])) == nil else { return nil }
         }
-        return InputRecord(inputs: inputs, outputs: String(outputs), digests: digests, reads: reads, warnings: warnings, pages: pages, files: files)
+        var record = InputRecord(inputs: inputs, outputs: String(outputs), digests: digests, warnings: warnings, pages: pages, files: files)
+        record.unplanned = unplanned
+        return record
+    }
+
+    /// The record with every page's digests and reads parsed (what `RenderPlan` needs); nil when one of those
+    /// lines is damaged: then nothing of it is used, and every page is rendered.
+    func planned() -> InputRecord? {
+        var record = self
+        record.unplanned = []
+        for (path, line) in unplanned {
+            let fields = line.utf8.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(Substring.init)
+            guard fields.count == 6 else { return nil }
+            if !fields[0].isEmpty {
+                guard let digest = ContentDigest(hex: fields[0]) else { return nil }
+                record.digests.documents[path] = digest
+            }
+            if !fields[1].isEmpty {
+                guard let digest = ContentDigest(hex: fields[1]) else { return nil }
+                record.digests.texts[path] = digest
+            }
+            if !fields[5].isEmpty {
+                let documents = fields[2].split(separator: "\u{1F}").map { Self.unescape($0) }
+                let texts = fields[3].split(separator: "\u{1F}").map { Self.unescape($0) }
+                guard (documents + texts).allSatisfy({ Marker.problem(with: Substring($0)) == nil }) else { return nil }
+                record.reads[path] = PageReads(documents: Set(documents), texts: Set(texts),
+                                               collections: Set(fields[4].split(separator: "\u{1F}").map { Self.unescape($0) }),
+                                               pageAddresses: fields[5] == "addresses")
+            }
+        }
+        return record
     }
 
     private static func escape(_ text: String) -> String {

@@ -18,7 +18,7 @@ struct PublishedPages: Sendable {
     init?(record: InputRecord, inputs: InputRecord.Inputs, publishedOutputs: String?) {
         guard let publishedOutputs, publishedOutputs == record.outputs,
               inputs.options == record.inputs.options, inputs.executable != nil, inputs.executable == record.inputs.executable,
-              inputs.templates.isExactly(record.inputs.templates) else { return nil }
+              inputs.templates.isExactly(record.inputs.templates), let record = record.planned() else { return nil }
         let now = inputs.content, before = record.inputs.content
         let changed = now.paths.union(before.paths).filter { !now.isUnchanged($0, since: before) }
         // The settings and static files are not pages: a change to one is a full render.
