@@ -20,7 +20,7 @@ import Foundation
 ///     the terms: their count, then each term (a text)
 ///     the entries: their count, then each entry's key (16 bytes: the digest's 32 hexadecimal digits as
 ///       bytes), excerpt (a text), count of terms, and each term as its place in the terms << 6 | its weight
-///     the digest of every byte before it, in 32 hexadecimal digits
+///     the digest of every byte before it (`QuarterDigest`), in 32 hexadecimal digits
 final class SearchEntryStore: @unchecked Sendable {
     /// The store of the build running on this thread (`using(_:)`), if any.
     @TaskLocal static var current: SearchEntryStore?
@@ -87,8 +87,8 @@ final class SearchEntryStore: @unchecked Sendable {
 
     // MARK: Keys
 
-    /// The digest of everything an entry is made of (`SearchEntry.init`): two documents with the same key
-    /// have the same entry, whichever build made it.
+    /// The digest (`StableDigest`, the HTML's by `QuarterDigest`) of everything an entry is made of
+    /// (`SearchEntry.init`): two documents with the same key have the same entry, whichever build made it.
     struct Key: Hashable, Sendable {
         /// The digest's 32 hexadecimal digits, as bytes: what the file holds.
         let digits: [UInt8]
@@ -96,7 +96,9 @@ final class SearchEntryStore: @unchecked Sendable {
         init(title: String, html: String, headings: [String], url: String, kind: String, date: String) {
             var digest = StableDigest()
             digest.add(title)
-            digest.add(html)
+            // Nearly all a key digests, every page's at every build: its bytes read where they are, in quarters.
+            var html = html
+            html.withUTF8 { QuarterDigest.add($0, to: &digest) }
             digest.add(headings.count)
             for heading in headings { digest.add(heading) }
             digest.add(url)
@@ -123,7 +125,12 @@ final class SearchEntryStore: @unchecked Sendable {
         var out = header(version: version)
         out.reserveCapacity(terms.count * 12 + entries.reduce(0) { $0 + 64 + $1.excerpt.utf8.count + 4 * $1.packedTerms.count })
         func append(_ number: Int) {
-            withUnsafeBytes(of: UInt32(number).littleEndian) { out.append(contentsOf: $0) }
+            // Byte by byte: a buffer per number cost more than the rest of the store, at 600,000 terms.
+            let number = UInt32(number)
+            out.append(UInt8(truncatingIfNeeded: number))
+            out.append(UInt8(truncatingIfNeeded: number >> 8))
+            out.append(UInt8(truncatingIfNeeded: number >> 16))
+            out.append(UInt8(truncatingIfNeeded: number >> 24))
         }
         func append(_ text: String) {
             append(text.utf8.count)
@@ -140,10 +147,15 @@ final class SearchEntryStore: @unchecked Sendable {
             // A term's number in the vocabulary is its place in the stored terms: packed as it is.
             for packed in entry.packedTerms { append(Int(packed)) }
         }
-        var digest = StableDigest()
-        digest.add(bytes: out)
-        out.append(contentsOf: digest.hex.utf8)
+        out.append(contentsOf: digest(out[...]))
         return out
+    }
+
+    /// The digest that ends a store, of every byte before it, as its 32 hexadecimal digits.
+    static func digest(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var digest = StableDigest()
+        bytes.withUnsafeBufferPointer { QuarterDigest.add($0, to: &digest) }
+        return Array(digest.hex.utf8)
     }
 }
 
@@ -170,9 +182,7 @@ final class StoredEntries: @unchecked Sendable {
         let digestStart = bytes.count - SearchEntryStore.keyLength
         guard digestStart >= header.count, bytes[..<header.count].elementsEqual(header) else { return nil }
         // The digest first: a store changed anywhere, by a torn write or a flipped bit, is not read further.
-        var digest = StableDigest()
-        digest.add(bytes: bytes[..<digestStart])
-        guard bytes[digestStart...].elementsEqual(digest.hex.utf8) else { return nil }
+        guard bytes[digestStart...].elementsEqual(SearchEntryStore.digest(bytes[..<digestStart])) else { return nil }
 
         var reader = StoreReader(bytes: bytes, offset: header.count, end: digestStart)
         guard reader.text() == executable, let termCount = reader.count(atLeast: 4) else { return nil }
