@@ -53,45 +53,6 @@ struct SearchEntryStoreTests {
         #expect(key() == key())
     }
 
-    /// Each quarter's lane is `StableDigest` (FNV-1a's test vectors); the whole is the count and the four
-    /// lanes' digests, and any byte changed changes it, in texts too short to divide among four lanes too.
-    @Test func aQuarterDigestIsFourStableDigests() {
-        func lane(_ text: String) -> String {
-            var lane = QuarterDigest.Lane()
-            for byte in text.utf8 { lane.add(byte) }
-            return lane.hex
-        }
-        #expect(lane("") == "6c62272e07bb014262b821756295c58d")
-        #expect(lane("a") == "d228cb696f1a8caf78912b704e4a8964")
-        #expect(lane("foobar") == "343e1662793c64bf6f0d3597ba446f18")
-        func digest(_ bytes: [UInt8]) -> String {
-            var digest = StableDigest()
-            bytes.withUnsafeBufferPointer { QuarterDigest.add($0, to: &digest) }
-            return digest.hex
-        }
-        let text = Array("<p>Keïta visits Bamako</p>".utf8)  // 27 bytes: quarters of 6, the last with 9
-        var expected = StableDigest()
-        expected.add(text.count)
-        for range in [0..<6, 6..<12, 12..<18, 18..<27] {
-            var lane = QuarterDigest.Lane()
-            for byte in text[range] { lane.add(byte) }
-            lane.add(to: &expected)
-        }
-        #expect(digest(text) == expected.hex)
-        for length in [0, 1, 3, 4, 5, 27] {
-            let bytes = Array(text.prefix(length))
-            var seen: Set<String> = [digest(bytes)]
-            for offset in bytes.indices {
-                var changed = bytes
-                changed[offset] ^= 0x01
-                seen.insert(digest(changed))
-            }
-            seen.insert(digest(bytes + [0]))
-            #expect(seen.count == length + 2, "\(length)")
-        }
-        #expect(digest([1, 2, 3, 4]) != digest([2, 1, 4, 3]) && digest([0]) != digest([0, 0]))
-    }
-
     // MARK: Builds
 
     /// A site with search and `pages` pages of their own.

@@ -20,7 +20,7 @@ import Foundation
 ///     the terms: their count, then each term (a text)
 ///     the entries: their count, then each entry's key (its digest's 32 hexadecimal digits), excerpt (a
 ///       text), count of terms, and each term as its place in the terms << 6 | its weight
-///     the digest of every byte before it (`QuarterDigest`), in 32 hexadecimal digits
+///     the digest of every byte before it (`ContentDigest`), in 32 hexadecimal digits
 final class SearchEntryStore: @unchecked Sendable {
     /// The store of the build running on this thread (`using(_:)`), if any.
     @TaskLocal static var current: SearchEntryStore?
@@ -87,24 +87,25 @@ final class SearchEntryStore: @unchecked Sendable {
 
     // MARK: Keys
 
-    /// The digest (`StableDigest`, the HTML's by `QuarterDigest`) of everything an entry is made of
-    /// (`SearchEntry.init`): two documents with the same key have the same entry, whichever build made it.
+    /// The digest (`ContentDigest`) of everything an entry is made of (`SearchEntry.init`): two documents
+    /// with the same key have the same entry, whichever build made it.
     struct Key: Hashable, Sendable {
         /// The digest's 32 hexadecimal digits, as bytes: what the file holds.
         let digits: [UInt8]
 
         init(title: String, html: String, headings: [String], url: String, kind: String, date: String) {
-            var digest = StableDigest()
-            digest.add(title)
-            // Nearly all a key digests, every page's at every build: its bytes read where they are, in quarters.
-            var html = html
-            html.withUTF8 { QuarterDigest.add($0, to: &digest) }
-            digest.add(headings.count)
-            for heading in headings { digest.add(heading) }
-            digest.add(url)
-            digest.add(kind)
-            digest.add(date)
-            digits = Array(digest.hex.utf8)
+            // The short parts each with its length before it, so that no two lists of parts read the same,
+            // then the HTML's own digest: the HTML is nearly all of it, read eight bytes at a time.
+            var text = ""
+            func add(_ part: String) { text += "\(part.utf8.count):\(part)" }
+            add(title)
+            add(String(headings.count))
+            for heading in headings { add(heading) }
+            add(url)
+            add(kind)
+            add(date)
+            add(ContentDigest(html).hex)
+            digits = Array(ContentDigest(text).hex.utf8)
         }
 
         fileprivate init(digits: [UInt8]) { self.digits = digits }
@@ -154,9 +155,7 @@ final class SearchEntryStore: @unchecked Sendable {
 
     /// The digest that ends a store, of every byte before it, as its 32 hexadecimal digits.
     static func digest(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var digest = StableDigest()
-        bytes.withUnsafeBufferPointer { QuarterDigest.add($0, to: &digest) }
-        return Array(digest.hex.utf8)
+        Array(bytes.withUnsafeBytes { ContentDigest(bytes: $0) }.hex.utf8)
     }
 }
 
