@@ -23,7 +23,7 @@ rm -f "$OUT/times"
 for run in $(seq "$RUNS"); do
   for which in old new; do
     bin=$OLD_BIN; [ $which = new ] && bin=$NEW_BIN
-    rm -rf "$OUT/p-$which" "$OUT/.p-$which.sitegen-inputs"; sync; sleep 2
+    rm -rf "$OUT/p-$which" "$OUT/.p-$which.sitegen-inputs" "$OUT/.p-$which.sitegen-parsed" "$OUT/.p-$which.sitegen-search"; sync; sleep 2
     (cd bench/out/corpus-$which/sitegen && /usr/bin/time -f "$which %e %U %S %M" -a -o "$OUT/times" "$bin" build --output "$OUT/p-$which" >/dev/null 2>&1)
   done
 done

@@ -96,7 +96,7 @@ def main():
     site = os.path.join(corpus, "sitegen")
     with_search = os.path.join(corpus, "sitegen-search")
     shutil.rmtree(with_search, ignore_errors=True)
-    shutil.copytree(site, with_search, ignore=shutil.ignore_patterns("public", ".public.sitegen-inputs"))
+    shutil.copytree(site, with_search, ignore=shutil.ignore_patterns("public", ".public.sitegen-inputs", ".public.sitegen-parsed", ".public.sitegen-search"))
     with open(os.path.join(with_search, "content", "site.yaml"), "a") as f:
         f.write("search: true\n")
     with open(os.path.join(with_search, "content", "search.md"), "w") as f:
@@ -106,8 +106,10 @@ def main():
         for name, folder in (("plain", site), ("search", with_search)):
             output = os.path.join(OUT, os.path.basename(folder))
             shutil.rmtree(output, ignore_errors=True)
-            if os.path.exists(os.path.join(OUT, "." + os.path.basename(folder) + ".sitegen-inputs")):
-                os.unlink(os.path.join(OUT, "." + os.path.basename(folder) + ".sitegen-inputs"))
+            # A first build: without the last build's record, parses or search entries.
+            for kept in (".sitegen-inputs", ".sitegen-parsed", ".sitegen-search"):
+                if os.path.exists(os.path.join(OUT, "." + os.path.basename(folder) + kept)):
+                    os.unlink(os.path.join(OUT, "." + os.path.basename(folder) + kept))
             wall, peak, cpu, err = timed([sitegen, "build", "--timings", "--output", output], folder)
             rows[name].append((wall, peak, cpu))
             if name == "search":

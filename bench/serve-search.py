@@ -39,7 +39,7 @@ def get(connection, path):
 def search_site(corpus):
     site, with_search = os.path.join(corpus, "sitegen"), os.path.join(corpus, "sitegen-search")
     shutil.rmtree(with_search, ignore_errors=True)
-    shutil.copytree(site, with_search, ignore=shutil.ignore_patterns("public", ".public.sitegen-inputs"))
+    shutil.copytree(site, with_search, ignore=shutil.ignore_patterns("public", ".public.sitegen-inputs", ".public.sitegen-parsed", ".public.sitegen-search"))
     with open(os.path.join(with_search, "content", "site.yaml"), "a") as f:
         f.write("search: true\n")
     with open(os.path.join(with_search, "content", "search.md"), "w") as f:

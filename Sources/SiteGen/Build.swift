@@ -51,6 +51,8 @@ public struct BuildReport: Sendable {
     var digests = ReadDigests()
     /// What each page's templates read, by page path: rendered now, or as recorded.
     var reads: [String: PageReads] = [:]
+    /// Search entries made by reading their document, the others taken from the last build's (`SearchEntryStore`).
+    var searchEntriesTokenized: Int?
     /// Wall time of each phase that ran, in order, for `--timings`.
     public var phaseTimes: [(phase: String, seconds: Double)] = []
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -116,13 +118,18 @@ public struct SiteBuilder: Sendable {
         }
         let publishedPages = record.flatMap { PublishedPages(record: $0, inputs: inputs, publishedOutputs: published) }
         clock.end("inputs")
+        // The search entries of the last build, read before they are removed with the record.
+        let searchStore = SearchEntryStore(reading: writer.searchStorePath, executable: inputs.executable)
         // Gone before anything is written: a build that fails or is stopped leaves no record to trust.
         unlink(writer.recordPath)
+        unlink(writer.searchStorePath)
         // The parse store is its own judge of what it may give (`ParseStore`): it needs no record to be trusted.
         let store = inputs.executable.map { ParseStoreUse(path: writer.parseStorePath, executable: $0, options: shaping, identities: inputs.content) }
-        var report = build(into: try writer.prepared(), keeping: publishedPages, storing: store)
+        var report = try searchStore.using { build(into: try writer.prepared(), keeping: publishedPages, storing: store) }
+        report.searchEntriesTokenized = searchStore.tokenized
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
         clock = PhaseClock()
+        if report.succeeded, (try? searchStore.write(to: writer.searchStorePath)) == true { clock.end("search") }
         if report.succeeded, let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
             let record = InputRecord(inputs: inputs, outputs: outputs, digests: report.digests, reads: report.reads,
                                      warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)

@@ -33,6 +33,8 @@ public struct OutputWriter: SiteSink {
     public let recordPath: String
     /// Where the parse phase's results are kept for the next build (`ParseStore`), beside the record.
     public let parseStorePath: String
+    /// Where the last successful build's search entries are kept (`SearchEntryStore`), beside its record.
+    public let searchStorePath: String
 
     public init(output: URL, displayPath: String, jobs: Int = 1) {
         self.output = output.standardizedFileURL
@@ -44,6 +46,7 @@ public struct OutputWriter: SiteSink {
         lockFile = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-lock", isDirectory: false)
         recordPath = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-inputs", isDirectory: false).path
         parseStorePath = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-parsed", isDirectory: false).path
+        searchStorePath = parent.appendingPathComponent(".\(self.output.lastPathComponent).sitegen-search", isDirectory: false).path
         published = nil
     }
 
@@ -59,6 +62,7 @@ public struct OutputWriter: SiteSink {
         lockFile = writer.lockFile
         recordPath = writer.recordPath
         parseStorePath = writer.parseStorePath
+        searchStorePath = writer.searchStorePath
         self.published = published
     }
 

@@ -72,6 +72,11 @@ public struct SearchEntry: Sendable, Equatable {
                           packedTerms: tokenizer.finishDocument(), vocabulary: tokenizer.vocabulary)
     }
 
+    /// An entry as a store kept it (`StoredEntries`), its terms already numbered in `vocabulary`.
+    init(url: String, kind: String, title: String, date: String, excerpt: String, packedTerms: [UInt32], vocabulary: SearchVocabulary) {
+        storage = Storage(url: url, title: title, kind: kind, date: date, excerpt: excerpt, packedTerms: packedTerms, vocabulary: vocabulary)
+    }
+
     /// The same entry with its terms numbered by another vocabulary.
     func renumbered(in other: SearchVocabulary) -> SearchEntry {
         guard other !== vocabulary else { return self }

@@ -3,8 +3,9 @@ import Foundation
 /// What a preview server keeps of the search index between rebuilds: the entries by document, and the
 /// index last made (`SearchIndexState`). A document that is the same object as then (a preview server
 /// keeps every document an edit did not replace) with the same place in the site is not read again, and
-/// the index is updated for the entries that changed only. A build keeps nothing: its entries and index
-/// are freed once the index's files are made.
+/// the index is updated for the entries that changed only. A build keeps nothing in memory: its index is
+/// freed once its files are made, and its entries go to the store on disk (`SearchEntryStore`) that the
+/// next build takes unchanged documents' entries from.
 final class SearchEntryCache: @unchecked Sendable {
     /// The cache of the rebuild running on this thread (`keeping(_:)`), if any.
     @TaskLocal static var current: SearchEntryCache?
@@ -62,29 +63,41 @@ final class SearchEntryCache: @unchecked Sendable {
         for (index, document) in known.enumerated() where index >= documents.count || documents[index] !== document {
             moved[ObjectIdentifier(document)] = index
         }
+        // A build's store on disk (`SearchEntryStore`): what the last build made, found by what each entry is
+        // made of, and what this one makes, kept for the next.
+        let store = SearchEntryStore.current
+        let stored = store?.stored(in: vocabulary)
         let tokenizers = TokenizerPool(vocabulary: vocabulary)
         let starts = Array(stride(from: 0, to: documents.count, by: Self.batchSize))
-        let batches = Parallel.map(starts, jobs: jobs) { [moved] start -> (entries: [SearchEntry], read: Int) in
+        let batches = Parallel.map(starts, jobs: jobs) { [moved] start -> (entries: [SearchEntry], keys: [SearchEntryStore.Key], read: Int) in
             let tokenizer = tokenizers.take()
             defer { tokenizers.give(tokenizer) }
             var read = 0
+            var keys: [SearchEntryStore.Key] = []
             let end = min(documents.count, start + Self.batchSize)
             let entries = (start..<end).map { index in
                 let document = documents[index]
                 let (url, kind, date) = place(document)
+                let headings = document.body.headings.map(\.text)
+                // Every entry's key, whichever way it is found: the store written next holds them all.
+                let key = store == nil ? nil : SearchEntryStore.Key(title: document.title, html: document.body.html,
+                                                                     headings: headings, url: url, kind: kind, date: date)
+                if let key { keys.append(key) }
                 let before = index < known.count && known[index] === document ? index : moved[ObjectIdentifier(document)]
                 if let before, known[before] === document {
                     let cached = knownEntries[before]
                     if cached.url == url, cached.kind == kind, cached.date == date { return cached }
                 }
+                if let key, let entry = stored?.entry(for: key, url: url, kind: kind, title: document.title, date: date) { return entry }
                 read += 1
                 return SearchEntry(url: url, kind: kind, title: document.title, html: document.body.html,
-                                   headings: document.body.headings.map(\.text), date: date, tokenizer: tokenizer)
+                                   headings: headings, date: date, tokenizer: tokenizer)
             }
-            return (entries, read)
+            return (entries, keys, read)
         }
         let entries = batches.count == 1 ? batches[0].entries : batches.flatMap(\.entries)
         let read = batches.reduce(0) { $0 + $1.read }
+        store?.keep(entries, keys: batches.flatMap(\.keys), tokenized: read)
         lock.withLock {
             if keeps {
                 lastDocuments = documents
