@@ -56,7 +56,21 @@ public final class LiveSite {
     /// The sources of the last rebuild, for the quick rebuild's parse of an edited page.
     private var sourceRegistry = SourceRegistry.none
     /// What each published page's templates read when it was rendered (`RenderContext`).
-    private(set) var reads: [String: PageReads] = [:]
+    private(set) var reads: [String: PageReads] = [:] {
+        didSet { textReaders = nil }
+    }
+    /// For each document, the pages that read its text: the pages a quick rebuild renders, found without going
+    /// through every page's reads. Made again from `reads` when asked after they changed.
+    private var textReaders: [String: Set<String>]?
+
+    private func pagesReadingText(of paths: [String]) -> Set<String> {
+        if textReaders == nil {
+            var readers: [String: Set<String>] = [:]
+            for (page, read) in reads { for document in read.texts { readers[document, default: []].insert(page) } }
+            textReaders = readers
+        }
+        return paths.reduce(into: Set<String>()) { $0.formUnion(textReaders?[$1] ?? []) }
+    }
     /// What pages could read of the site when `files` were made.
     private var publishedDigests = ReadDigests()
 
@@ -425,12 +439,8 @@ public final class LiveSite {
         // what the resolve phase worked out of them, and every collection's list, are as they were.
         let site = reusable!.site
         let renderer = SiteRenderer(site: site, templates: templates, baseURL: reusable!.config.baseURL)
-        var digests = publishedDigests
-        for document in changedDocuments where site.document(at: document.path) != nil {
-            digests.texts[document.path] = ContentDigest(document.body.html)
-        }
-        let pagesReading = RenderPlan.pagesToRender(site.pages, reads: reads, before: publishedDigests, now: digests)
-        let toRender = site.pages.filter { pagesReading.contains($0.path) }
+        // Every published page has its reads recorded (each was rendered by a rebuild that recorded them).
+        let toRender = pagesReadingText(of: changedDocuments.map(\.path)).sorted().compactMap(site.page(at:))
         // A feed shows its items' text; the search index, every page's words.
         let outputs = toRender.map(renderer.outputFile(for:)) + (changedDocuments.contains { $0.isItem } ? renderer.renderFeeds() : [])
             + search.keeping { renderer.searchIndexFiles(jobs: options.jobs) }
@@ -446,8 +456,18 @@ public final class LiveSite {
         clock.end("render")
 
         // publish
+        // The readers of each text as the pages now read: the quick path's index, patched rather than made again.
+        for (page, read) in renderer.reads.all {
+            let before = reads[page]?.texts ?? []
+            for document in before.subtracting(read.texts) { textReaders?[document]?.remove(page) }
+            for document in read.texts.subtracting(before) { textReaders?[document, default: []].insert(page) }
+        }
+        let readers = textReaders
         reads.merge(renderer.reads.all) { $1 }
-        publishedDigests = digests
+        textReaders = readers
+        for document in changedDocuments where site.document(at: document.path) != nil {
+            publishedDigests.texts[document.path] = ContentDigest(document.body.html)
+        }
         var changed: [String] = []
         for file in rendered where files[file.path] != file.bytes {
             files[file.path] = file.bytes

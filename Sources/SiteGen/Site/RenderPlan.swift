@@ -91,15 +91,26 @@ enum RenderPlan {
         for path in before.texts.keys where now.texts[path] == nil { changedTexts.insert(path) }
         for (name, digest) in now.collections where before.collections[name] != digest { changedCollections.insert(name) }
         for name in before.collections.keys where now.collections[name] == nil { changedCollections.insert(name) }
-        let addressesChanged = before.pageAddresses != now.pageAddresses
+        return pagesReading(pages, reads: reads, documents: changedDocuments, texts: changedTexts, collections: changedCollections,
+                            addresses: before.pageAddresses != now.pageAddresses)
+    }
+
+    /// The paths of `pages` that have no recorded reads, or read one of these documents, texts or collections
+    /// (or which addresses have pages). A preview server that knows what an edit changed asks this directly.
+    static func pagesReading(_ pages: [Document], reads: [String: PageReads], documents: Set<String> = [], texts: Set<String> = [],
+                             collections: Set<String> = [], addresses: Bool = false) -> Set<String> {
+        // The smaller set is walked: nearly always the changed one, of a few elements, against a page's dozens.
+        func meet(_ a: Set<String>, _ b: Set<String>) -> Bool {
+            a.count <= b.count ? a.contains(where: b.contains) : b.contains(where: a.contains)
+        }
         var render = Set<String>()
         for page in pages {
             guard let read = reads[page.path] else {
                 render.insert(page.path)
                 continue
             }
-            if (addressesChanged && read.pageAddresses) || !read.documents.isDisjoint(with: changedDocuments)
-                || !read.texts.isDisjoint(with: changedTexts) || !read.collections.isDisjoint(with: changedCollections) {
+            if (addresses && read.pageAddresses) || meet(documents, read.documents) || meet(texts, read.texts)
+                || meet(collections, read.collections) {
                 render.insert(page.path)
             }
         }
