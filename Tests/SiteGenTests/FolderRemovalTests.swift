@@ -60,14 +60,16 @@ import Testing
         try site.write(".public.sitegen-old/index.html", "old")
         let report = site.build()
         #expect(report.succeeded, "\(report.summary)")
-        // The lock, the record of the build's inputs and the parse store: no staging folder, no old folder.
-        let kept = [".public.sitegen-inputs", ".public.sitegen-lock", ".public.sitegen-parsed"]
-        let left = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".public.sitegen-") }
-        #expect(left.sorted() == kept)
+        // The lock and the record of the build's inputs, and the parse store unless the executable is too new to
+        // be told from another (a test binary linked a moment ago): no staging folder, no old folder.
+        let kept: Set = [".public.sitegen-inputs", ".public.sitegen-lock", ".public.sitegen-parsed"]
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".public.sitegen-") })
+        #expect(left.isSubset(of: kept) && left.isSuperset(of: [".public.sitegen-inputs", ".public.sitegen-lock"]), "\(left)")
         // A rebuild retires the published folder and removes it once the new one is in place.
         let rebuilt = site.build()
         #expect(rebuilt.succeeded, "\(rebuilt.summary)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".public.sitegen-") }.sorted() == kept)
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".public.sitegen-") })
+        #expect(after.isSubset(of: kept) && after.isSuperset(of: [".public.sitegen-inputs", ".public.sitegen-lock"]), "\(after)")
         #expect(site.snapshot().mapValues(\.0) == TemporarySite.snapshot(of: TemporarySite.fixtures.appendingPathComponent("minimal/expected")).mapValues(\.0))
     }
 }
