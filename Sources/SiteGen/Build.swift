@@ -266,75 +266,26 @@ public struct SiteBuilder: Sendable {
         // The last build's parses, when they were made in the same world (`ParseStore`).
         let key = use.flatMap { ParseStore.key(executable: $0.executable, options: $0.options, displayRoot: options.contentDirectory,
                                                settings: loaded.settings?.text) }
-        let store = use.flatMap { use in key.flatMap { ParseStore.read(from: use.path, key: $0) } }
-        let files = loaded.pages + loaded.staticFiles.map(\.path)
-        // A link's target depends on which files exist: those that came or went since the store was written.
-        let cameOrWent = store.map { $0.files.symmetricDifference(files) } ?? []
-        // Each file is read where it is parsed, and its text dropped once parsed. The sources come first: the
-        // other pages' notes are made of their fields.
-        let (sourcePaths, otherPaths) = SourceRegistry.partition(loaded.pages, collections: config.collections)
-        let identities = use?.identities
-        func parse(_ paths: [String], with parser: DocumentParser, again: @escaping @Sendable (Document) -> Bool) -> [ParseStore.Page] {
-            Parallel.map(paths, jobs: options.jobs) { path -> ParseStore.Page in
-                let identity = identities?.settled[path] ?? ""
-                let entry = store?.entries[path]
-                // Untouched since the store was written: taken without reading the file.
-                if let entry, !identity.isEmpty, entry.identity == identity,
-                   let (document, found) = ParseStore.decode(entry.parse, path: path, displayPath: loader.displayPath(path), collections: config.collections),
-                   document.map({ !again($0) }) ?? true {
-                    return ParseStore.Page(path: path, identity: identity, digest: entry.digest, stored: entry.parse, document: document, diagnostics: found)
-                }
-                let (source, problems) = loader.read(path)
-                guard let source else { return ParseStore.Page(path: path, identity: "", digest: ContentDigest(high: 0, low: 0), document: nil, diagnostics: problems) }
-                let digest = ContentDigest(source.text)
-                // Touched but the same text: taken all the same.
-                if let entry, problems.isEmpty, entry.digest == digest,
-                   let (document, found) = ParseStore.decode(entry.parse, path: path, displayPath: loader.displayPath(path), collections: config.collections),
-                   document.map({ !again($0) }) ?? true {
-                    return ParseStore.Page(path: path, identity: identity, digest: digest, stored: entry.parse, document: document, diagnostics: found)
-                }
-                let (document, found) = parser.parse(source)
-                // A file whose reading found a problem is read again each time: the problem is of the file, not of its text.
-                return ParseStore.Page(path: path, identity: problems.isEmpty ? identity : "", digest: digest, document: document, diagnostics: problems + found)
+        let earlier = use.flatMap { use in
+            key.flatMap { ParseStore.read(from: use.path, key: $0) }.map {
+                StoredParses(store: $0, identities: use.identities, loader: loader, collections: config.collections)
             }
         }
-        let parsedSources = parse(sourcePaths, with: parser) { Self.dependsOnFiles($0, cameOrWent) }
-        let registry = SourceRegistry(collections: config.collections, documents: parsedSources.compactMap(\.document))
-        // Sources parsed again, or that came or went, make the notes of the pages citing them anew.
-        let changedSources = Set(parsedSources.filter { $0.stored == nil }.map { SitePath.fileStem($0.path) }
-                                 + cameOrWent.filter { $0.hasSuffix(".md") }.map(SitePath.fileStem))
-        let parsed = parsedSources + parse(otherPaths, with: parser.citing(registry)) { document in
-            Self.dependsOnFiles(document, cameOrWent) || document.citations.contains(where: changedSources.contains)
-        }
-        var documents: [Document] = []
-        for page in parsed {
-            diagnostics.append(contentsOf: page.diagnostics)
-            if let document = page.document { documents.append(document) }
-        }
+        let files = loaded.pages + loaded.staticFiles.map(\.path)
+        let identities = use?.identities
+        let phase = ParsePhase(loader: loader, collections: config.collections, parser: parser, jobs: options.jobs)
+        let result = phase.run(pages: loaded.pages, files: Set(files), identity: { identities?.settled[$0] ?? "" }, earlier: earlier)
+        for page in result.pages { diagnostics.append(contentsOf: page.diagnostics) }
+        let documents = result.documents
         if use != nil {
             content.storeKey = key
             content.files = files.sorted()
-            content.pages = parsed.sorted { $0.path < $1.path }
-            content.reused = parsed.count { $0.stored != nil }
+            content.pages = result.pages
+            content.reused = result.taken
         }
 
         clock.end("parse")
         return (config, configSource, links, documents, loaded.staticFiles.map { ($0.path, $0.url.path) }, templates)
-    }
-
-    /// Whether a stored parse of `document` must be made again because files came or went: it links to one of
-    /// them, or has a link found invalid (it may name a file that now exists), or has a Markdown field (whose
-    /// links are rewritten as it is parsed, and not kept).
-    static func dependsOnFiles(_ document: Document, _ cameOrWent: Set<String>) -> Bool {
-        guard !cameOrWent.isEmpty else { return false }
-        if document.fields.values.contains(where: \.hasMarkdown) { return true }
-        return document.internalLinks.contains { link in
-            switch link.target {
-            case .content(let path, _): cameOrWent.contains(path)
-            case .invalid: true
-            case .external, .sameDocument: false
-            }
-        }
     }
 
     /// `templates/assets/` is copied to `assets/` in the output.
@@ -404,7 +355,7 @@ struct ParseStoreUse: Sendable {
 struct ParsedContent: Sendable {
     var storeKey: String?
     var files: [String] = []
-    var pages: [ParseStore.Page] = []
+    var pages: [ParsedPage] = []
     /// Files whose parse was taken from the store.
     var reused = 0
 }

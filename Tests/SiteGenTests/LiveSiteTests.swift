@@ -168,6 +168,25 @@ struct LiveSiteTests {
         #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
     }
 
+    /// A rebuild that stops at broken settings parses nothing: a page saved then must still be read when the
+    /// settings are mended, though the watcher named it only once, in the rebuild that stopped.
+    @Test func aPageSavedWhileTheSettingsWereBrokenIsReadWhenTheyAreMended() throws {
+        let site = try Self.projectSite()
+        defer { site.remove() }
+        let live = Self.live(site)
+        #expect(live.rebuild().succeeded)
+        let settings = try text(site, "content/site.yaml")
+        try site.write("content/site.yaml", settings + "\n: not yaml [\n")
+        let about = try text(site, "content/about.md")
+        try site.write("content/about.md", about + "\nSaved while the settings were broken.\n")
+        #expect(!Self.rebuild(live, site, after: "content/site.yaml", "content/about.md").succeeded)
+        try site.write("content/site.yaml", settings)
+        let mended = Self.rebuild(live, site, after: "content/site.yaml")
+        #expect(mended.succeeded)
+        #expect(String(decoding: live.files["about/index.html"] ?? [], as: UTF8.self).contains("Saved while the settings were broken."))
+        #expect(Self.differences(live.files, Self.fullBuild(site).1) == [])
+    }
+
     /// Random edits, additions, deletions, renames and breakages, each followed by a rebuild told only which
     /// files the watcher saw: the live site must equal a full build after every step.
     @Test(arguments: [1, 2, 3] as [UInt64]) func randomEditsConvergeToTheFullBuild(seed: UInt64) throws {

@@ -137,8 +137,8 @@ import Testing
         let path = folder.appendingPathComponent("store").path
         let key = try #require(ParseStore.key(executable: "exe 1 2 3", options: "o", displayRoot: "content", settings: "title: A"))
         #expect(ParseStore.key(executable: nil, options: "o", displayRoot: "content", settings: nil) == nil)
-        let page = ParseStore.Page(path: "a.md", identity: "1 2 3 4", digest: ContentDigest("text"), document: nil,
-                                   diagnostics: [.warning("content/a.md", line: 2, column: 3, "a warning")])
+        let page = ParsedPage(path: "a.md", identity: "1 2 3 4", digest: ContentDigest("text"), document: nil,
+                             diagnostics: [.warning("content/a.md", line: 2, column: 3, "a warning")])
         try ParseStore.write(key: key, files: ["a.md"], pages: [page], jobs: 2, to: path)
         let read = try #require(ParseStore.read(from: path, key: key))
         #expect(read.entries["a.md"]?.digest == ContentDigest("text"))

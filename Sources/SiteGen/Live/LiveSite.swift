@@ -40,19 +40,15 @@ public final class LiveSite {
     private let contentURL: URL
     private let templatesURL: URL
 
-    /// A Markdown file as last read: its text (nil when unreadable), its document, what reading and parsing found.
-    private struct ParsedFile {
-        var text: String?
-        var document: Document?
-        var diagnostics: [Diagnostic]
-    }
-    private var parsed: [String: ParsedFile] = [:]
+    /// Each Markdown file as last read and parsed: the parse phase's memory store (`KeptParses`).
+    private var parsed: [String: ParsedPage] = [:]
+    /// The content files the watcher named since the parse phase last ran (a rebuild can stop before it, on
+    /// broken settings): each is read again when it next runs. nil when the watcher did not say.
+    private var namedSinceParse: Set<String>? = []
     private var markdownOptions: MarkdownOptions?
     /// The settings' text when the documents in `parsed` were parsed: an item is read against its collection's
     /// declaration there.
     private var parsedSettings: String?
-    /// Each source's document as the last rebuild's notes were made of it, by key (`SourceRegistry`).
-    private var citedSources: [String: ObjectIdentifier] = [:]
     /// The sources of the last rebuild, for the quick rebuild's parse of an edited page.
     private var sourceRegistry = SourceRegistry.none
     /// What each published page's templates read when it was rendered (`RenderContext`).
@@ -166,6 +162,7 @@ public final class LiveSite {
         let pagePaths = Set(loaded.pages), staticPaths = Set(loaded.staticFiles.map(\.path))
         let contentPrefix = contentURL.path + "/"
         let contentNamed = named.map { Set($0.compactMap { $0.hasPrefix(contentPrefix) ? String($0.dropFirst(contentPrefix.count)) : nil }) }
+        namedSinceParse = contentNamed.flatMap { named in namedSinceParse.map { $0.union(named) } }
         let templatesTouched = named.map { $0.contains { $0 == templatesURL.path || $0.hasPrefix(templatesURL.path + "/") } } ?? true
         if templatesTouched || templateSources == nil { loadTemplates() }
         diagnostics.append(contentsOf: templateDiagnostics)
@@ -200,57 +197,18 @@ public final class LiveSite {
             markdownOptions = markdown
             parsedSettings = settingsText
         }
-        // Files to read again (new, named, or unreadable last time); of those, only a changed text is parsed again.
-        var toParse = pagePaths.filter { path in
-            guard let known = parsed[path] else { return true }
-            return contentNamed?.contains(path) ?? true || known.text == nil
-        }
-        // Documents to parse again whatever their text: their links name a file that came or went.
-        var dependent = Set<String>()
-        if let before = listed, before.pages != pagePaths || before.statics != staticPaths {
-            let cameOrWent = before.pages.symmetricDifference(pagePaths).union(before.statics.symmetricDifference(staticPaths))
-            for (path, file) in parsed where pagePaths.contains(path) && Self.dependsOnFiles(file.document, cameOrWent) {
-                dependent.insert(path)
-            }
-            toParse.formUnion(dependent)
-        }
-        parsed = parsed.filter { pagePaths.contains($0.key) }
-        listed = (pagePaths, staticPaths)
         let links = LinkResolver(markdownPaths: loaded.pages, staticFiles: loaded.staticFiles.map(\.path), collections: config.collections)
         let parser = DocumentParser(renderer: MarkdownRenderer(options: markdown), links: links, collections: config.collections)
-        var dependentNow = dependent
-        func parse(_ parsing: [String], with parser: DocumentParser) {
-            let known = parsed
-            let results = Parallel.map(parsing, jobs: options.jobs) { [dependentNow] path -> ParsedFile? in
-                let (source, problems) = loader.read(path)
-                guard let source else { return ParsedFile(text: nil, document: nil, diagnostics: problems) }
-                // The same text (an editor that saved without a change, or a watcher's extra event): the same document.
-                if let earlier = known[path], earlier.text == source.text, !dependentNow.contains(path) { return nil }
-                let (document, found) = parser.parse(source)
-                return ParsedFile(text: source.text, document: document, diagnostics: problems + found)
-            }
-            for (path, result) in zip(parsing, results) where result != nil {
-                parsed[path] = result
-                update.parsed += 1
-            }
-        }
-        // The sources first: the other pages' notes are made of them. A page citing a source that changed, came
-        // or went is parsed again, as is a page that did not parse (it may cite a key that did not exist).
-        let (sourcePaths, _) = SourceRegistry.partition(loaded.pages, collections: config.collections)
-        parse(toParse.filter { sourcePaths.contains($0) }.sorted(), with: parser)
-        let registry = SourceRegistry(collections: config.collections, documents: sourcePaths.compactMap { parsed[$0]?.document })
-        let sourcesNow = registry.sources.mapValues(ObjectIdentifier.init)
-        if sourcesNow != citedSources {
-            let changed = Set(sourcesNow.keys).union(citedSources.keys).filter { sourcesNow[$0] != citedSources[$0] }
-            for (path, file) in parsed where pagePaths.contains(path) && !sourcePaths.contains(path) {
-                if file.document.map({ !changed.isDisjoint(with: $0.citations) }) ?? true {
-                    toParse.insert(path)
-                    dependentNow.insert(path)
-                }
-            }
-            citedSources = sourcesNow
-        }
-        parse(toParse.filter { !sourcePaths.contains($0) }.sorted(), with: parser.citing(registry))
+        // The same parse phase as `sitegen build`'s, with the parses kept in memory: a file the watcher did not
+        // name is untouched.
+        let earlier = listed.map { KeptParses(pages: parsed, files: $0.pages.union($0.statics), named: namedSinceParse) }
+        let phase = ParsePhase(loader: loader, collections: config.collections, parser: parser, jobs: options.jobs)
+        let result = phase.run(pages: loaded.pages, files: pagePaths.union(staticPaths), earlier: earlier)
+        parsed = Dictionary(uniqueKeysWithValues: result.pages.map { ($0.path, $0) })
+        listed = (pagePaths, staticPaths)
+        namedSinceParse = []
+        update.parsed += result.parsed
+        let registry = result.registry
         sourceRegistry = registry
         clock.end("parse")
 
@@ -385,14 +343,16 @@ public final class LiveSite {
         let parser = DocumentParser(renderer: MarkdownRenderer(options: markdownOptions), links: reusable!.links,
                                     collections: reusable!.config.collections, sources: sourceRegistry)
         var replaced: [String: Document] = [:]
-        var before: [String: ParsedFile] = [:]
+        var before: [String: ParsedPage] = [:]
         var parsedCount = 0
         for path in edited.sorted() {
             let (source, problems) = loader.read(path)
             guard let source else { return nil }
-            guard let earlier = parsed[path], earlier.text != source.text else { continue }
+            let digest = ContentDigest(source.text)
+            guard let earlier = parsed[path], earlier.digest != digest || !earlier.readCleanly || !problems.isEmpty else { continue }
             let (document, found) = parser.parse(source)
-            parsed[path] = ParsedFile(text: source.text, document: document, diagnostics: problems + found)
+            parsed[path] = ParsedPage(path: path, identity: "", digest: digest, document: document, diagnostics: problems + found,
+                                      readCleanly: problems.isEmpty)
             before[path] = earlier
             parsedCount += 1
             parsedBeforeFallback += 1
@@ -514,19 +474,6 @@ public final class LiveSite {
         }
         assetBytes = assets
         templateDiagnostics = templateDiagnostics.filter { !$0.path.hasPrefix(options.templatesDirectory + "/assets/") } + found.items
-    }
-
-    /// Whether a document's parse depends on whether files exist: a link to one of `files` (all files
-    /// when nil), or a link found invalid (it may name a file that now exists).
-    private static func dependsOnFiles(_ document: Document?, _ files: Set<String>?) -> Bool {
-        guard let document else { return false }
-        return document.internalLinks.contains { link in
-            switch link.target {
-            case .content(let path, _): return files?.contains(path) ?? true
-            case .invalid: return true
-            case .external, .sameDocument: return false
-            }
-        }
     }
 
     /// Whether the link checks of `a` hold in `b`: the same files, and each changed document the same but in

@@ -184,22 +184,10 @@ struct ParseStore: Sendable {
         return writer.bytes
     }
 
-    /// One Markdown file of a build as the store keeps it: its parse as stored, or its document to encode.
-    struct Page: Sendable {
-        var path: String
-        /// Its identity on disk when it was read (`InputRecord`); empty when it was changing.
-        var identity: String
-        var digest: ContentDigest
-        /// The bytes of its parse when it was taken from the store: written again as they are.
-        var stored: ArraySlice<UInt8>?
-        var document: Document?
-        var diagnostics: [Diagnostic]
-    }
-
     /// Writes a store of `pages` (sorted by path) to `path`, renamed into place once complete. Written a batch
     /// at a time, each batch encoded on `jobs` threads: the store is about as large as the site's HTML, and is
     /// never all in memory at once.
-    static func write(key: String, files: [String], pages: [Page], jobs: Int, to path: String) throws {
+    static func write(key: String, files: [String], pages: [ParsedPage], jobs: Int, to path: String) throws {
         let file = URL(fileURLWithPath: path)
         guard let folder = OpenFolder(file.deletingLastPathComponent().path) else {
             throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
