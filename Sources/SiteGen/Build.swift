@@ -49,8 +49,9 @@ public struct BuildReport: Sendable {
     public var parsesTaken = 0
     /// What a page can read of each document and collection now (`ReadDigests`).
     var digests = ReadDigests()
-    /// What each page's templates read, by page path: rendered now, or as recorded.
+    /// What each page's templates read, by page path: the pages rendered now, and those kept as recorded.
     var reads: [String: PageReads] = [:]
+    var keptReads: [String: RecordedReads] = [:]
     /// Search entries made by reading their document, the others taken from the last build's (`SearchEntryStore`).
     var searchEntriesTokenized: Int?
     /// Wall time of each phase that ran, in order, for `--timings`.
@@ -132,7 +133,7 @@ public struct SiteBuilder: Sendable {
         if report.succeeded, (try? searchStore.write(to: writer.searchStorePath)) == true { clock.end("search") }
         if report.succeeded, let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
             let record = InputRecord(inputs: inputs, outputs: outputs, digests: report.digests, reads: report.reads,
-                                     warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)
+                                     recordedReads: report.keptReads, warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)
             try? record.write(to: writer.recordPath)
             clock.end("record")
             report.phaseTimes += clock.times
@@ -175,9 +176,8 @@ public struct SiteBuilder: Sendable {
         if !options.releasesMemory { KeptUntilExit.keep(rendered) }
         clock.end("render")
         // The pages kept as published read what they read at the last build; the rendered ones, what they read now.
-        var reads = publishedPages?.recordedReads.filter { renderer.site.pagesByPath[$0.key] != nil } ?? [:]
-        reads.merge(renderer.reads.all) { $1 }
-        report.reads = reads
+        report.reads = renderer.reads.all
+        report.keptReads = publishedPages?.recordedReads.filter { renderer.site.pagesByPath[$0.key] != nil && report.reads[$0.key] == nil } ?? [:]
         report.pages = files.count { $0.path.hasSuffix(".html") }
         report.files = files.count
         report.rendered = files.count - kept

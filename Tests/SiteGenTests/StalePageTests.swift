@@ -46,13 +46,15 @@ struct StalePageTests {
             #expect(run.site.build().succeeded)
             let recordPath = OutputWriter(output: run.output, displayPath: "public", jobs: 2).recordPath
             var record = try #require(InputRecord.read(from: recordPath)?.planned())
-            let reads = record.reads.flatMap { page, read in
-                read.texts.filter { $0 != page && run.live.reads[page]?.texts.contains($0) == true }.map { (page: page, document: $0) }
+            let reads = record.recordedReads.flatMap { page, read in
+                read.parsed.texts.filter { $0 != page && run.live.reads[page]?.texts.contains($0) == true }.map { (page: page, document: $0) }
             }.sorted { ($0.page, $0.document) < ($1.page, $1.document) }
             try #require(!reads.isEmpty)
             let (page, document) = random.pick(reads)
-            record.reads[page]?.texts.remove(document)
-            record.reads[page]?.documents.remove(document)
+            var read = try #require(record.recordedReads[page]?.parsed)
+            read.texts.remove(document)
+            read.documents.remove(document)
+            record.reads[page] = read
             try record.write(to: recordPath)
             run.live.forgetRead(of: document, by: page)
             let edit = try run.editor.sentenceInserted(in: "content/" + document)

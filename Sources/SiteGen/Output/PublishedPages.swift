@@ -11,7 +11,7 @@ struct PublishedPages: Sendable {
     /// What a page could read of each document and collection at the last build.
     let recordedDigests: ReadDigests
     /// What each page read when it was last rendered.
-    let recordedReads: [String: PageReads]
+    let recordedReads: [String: RecordedReads]
 
     /// nil unless only Markdown pages changed, came or went since `record` was made and the published files are
     /// as it left them (`publishedOutputs`, their identities now).
@@ -24,7 +24,7 @@ struct PublishedPages: Sendable {
         // The settings and static files are not pages: a change to one is a full render.
         guard changed.allSatisfy({ $0.utf8.suffix(3).elementsEqual(".md".utf8) }) else { return nil }
         recordedDigests = record.digests
-        recordedReads = record.reads
+        recordedReads = record.recordedReads
     }
 
     /// The output paths of the pages that stay as published (`digests`: what pages can read now).

@@ -83,7 +83,7 @@ struct ReadDigests: Sendable, Equatable {
 enum RenderPlan {
     /// The paths of `pages` to render again: those with no recorded reads (new, or never rendered), and those
     /// that read a document, a collection or the set of addresses whose digest is not what it was.
-    static func pagesToRender(_ pages: [Document], reads: [String: PageReads], before: ReadDigests, now: ReadDigests) -> Set<String> {
+    static func pagesToRender(_ pages: [Document], reads: [String: some PageReadSet], before: ReadDigests, now: ReadDigests) -> Set<String> {
         var changedDocuments = Set<String>(), changedTexts = Set<String>(), changedCollections = Set<String>()
         for (path, digest) in now.documents where before.documents[path] != digest { changedDocuments.insert(path) }
         for path in before.documents.keys where now.documents[path] == nil { changedDocuments.insert(path) }
@@ -97,20 +97,15 @@ enum RenderPlan {
 
     /// The paths of `pages` that have no recorded reads, or read one of these documents, texts or collections
     /// (or which addresses have pages). A preview server that knows what an edit changed asks this directly.
-    static func pagesReading(_ pages: [Document], reads: [String: PageReads], documents: Set<String> = [], texts: Set<String> = [],
+    static func pagesReading(_ pages: [Document], reads: [String: some PageReadSet], documents: Set<String> = [], texts: Set<String> = [],
                              collections: Set<String> = [], addresses: Bool = false) -> Set<String> {
-        // The smaller set is walked: nearly always the changed one, of a few elements, against a page's dozens.
-        func meet(_ a: Set<String>, _ b: Set<String>) -> Bool {
-            a.count <= b.count ? a.contains(where: b.contains) : b.contains(where: a.contains)
-        }
         var render = Set<String>()
         for page in pages {
             guard let read = reads[page.path] else {
                 render.insert(page.path)
                 continue
             }
-            if (addresses && read.pageAddresses) || meet(documents, read.documents) || meet(texts, read.texts)
-                || meet(collections, read.collections) {
+            if read.readsAny(documents: documents, texts: texts, collections: collections, addresses: addresses) {
                 render.insert(page.path)
             }
         }

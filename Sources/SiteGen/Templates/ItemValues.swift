@@ -236,3 +236,18 @@ struct PageReads: Sendable, Equatable {
     /// Which addresses have a page (breadcrumbs look for a page at each address above this one).
     var pageAddresses = false
 }
+
+/// What the change planner asks of a page's reads (`RenderPlan`): whether it read anything that changed.
+protocol PageReadSet: Sendable {
+    func readsAny(documents: Set<String>, texts: Set<String>, collections: Set<String>, addresses: Bool) -> Bool
+}
+
+extension PageReads: PageReadSet {
+    func readsAny(documents: Set<String>, texts: Set<String>, collections: Set<String>, addresses: Bool) -> Bool {
+        // The smaller set is walked: nearly always the changed one, of a few elements, against a page's dozens.
+        func meet(_ a: Set<String>, _ b: Set<String>) -> Bool {
+            a.count <= b.count ? a.contains(where: b.contains) : b.contains(where: a.contains)
+        }
+        return (addresses && pageAddresses) || meet(documents, self.documents) || meet(texts, self.texts) || meet(collections, self.collections)
+    }
+}
