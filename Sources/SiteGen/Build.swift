@@ -164,7 +164,7 @@ public struct SiteBuilder: Sendable {
         var files = makeFiles(renderer, &diagnostics)
         clock.end("index")
         // What pages can read now: the pages that read what changed are rendered again (`RenderPlan`).
-        report.digests = ReadDigests(site: renderer.site, jobs: options.jobs)
+        report.digests = ReadDigests(site: renderer.site, jobs: options.jobs, parses: parsed.digests)
         if let unchanged = publishedPages?.unchangedOutputs(of: renderer.site, digests: report.digests) {
             for index in files.indices where unchanged.contains(files[index].path) { files[index].asPublished = true }
         }
@@ -276,6 +276,7 @@ public struct SiteBuilder: Sendable {
         let phase = ParsePhase(loader: loader, collections: config.collections, parser: parser, jobs: options.jobs)
         let result = phase.run(pages: loaded.pages, files: Set(files), identity: { identities?.settled[$0] ?? "" }, earlier: earlier)
         for page in result.pages { diagnostics.append(contentsOf: page.diagnostics) }
+        content.digests = Dictionary(uniqueKeysWithValues: result.pages.compactMap { page in page.digests.map { (page.path, $0) } })
         let documents = result.documents
         if use != nil {
             content.storeKey = key
@@ -358,6 +359,8 @@ struct ParsedContent: Sendable {
     var pages: [ParsedPage] = []
     /// Files whose parse was taken from the store.
     var reused = 0
+    /// Each document's digests, by path (`DocumentDigests`).
+    var digests: [String: DocumentDigests] = [:]
 }
 
 /// What builds that leave their memory to the operating system keep reachable until the process ends.

@@ -173,7 +173,18 @@ import Testing
             #expect(back.holderURL == document.holderURL && back.hasOwnPage == document.hasOwnPage)
             #expect(back.ledeEnd == document.ledeEnd && back.notesStart == document.notesStart)
             #expect(back.citations == document.citations && back.collection == document.collection && back.draft == document.draft)
+            // What the change planner takes from the store instead of making it again.
+            #expect(DocumentDigests(back) == DocumentDigests(document))
         }
+        // The stored digests are those of the stored documents.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-digests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pages = documents.map { ParsedPage(path: $0.path, identity: "1", digest: ContentDigest($0.path), document: $0, diagnostics: []) }
+            .sorted { $0.path < $1.path }
+        try ParseStore.write(key: "k", files: pages.map(\.path), pages: pages, jobs: 2, to: folder.appendingPathComponent("store").path)
+        let stored = try #require(ParseStore.read(from: folder.appendingPathComponent("store").path, key: "k"))
+        for document in documents { #expect(stored.entries[document.path]?.digests == DocumentDigests(document), "\(document.path)") }
         // Cut anywhere, a document's bytes decode to nothing rather than to another document.
         let bytes = ParseStore.encode(documents[0], [])
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 50)) {

@@ -245,7 +245,7 @@ public final class LiveSite {
         let linkable = RenderPhase.linkTargets(allPaths)
         let toRender: [OutputFile]
         let pagesRendered: Int
-        let digests = ReadDigests(site: site, jobs: options.jobs)
+        let digests = ReadDigests(site: site, jobs: options.jobs, parses: parsed.compactMapValues(\.digests))
         if let published, published.sameSettingsAndFiles(as: world) {
             let pages = RenderPlan.pagesToRender(site.pages, reads: reads, before: publishedDigests, now: digests)
             // The files that are not a page's (the not-found page, the feeds, the search index…) show the site as
@@ -352,7 +352,7 @@ public final class LiveSite {
             guard let earlier = parsed[path], earlier.digest != digest || !earlier.readCleanly || !problems.isEmpty else { continue }
             let (document, found) = parser.parse(source)
             parsed[path] = ParsedPage(path: path, identity: "", digest: digest, document: document, diagnostics: problems + found,
-                                      readCleanly: problems.isEmpty)
+                                      digests: document.map(DocumentDigests.init), readCleanly: problems.isEmpty)
             before[path] = earlier
             parsedCount += 1
             parsedBeforeFallback += 1
@@ -426,7 +426,7 @@ public final class LiveSite {
         reads.merge(renderer.reads.all) { $1 }
         textReaders = readers
         for document in changedDocuments where site.document(at: document.path) != nil {
-            publishedDigests.texts[document.path] = ContentDigest(document.body.html)
+            publishedDigests.texts[document.path] = parsed[document.path]?.digests?.text ?? ContentDigest(document.body.html)
         }
         var changed: [String] = []
         for file in rendered where files[file.path] != file.bytes {

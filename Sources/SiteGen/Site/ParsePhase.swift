@@ -12,11 +12,33 @@ struct ParsedPage: Sendable {
     var stored: ArraySlice<UInt8>?
     var document: Document?
     var diagnostics: [Diagnostic]
+    /// What `ReadDigests` takes of the document, made with it once instead of at every build.
+    var digests: DocumentDigests?
     /// Taken from the earlier parses rather than made now.
     var taken = false
     /// Reading the file found no problem. One that did is read again each time: the problem is of the file
     /// (its permissions, a link), not of its text.
     var readCleanly = true
+}
+
+/// The digests of a document that `ReadDigests` is made of, besides what the resolve phase works out: kept with
+/// its parse (in the parse store too), so that a rebuild does not encode and hash every document of the site
+/// again to learn that one changed.
+struct DocumentDigests: Sendable, Equatable {
+    /// Of the document as the parse gave it, but its HTML (`ParseStore.encode(forComparison:)`).
+    var parse: ContentDigest
+    /// Of its HTML.
+    var text: ContentDigest
+
+    init(parse: ContentDigest, text: ContentDigest) {
+        self.parse = parse
+        self.text = text
+    }
+
+    init(_ document: Document) {
+        parse = ParseStore.encode(document, [], forComparison: true).withUnsafeBytes { ContentDigest(bytes: $0) }
+        text = ContentDigest(document.body.html)
+    }
 }
 
 /// What the parse phase made before, and how to tell which files are as they were then: the parse store beside
@@ -115,7 +137,7 @@ struct ParsePhase {
             }
             let (document, found) = parser.parse(source)
             return ParsedPage(path: path, identity: problems.isEmpty ? identityNow : "", digest: digest, document: document,
-                              diagnostics: problems + found, readCleanly: problems.isEmpty)
+                              diagnostics: problems + found, digests: document.map(DocumentDigests.init), readCleanly: problems.isEmpty)
         }
     }
 
@@ -158,7 +180,8 @@ struct StoredParses: EarlierParses {
     private func page(_ path: String, _ entry: ParseStore.Entry) -> ParsedPage? {
         guard let (document, found) = ParseStore.decode(entry.parse, path: path, displayPath: loader.displayPath(path), collections: collections)
         else { return nil }
-        return ParsedPage(path: path, identity: entry.identity, digest: entry.digest, stored: entry.parse, document: document, diagnostics: found)
+        return ParsedPage(path: path, identity: entry.identity, digest: entry.digest, stored: entry.parse, document: document, diagnostics: found,
+                          digests: document == nil ? nil : entry.digests)
     }
 }
 

@@ -17,13 +17,15 @@ import Foundation
 /// byte changed, is ignored whole), bounds checked at each read, and nothing in it decides where anything is
 /// written: a document's path comes from the content folder's listing, its holder URL from the settings.
 struct ParseStore: Sendable {
-    static let header = Array("sitegen parse store 1\n".utf8)
+    static let header = Array("sitegen parse store 2\n".utf8)
 
     /// One stored file: how it was on disk, and the bytes of its parse.
     struct Entry: Sendable {
         /// `InputRecord`'s identity of the file (size, inode, times); empty when it was changing.
         var identity: String
         var digest: ContentDigest
+        /// Its document's digests (`DocumentDigests`); nil when the parse made no document.
+        var digests: DocumentDigests?
         /// The encoded document and diagnostics: decoded when taken, copied as they are when kept.
         var parse: ArraySlice<UInt8>
     }
@@ -57,8 +59,15 @@ struct ParseStore: Sendable {
         var entries = [String: Entry](minimumCapacity: count)
         for _ in 0..<count {
             guard let path = reader.string(), let identity = reader.string(), let high = reader.word(), let low = reader.word(),
-                  let parse = reader.slice() else { return nil }
-            entries[path] = Entry(identity: identity, digest: ContentDigest(high: high, low: low), parse: parse)
+                  let hasDigests = reader.flag() else { return nil }
+            var digests: DocumentDigests?
+            if hasDigests {
+                guard let parseHigh = reader.word(), let parseLow = reader.word(), let textHigh = reader.word(), let textLow = reader.word()
+                else { return nil }
+                digests = DocumentDigests(parse: ContentDigest(high: parseHigh, low: parseLow), text: ContentDigest(high: textHigh, low: textLow))
+            }
+            guard let parse = reader.slice() else { return nil }
+            entries[path] = Entry(identity: identity, digest: ContentDigest(high: high, low: low), digests: digests, parse: parse)
         }
         guard reader.isAtEnd else { return nil }
         return ParseStore(key: key, entries: entries, files: Set(files))
@@ -227,6 +236,12 @@ struct ParseStore: Sendable {
                         writer.string(page.identity)
                         writer.word(page.digest.high)
                         writer.word(page.digest.low)
+                        // A stored document has its digests: a page without is not stored as one.
+                        let digests = page.document == nil ? nil : page.digests ?? page.document.map(DocumentDigests.init)
+                        writer.flag(digests != nil)
+                        if let digests {
+                            for word in [digests.parse.high, digests.parse.low, digests.text.high, digests.text.low] { writer.word(word) }
+                        }
                         writer.slice(page.stored ?? encode(page.document, page.diagnostics)[...])
                     }
                     return writer.bytes

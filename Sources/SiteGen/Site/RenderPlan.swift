@@ -15,12 +15,15 @@ struct ReadDigests: Sendable, Equatable {
 
     init() {}
 
-    init(site: Site, jobs: Int) {
+    /// - Parameter parses: the digests of the documents' parses as the parse phase kept them (`ParsedPage`);
+    ///   those of a document not there are made now.
+    init(site: Site, jobs: Int, parses: [String: DocumentDigests] = [:]) {
         var paths = Array(site.pagesByPath.keys)
         paths += site.items.keys.filter { site.pagesByPath[$0] == nil }
         let digests = Parallel.map(paths, jobs: jobs) { path in
             let document = site.document(at: path)!
-            return (Self.digest(of: document, in: site), ContentDigest(document.body.html))
+            let parse = parses[path] ?? DocumentDigests(document)
+            return (Self.digest(of: document, parse: parse.parse, in: site), parse.text)
         }
         documents = Dictionary(uniqueKeysWithValues: zip(paths, digests.map(\.0)))
         texts = Dictionary(uniqueKeysWithValues: zip(paths, digests.map(\.1)))
@@ -29,9 +32,9 @@ struct ReadDigests: Sendable, Equatable {
     }
 
     /// Everything a template can be handed of `document` (`ItemValues`) but its text: the document as the parse
-    /// gave it (the parse store's encoding without the HTML, which holds every property: the store's round-trip
-    /// test sees to that), where it is shown, and what the resolve phase worked out for it.
-    static func digest(of document: Document, in site: Site) -> ContentDigest {
+    /// gave it (`parse`: the digest of the parse store's encoding without the HTML, which holds every property:
+    /// the store's round-trip test sees to that), where it is shown, and what the resolve phase worked out for it.
+    static func digest(of document: Document, parse: ContentDigest, in site: Site) -> ContentDigest {
         var text = ""
         text.reserveCapacity(256)
         func add(_ part: String?) { text += part.map { "\($0.utf8.count):\($0)" } ?? "-" }
@@ -60,9 +63,7 @@ struct ReadDigests: Sendable, Equatable {
             add(paths.joined(separator: "\n"))
         }
         add((site.linkedFrom[document.path] ?? []).joined(separator: "\n"))
-        var encoded = ParseStore.encode(document, [], forComparison: true)
-        encoded += text.utf8
-        return encoded.withUnsafeBytes { ContentDigest(bytes: $0) }
+        return ContentDigest(parse.hex + text)
     }
 
     /// A collection's list as `ListValues` hands it out: its items in order, its stream's rows, its counts.
