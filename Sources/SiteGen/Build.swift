@@ -52,6 +52,8 @@ public struct BuildReport: Sendable {
     /// What each page's templates read, by page path: the pages rendered now, and those kept as recorded.
     var reads: [String: PageReads] = [:]
     var keptReads: [String: RecordedReads] = [:]
+    /// The parse phase's results for the parse store, when the build had one to write.
+    var parsedContent: ParsedContent?
     /// Search entries made by reading their document, the others taken from the last build's (`SearchEntryStore`).
     var searchEntriesTokenized: Int?
     /// Wall time of each phase that ran, in order, for `--timings`.
@@ -129,15 +131,32 @@ public struct SiteBuilder: Sendable {
         var report = try searchStore.using { build(into: try writer.prepared(), keeping: publishedPages, storing: store) }
         report.searchEntriesTokenized = searchStore.tokenized
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
+        guard report.succeeded else { return report }
         clock = PhaseClock()
-        if report.succeeded, (try? searchStore.write(to: writer.searchStorePath)) == true { clock.end("search") }
-        if report.succeeded, let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: jobs) {
-            let record = InputRecord(inputs: inputs, outputs: outputs, digests: report.digests, reads: report.reads,
-                                     recordedReads: report.keptReads, warnings: report.diagnostics.filter { $0.severity == .warning }, pages: report.pages, files: report.files)
-            try? record.write(to: writer.recordPath)
-            clock.end("record")
-            report.phaseTimes += clock.times
-        }
+        // What the next build reads, each file independent of the others: the parse store on one thread, the
+        // search store and the record on the other.
+        let finished = report
+        _ = Parallel.both({
+            if let store, let parsed = finished.parsedContent, let key = parsed.storeKey {
+                // Kept for the next build, or none left: a store that could not be written whole is not there.
+                do {
+                    try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: 1, to: store.path)
+                } catch {
+                    unlink(store.path)
+                }
+            }
+        }, {
+            _ = try? searchStore.write(to: writer.searchStorePath)
+            if let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: 1) {
+                let record = InputRecord(inputs: inputs, outputs: outputs, digests: finished.digests, reads: finished.reads,
+                                         recordedReads: finished.keptReads, warnings: finished.diagnostics.filter { $0.severity == .warning },
+                                         pages: finished.pages, files: finished.files)
+                try? record.write(to: writer.recordPath)
+            }
+        })
+        clock.end("stores")
+        report.phaseTimes += clock.times
+        report.parsedContent = nil
         return report
     }
 
@@ -196,15 +215,8 @@ public struct SiteBuilder: Sendable {
             }
             clock.end("write")
         }
-        if let store, let key = parsed.storeKey, !diagnostics.hasErrors {
-            // Kept for the next build, or none left: a store that could not be written whole is not there.
-            do {
-                try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: options.jobs, to: store.path)
-            } catch {
-                unlink(store.path)
-            }
-            clock.end("store")
-        }
+        // For the parse store, written with the record once the build succeeded.
+        if store != nil, !diagnostics.hasErrors { report.parsedContent = parsed }
         report.diagnostics = diagnostics.sorted
         report.phaseTimes = clock.times
         return report

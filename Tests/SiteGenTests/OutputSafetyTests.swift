@@ -152,6 +152,30 @@ struct OutputSafetyTests {
 
     /// A link put at the name a changed file is written under first (`.index.html.sitegen-tmp`) is removed,
     /// never opened: the site is not written to where it leads, however it got there (a commit, a dangling link).
+    /// A published file is replaced in one step by an exchange where the system has one, by a rename where it
+    /// has not: both leave the new bytes, no temporary file, a link replaced (its target untouched) and a
+    /// folder where the file goes removed.
+    @Test(arguments: [true, false]) func aFileIsReplacedWholeByAnExchangeOrARename(exchanging: Bool) throws {
+        #expect(FileExchange.isAvailable, "glibc has had renameat2 since 2.28")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-replace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("out/folder/inner"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("old".utf8).write(to: root.appendingPathComponent("out/file.html"))
+        try Data("keep".utf8).write(to: root.appendingPathComponent("target.html"))
+        try Data("x".utf8).write(to: root.appendingPathComponent("out/folder/inner/x.html"))
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("out/link.html").path, withDestinationPath: root.appendingPathComponent("target.html").path)
+        let folder = try #require(OpenFolder(root.appendingPathComponent("out").path))
+        for name in ["file.html", "link.html", "folder", "new.html"] {
+            try OutputWriter.replace(name, with: Array("new \(name)".utf8), in: folder, exchanging: exchanging)
+            let path = root.appendingPathComponent("out/" + name).path
+            #expect((try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular, "\(name)")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "new \(name)")
+        }
+        #expect(try String(contentsOf: root.appendingPathComponent("target.html"), encoding: .utf8) == "keep")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("out").path).sorted()
+                == ["file.html", "folder", "link.html", "new.html"])
+    }
+
     @Test func aLinkAtATemporaryNameIsNotWrittenThrough() throws {
         let site = try TemporarySite()
         defer { site.remove() }
