@@ -69,3 +69,36 @@ struct SourcesTests {
         #expect(timeline.contains(#"Africanews, <a href="https://www.africanews.com/2025/10/27/us-mali-visa-row-us-removes-mali-from-list-requiring-visa-bonds">“US-Mali visa row: US removes Mali from list requiring visa bonds”</a>, 27 October 2025."#))
     }
 }
+
+/// The JSON of the pages' structured data, written into one buffer: the same text as JSON made piece by piece,
+/// every escape included.
+struct StructuredDataJSONTests {
+    /// The straightforward writer it replaced, as the oracle.
+    static func oracle(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "<", ">", "&", "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", scalar.value)
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func stringsAreEscapedAsBefore() {
+        let pieces = ["a", "\"", "\\", "\n", "\t", "\u{0}", "\u{1F}", "<", ">", "&", "</script>", "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}",
+                      "é", "Keïta", "—", "€", "𝄞", "\u{E2}", " ", "\r"]
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<2000 {
+            let text = (0..<random.below(8)).map { _ in random.pick(pieces) }.joined()
+            #expect(JSON.quoted(text) == Self.oracle(text), "\(text.debugDescription)")
+        }
+        let nested = JSON.object([("@type", .string("A<b>")), ("n", .number(3)), ("x", .number(2.5)), ("l", .array([.bool(true), .null, .string("\u{2028}")])),
+                                  ("e", .array([])), ("o", .object([]))])
+        #expect(nested.text == #"{"@type":"A\u003cb\u003e","n":3,"x":2.5,"l":[true,null,"\u2028"],"e":[],"o":{}}"#)
+    }
+}
