@@ -131,6 +131,14 @@ struct OutputSafetyTests {
 
     /// The record beside the output is data from the disk too: one with a path that is not a plain one inside
     /// its folder is not used (the next build is a full one), whatever else it says.
+    /// The record's lines, found by `memchr`: split as `split(separator:omittingEmptySubsequences: false)` splits.
+    @Test func theRecordIsSplitIntoItsLinesAsBefore() {
+        for text in ["", "\n", "a", "a\n", "a\n\nb\n", "\n\nx", "dé\tjà\nKeïta — “x”\n\n€𝄞\n", String(repeating: "line\tá\n", count: 1000)] {
+            let substring = ("«" + text + "»").dropFirst().dropLast()
+            #expect(InputRecord.lines(substring) == substring.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+        }
+    }
+
     @Test(arguments: ["outputs", "content"]) func aRecordWithAForgedPathIsNotUsed(section: String) throws {
         let site = try TemporarySite()
         defer { site.remove() }

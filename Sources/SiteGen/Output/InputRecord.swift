@@ -253,8 +253,7 @@ struct InputRecord: Sendable {
     static func read(from path: String) -> InputRecord? {
         guard let bytes = ContentLoader.readBytes(path), let text = String(validating: bytes, as: UTF8.self),
               let outputsStart = text.utf8Index(of: "\noutputs\n") else { return nil }
-        // Split on bytes: splitting a String splits its Characters, far slower over a record of a line per file.
-        var lines = text[..<outputsStart].utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)[...]
+        var lines = Self.lines(text[..<outputsStart])[...]
         func fields(_ line: Substring?) -> [Substring]? {
             line?.utf8.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(Substring.init)
         }
@@ -306,12 +305,41 @@ struct InputRecord: Sendable {
         // The published files' lines are compared as one text, as `outputs(_:in:)` makes it.
         var outputs = text[text.utf8.index(outputsStart, offsetBy: 9)...]
         if outputs.hasSuffix("\n") { outputs = outputs.dropLast() }
-        for line in outputs.utf8.split(separator: UInt8(ascii: "\n")) {
-            guard let tab = line.firstIndex(of: UInt8(ascii: "\t")), Marker.problem(with: Substring(line[..<tab])) == nil else { return nil }
+        for line in Self.lines(outputs) where !line.isEmpty {
+            guard let tab = line.utf8.firstIndex(of: UInt8(ascii: "\t")), Marker.problem(with: line[..<tab]) == nil else { return nil }
         }
         var record = InputRecord(inputs: inputs, outputs: String(outputs), digests: digests, warnings: warnings, pages: pages, files: files)
         record.unplanned = unplanned
         return record
+    }
+
+    /// The lines of `text`, split at each line end (empty lines kept), found by `memchr`: the standard library's
+    /// `split` went through a record of a line per file a byte at a time, through a closure, and was a third of
+    /// the time of a build with nothing to do.
+    static func lines(_ text: Substring) -> [Substring] {
+        var ends: [Int] = []
+        var bytes = text
+        bytes.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var position = 0
+            while position < buffer.count, let found = memchr(base + position, 0x0A, buffer.count - position) {
+                let end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                ends.append(end)
+                position = end + 1
+            }
+        }
+        var lines: [Substring] = []
+        lines.reserveCapacity(ends.count + 1)
+        let utf8 = text.utf8
+        var start = utf8.startIndex, offset = 0
+        for end in ends {
+            let endIndex = utf8.index(start, offsetBy: end - offset)
+            lines.append(Substring(utf8[start..<endIndex]))
+            start = utf8.index(after: endIndex)
+            offset = end + 1
+        }
+        lines.append(Substring(utf8[start...]))
+        return lines
     }
 
     /// The record with every page's digests and reads parsed (what `RenderPlan` needs); nil when one of those
