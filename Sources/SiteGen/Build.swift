@@ -137,7 +137,8 @@ public struct SiteBuilder: Sendable {
         // search store and the record on the other.
         let finished = report
         _ = Parallel.both({
-            if let store, let parsed = finished.parsedContent, let key = parsed.storeKey {
+            // A store whose every entry was taken as it is (a template edit) is left as it is.
+            if let store, let parsed = finished.parsedContent, let key = parsed.storeKey, !parsed.sameAsStored {
                 // Kept for the next build, or none left: a store that could not be written whole is not there.
                 do {
                     try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: 1, to: store.path)
@@ -295,6 +296,7 @@ public struct SiteBuilder: Sendable {
             content.files = files.sorted()
             content.pages = result.pages
             content.reused = result.taken
+            content.sameAsStored = result.sameAsEarlier
         }
 
         clock.end("parse")
@@ -371,6 +373,8 @@ struct ParsedContent: Sendable {
     var pages: [ParsedPage] = []
     /// Files whose parse was taken from the store.
     var reused = 0
+    /// Every file's parse is the stored one, under the same identity: the store need not be written again.
+    var sameAsStored = false
     /// Each document's digests, by path (`DocumentDigests`).
     var digests: [String: DocumentDigests] = [:]
 }

@@ -35,6 +35,24 @@ import Testing
         #expect(site.build().parsesTaken == Self.markdownFiles(of: site))
     }
 
+    /// A template edit parses nothing: the store, every entry as it was, is left as it is (not written again),
+    /// and still gives every parse to the next build.
+    @Test func aStoreWhoseEveryEntryWasTakenIsNotWrittenAgain() throws {
+        let site = try Self.builtProjectSite()
+        defer { site.remove() }
+        let store = OutputWriter(output: site.root.appendingPathComponent("public"), displayPath: "public", jobs: 2).parseStorePath
+        var before = stat(), after = stat()
+        #expect(lstat(store, &before) == 0)
+        try KeptPagesTests.edit(site, "templates/footer.mustache") { $0 + "<!-- edited -->\n" }
+        let report = site.build()
+        #expect(report.succeeded && report.parsesTaken == Self.markdownFiles(of: site), "\(report.summary)")
+        #expect(lstat(store, &after) == 0 && after.st_ino == before.st_ino && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        KeptPagesTests.expectCleanBuild(site)
+        try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nOne more sentence.\n" }
+        #expect(site.build().parsesTaken == Self.markdownFiles(of: site) - 1)
+        #expect(lstat(store, &after) == 0 && after.st_ino != before.st_ino)
+    }
+
     /// A source's fields make the notes of the pages citing it: those are parsed again, the others are not.
     @Test func anEditedSourceParsesThePagesCitingIt() throws {
         let site = try Self.builtProjectSite()

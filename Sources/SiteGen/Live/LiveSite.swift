@@ -22,9 +22,9 @@ public struct LiveUpdate: Sendable {
 ///
 /// - load: the content folder is listed again each time (cheap: no file is opened); a file is read again
 ///   only when the watcher named it, or when no one says what changed.
-/// - parse: only files whose text changed, and the documents whose links name a file that appeared or
-///   went away (a link's target and its output URL depend on which files exist); all of them when the
-///   Markdown settings change.
+/// - parse: `sitegen build`'s parse phase (`ParsePhase`), its earlier parses kept in memory (`KeptParses`):
+///   only files whose text changed, the documents whose links name a file that appeared or went away, and
+///   the pages citing a source that changed; all of them when the settings change.
 /// - resolve: the site is assembled again (cheap); a document's link check is reused while the document
 ///   is the same object and no document changed but in its text (`Document.sameButText`).
 /// - render: the pages whose templates read a document or a collection that changed (`RenderPlan`, from the

@@ -420,10 +420,15 @@ public struct OutputWriter: SiteSink {
     /// first (with `replacing`; a first build's staging folder is new and empty), never opened.
     static func writeBytes(_ buffer: UnsafeRawBufferPointer, to relative: String, in folder: OpenFolder, replacing: Bool = true) throws {
         var path: String { folder.path + "/" + relative }
-        if replacing, unlinkat(folder.descriptor, relative, 0) != 0, errno != ENOENT {
-            throw OutputError("cannot remove \(path) to write it anew: \(String(cString: strerror(errno)))")
+        func create() -> Int32 { openat(folder.descriptor, relative, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
+        var descriptor = create()
+        // Something is there (nearly never: a stopped build's temporary file): removed, then made anew.
+        if descriptor < 0, errno == EEXIST, replacing {
+            if unlinkat(folder.descriptor, relative, 0) != 0, errno != ENOENT {
+                throw OutputError("cannot remove \(path) to write it anew: \(String(cString: strerror(errno)))")
+            }
+            descriptor = create()
         }
-        let descriptor = openat(folder.descriptor, relative, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var offset = 0

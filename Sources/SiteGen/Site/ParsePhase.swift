@@ -16,6 +16,8 @@ struct ParsedPage: Sendable {
     var digests: DocumentDigests?
     /// Taken from the earlier parses rather than made now.
     var taken = false
+    /// Taken without reading the file: it is as when the earlier parse was made (same identity on disk).
+    var untouched = false
     /// Reading the file found no problem. One that did is read again each time: the problem is of the file
     /// (its permissions, a link), not of its text.
     var readCleanly = true
@@ -83,6 +85,9 @@ struct ParsePhase {
         /// Files whose earlier parse was taken, and files parsed now.
         var taken: Int { pages.count { $0.taken } }
         var parsed: Int { pages.count { !$0.taken } }
+        /// Every file is as the earlier parses have it, and no file came or went: the earlier parses (a store
+        /// on disk) need not be written again.
+        var sameAsEarlier = false
     }
 
     /// Parses `pages` (the Markdown files of the content folder) among `files` (all its files).
@@ -103,7 +108,9 @@ struct ParsePhase {
                            anythingChanged: !cameOrWent.isEmpty || !changedSources.isEmpty) { document in
             Self.dependsOnFiles(document, cameOrWent) || document.citations.contains(where: changedSources.contains)
         }
-        return Result(pages: (parsedSources + others).sorted { $0.path < $1.path }, registry: registry)
+        var result = Result(pages: (parsedSources + others).sorted { $0.path < $1.path }, registry: registry)
+        result.sameAsEarlier = earlier != nil && cameOrWent.isEmpty && result.pages.allSatisfy(\.untouched)
+        return result
     }
 
     /// Each file read where it is parsed, on `jobs` threads, and its text dropped once parsed.
@@ -122,6 +129,7 @@ struct ParsePhase {
             // Untouched since the earlier parse: taken without reading the file.
             if var page = takable(earlier?.untouched(path)) {
                 page.identity = identityNow
+                page.untouched = true
                 return page
             }
             let (source, problems) = loader.read(path)
