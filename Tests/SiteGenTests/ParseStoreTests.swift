@@ -53,6 +53,15 @@ import Testing
         #expect(lstat(store, &after) == 0 && after.st_ino != before.st_ino)
     }
 
+    /// A digest's hexadecimal form, as the record and the search store keep it: 32 lowercase digits, read back.
+    @Test func aDigestIsWrittenAsThirtyTwoHexadecimalDigits() {
+        for digest in [ContentDigest(high: 0, low: 0), ContentDigest(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210),
+                       ContentDigest(high: .max, low: 1), ContentDigest("Mali–United States relations")] {
+            #expect(digest.hex == String(format: "%016llx%016llx", digest.high, digest.low))
+            #expect(ContentDigest(hex: Substring(digest.hex)) == digest)
+        }
+    }
+
     /// A source's fields make the notes of the pages citing it: those are parsed again, the others are not.
     @Test func anEditedSourceParsesThePagesCitingIt() throws {
         let site = try Self.builtProjectSite()

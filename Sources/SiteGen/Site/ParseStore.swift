@@ -290,11 +290,17 @@ struct ContentDigest: Sendable, Hashable {
 
     /// 32 hexadecimal digits, as a record keeps it.
     var hex: String {
-        func digits(_ half: UInt64) -> String {
-            let text = String(half, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
+        // Digit by digit into one string: made for every page of a record, twice.
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for (index, half) in [high, low].enumerated() {
+                for position in 0..<16 {
+                    let nibble = Int((half >> UInt64(60 - 4 * position)) & 0xF)
+                    buffer[index * 16 + position] = digits.utf8Start[nibble]
+                }
+            }
+            return 32
         }
-        return digits(high) + digits(low)
     }
 
     init?(hex: Substring) {
