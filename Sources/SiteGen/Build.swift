@@ -133,21 +133,21 @@ public struct SiteBuilder: Sendable {
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
         guard report.succeeded else { return report }
         clock = PhaseClock()
-        // What the next build reads, each file independent of the others: the parse store on one thread, the
-        // search store and the record on the other.
+        // What the next build reads, each file independent of the others: the parse store and the search store
+        // on one thread, the record (with the published files' identities) on the other.
         let finished = report
         _ = Parallel.both({
             // A store whose every entry was taken as it is (a template edit) is left as it is.
             if let store, let parsed = finished.parsedContent, let key = parsed.storeKey, !parsed.sameAsStored {
                 // Kept for the next build, or none left: a store that could not be written whole is not there.
                 do {
-                    try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: 1, to: store.path)
+                    try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: max(1, jobs - 1), to: store.path)
                 } catch {
                     unlink(store.path)
                 }
             }
-        }, {
             _ = try? searchStore.write(to: writer.searchStorePath)
+        }, {
             if let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: 1) {
                 let record = InputRecord(inputs: inputs, outputs: outputs, digests: finished.digests, reads: finished.reads,
                                          recordedReads: finished.keptReads, warnings: finished.diagnostics.filter { $0.severity == .warning },
@@ -373,7 +373,8 @@ struct ParsedContent: Sendable {
     var pages: [ParsedPage] = []
     /// Files whose parse was taken from the store.
     var reused = 0
-    /// Every file's parse is the stored one, under the same identity: the store need not be written again.
+    /// Every file's parse is the stored one, under the same identity, and no file came or went: the store need
+    /// not be written again.
     var sameAsStored = false
     /// Each document's digests, by path (`DocumentDigests`).
     var digests: [String: DocumentDigests] = [:]

@@ -129,16 +129,20 @@ struct OutputSafetyTests {
         #expect(lstat(page, &status) == 0 && status.st_mode & S_IFMT == S_IFREG)
     }
 
-    /// The record beside the output is data from the disk too: one with a path that is not a plain one inside
-    /// its folder is not used (the next build is a full one), whatever else it says.
-    /// The record's lines, found by `memchr`: split as `split(separator:omittingEmptySubsequences: false)` splits.
+    /// The record's lines, found by `memchr`: split as the bytes were split before, at each line-end byte
+    /// (a carriage return before it stays in the line), empty lines kept.
     @Test func theRecordIsSplitIntoItsLinesAsBefore() {
-        for text in ["", "\n", "a", "a\n", "a\n\nb\n", "\n\nx", "dé\tjà\nKeïta — “x”\n\n€𝄞\n", String(repeating: "line\tá\n", count: 1000)] {
+        for text in ["", "\n", "a", "a\n", "a\n\nb\n", "\n\nx", "a\r\nb\r\n", "\r\n\r\n", "dé\tjà\nKeïta — “x”\n\n€𝄞\n",
+                     String(repeating: "line\tá\r\n", count: 1000)] {
             let substring = ("«" + text + "»").dropFirst().dropLast()
-            #expect(InputRecord.lines(substring) == substring.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+            let before = substring.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)
+            #expect(InputRecord.lines(substring) == before, "\(text.debugDescription)")
+            #expect(InputRecord.lines(substring).map { Array($0.utf8) } == before.map { Array($0.utf8) }, "\(text.debugDescription)")
         }
     }
 
+    /// The record beside the output is data from the disk too: one with a path that is not a plain one inside
+    /// its folder is not used (the next build is a full one), whatever else it says.
     @Test(arguments: ["outputs", "content"]) func aRecordWithAForgedPathIsNotUsed(section: String) throws {
         let site = try TemporarySite()
         defer { site.remove() }
@@ -158,8 +162,6 @@ struct OutputSafetyTests {
         #expect(Marker.problem(with: Substring(path)) == nil)
     }
 
-    /// A link put at the name a changed file is written under first (`.index.html.sitegen-tmp`) is removed,
-    /// never opened: the site is not written to where it leads, however it got there (a commit, a dangling link).
     /// A published file is replaced in one step by an exchange where the system has one, by a rename where it
     /// has not: both leave the new bytes, no temporary file, a link replaced (its target untouched) and a
     /// folder where the file goes removed.
@@ -168,6 +170,17 @@ struct OutputSafetyTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-replace-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("out/folder/inner"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
+        if exchanging {
+            // The exchange itself: two names swapped, nothing else; none when one of them is missing.
+            try Data("first".utf8).write(to: root.appendingPathComponent("out/a"))
+            try Data("second".utf8).write(to: root.appendingPathComponent("out/b"))
+            let folder = try #require(OpenFolder(root.appendingPathComponent("out").path))
+            #expect(FileExchange.exchange("a", "b", in: folder.descriptor))
+            #expect(try String(contentsOf: root.appendingPathComponent("out/a"), encoding: .utf8) == "second")
+            #expect(try String(contentsOf: root.appendingPathComponent("out/b"), encoding: .utf8) == "first")
+            #expect(!FileExchange.exchange("a", "missing", in: folder.descriptor))
+            for name in ["a", "b"] { try FileManager.default.removeItem(at: root.appendingPathComponent("out/" + name)) }
+        }
         try Data("old".utf8).write(to: root.appendingPathComponent("out/file.html"))
         try Data("keep".utf8).write(to: root.appendingPathComponent("target.html"))
         try Data("x".utf8).write(to: root.appendingPathComponent("out/folder/inner/x.html"))
@@ -184,6 +197,8 @@ struct OutputSafetyTests {
                 == ["file.html", "folder", "link.html", "new.html"])
     }
 
+    /// A link put at the name a changed file is written under first (`.index.html.sitegen-tmp`) is removed,
+    /// never opened: the site is not written to where it leads, however it got there (a commit, a dangling link).
     @Test func aLinkAtATemporaryNameIsNotWrittenThrough() throws {
         let site = try TemporarySite()
         defer { site.remove() }
@@ -243,5 +258,43 @@ struct OutputSafetyTests {
         #expect(Marker.problem(with: Substring(String(repeating: "a/", count: 100_000) + "x"))?.contains("longer than any path") == true)
         #expect(Marker.problem(with: Substring(String(repeating: "n", count: 256)))?.contains("longer than a file name") == true)
         #expect(Marker.problem(with: Substring(String(repeating: "n", count: 255))) == nil)
+    }
+}
+
+/// The change planner's question to a page kept as the record has it (`RecordedReads`): the same answer as
+/// the page's reads made into sets, for names escaped in the record, not ASCII, or canonically equal to
+/// another name, with few changed names or many.
+struct RecordedReadsTests {
+    static let names = ["a.md", "dir/b\\c.md", "tab\there.md", "café.md", "cafe\u{301}-nfd.md", "\u{212A}elvin.md", "events"]
+
+    static func recorded(_ documents: [String], _ texts: [String], _ collections: [String], addresses: Bool) -> RecordedReads {
+        func field(_ names: [String]) -> String { names.map(InputRecord.escape).joined(separator: "\u{1F}") }
+        let line = field(documents) + "\t" + field(texts) + "\t" + field(collections) + "\t" + (addresses ? "addresses" : "-")
+        let fields = Substring(line).split(separator: "\t", omittingEmptySubsequences: false)
+        return RecordedReads(fields: Substring(line), documents: fields[0], texts: fields[1], collections: fields[2], pageAddresses: addresses)
+    }
+
+    @Test func aRecordedPageAnswersAsItsReadsWould() {
+        var random = SplitMix64(seed: 5)
+        let extra = (0..<20).map { "extra-\($0).md" }
+        for _ in 0..<400 {
+            func some(_ pool: [String]) -> [String] { pool.filter { _ in random.below(3) == 0 } }
+            let documents = some(Self.names), texts = some(Self.names), collections = some(["events", "chiefs"])
+            let addresses = random.below(2) == 0
+            let recorded = Self.recorded(documents, texts, collections, addresses: addresses)
+            #expect(recorded.parsed == PageReads(documents: Set(documents), texts: Set(texts), collections: Set(collections), pageAddresses: addresses))
+            // Changed names as the planner gets them, sometimes in the other Unicode form, sometimes more than 16.
+            let other = ["K" + "elvin.md", "cafe\u{301}.md", "café-nfd.md"]
+            let changed = ChangedReads(documents: Set(some(Self.names + other) + (random.below(4) == 0 ? extra : [])),
+                                       texts: Set(some(Self.names + other)), collections: Set(some(["events", "chiefs"])),
+                                       addresses: random.below(3) == 0)
+            #expect(recorded.readsAny(of: changed) == recorded.parsed.readsAny(of: changed), "\(documents) \(texts) \(collections)")
+        }
+        // Canonically equal names are the same name, whichever form the record and the change have.
+        let kelvin = Self.recorded(["\u{212A}elvin.md"], [], [], addresses: false)
+        #expect(kelvin.readsAny(of: ChangedReads(documents: ["Kelvin.md"])))
+        #expect(Self.recorded(["Kelvin.md"], [], [], addresses: false).readsAny(of: ChangedReads(documents: ["\u{212A}elvin.md"])))
+        #expect(Self.recorded(["cafe\u{301}.md"], [], [], addresses: false).readsAny(of: ChangedReads(documents: ["café.md"])))
+        #expect(!kelvin.readsAny(of: ChangedReads(texts: ["\u{212A}elvin.md"], collections: ["events"])))
     }
 }

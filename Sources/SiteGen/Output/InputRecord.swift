@@ -220,7 +220,8 @@ struct InputRecord: Sendable {
         for (label, files) in [("content", inputs.content), ("templates", inputs.templates)] {
             add("\(label) \(files.settled.count + files.changing.count)\n")
             for path in files.paths.sorted() {
-                // What the page read: paths and names, which have no control character (`Marker.problem`), joined by one.
+                // What the page read: paths and names (of files and collections: no tab, line end or U+001F can be
+                // in one), escaped as the paths are, joined by U+001F.
                 add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", digests.documents[path]?.hex ?? "", "\t",
                     digests.texts[path]?.hex ?? "", "\t")
                 if let read = reads[path] {
@@ -368,12 +369,12 @@ struct InputRecord: Sendable {
         return record
     }
 
-    fileprivate static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }) else { return text }
         return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
     }
 
-    fileprivate static func unescape(_ text: Substring) -> String {
+    static func unescape(_ text: Substring) -> String {
         guard text.utf8.contains(UInt8(ascii: "\\")) else { return String(text) }
         var result = "", escaped = false
         for character in text {
@@ -402,29 +403,46 @@ struct RecordedReads: Sendable, PageReadSet {
     var collections: Substring
     var pageAddresses: Bool
 
-    func readsAny(documents: Set<String>, texts: Set<String>, collections: Set<String>, addresses: Bool) -> Bool {
-        (addresses && pageAddresses) || Self.field(self.documents, names: documents) || Self.field(self.texts, names: texts)
-            || Self.field(self.collections, names: collections)
-    }
-
-    /// Whether `field` has one of `names`.
-    private static func field(_ field: Substring, names: Set<String>) -> Bool {
-        guard !names.isEmpty, !field.isEmpty else { return false }
-        let wanted = names.map { Array(InputRecord.escape($0).utf8) }
-        for name in field.utf8.split(separator: 0x1F) {
-            // A few changed names are compared byte for byte; many are looked up.
-            if wanted.count <= 16 {
-                if wanted.contains(where: { name.elementsEqual($0) }) { return true }
-            } else if names.contains(InputRecord.unescape(Substring(name))) {
-                return true
-            }
-        }
-        return false
+    func readsAny(of changed: ChangedReads) -> Bool {
+        (changed.addresses && pageAddresses) || changed.documents.any(in: documents) || changed.texts.any(in: texts)
+            || changed.collections.any(in: collections)
     }
 
     /// The reads as sets (for tests that change a record).
     var parsed: PageReads {
         func names(_ field: Substring) -> Set<String> { Set(field.split(separator: "\u{1F}").map { InputRecord.unescape($0) }) }
         return PageReads(documents: names(documents), texts: names(texts), collections: names(collections), pageAddresses: pageAddresses)
+    }
+}
+
+/// Changed names, ready to be looked for in a record's fields of names (`RecordedReads`). Names are Strings,
+/// equal when canonically equivalent (`é` composed or not, the Kelvin sign and `K`): two names of ASCII alone
+/// are equal exactly when their bytes are, so those are compared as bytes, and any other as a String.
+struct RecordedNames: Sendable {
+    let names: Set<String>
+    /// The ASCII names, escaped as in the record.
+    private let ascii: [[UInt8]]
+    /// Some name is not ASCII: an ASCII name in a field may equal it.
+    private let hasOthers: Bool
+
+    init(_ names: Set<String>) {
+        self.names = names
+        let ascii = names.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+        self.ascii = ascii.map { Array(InputRecord.escape($0).utf8) }
+        hasOthers = ascii.count < names.count
+    }
+
+    /// Whether `field` (names joined by U+001F, escaped) has one of these names.
+    func any(in field: Substring) -> Bool {
+        guard !names.isEmpty, !field.isEmpty else { return false }
+        for name in field.utf8.split(separator: 0x1F) {
+            // Many names changed (a settings-wide change): each looked up.
+            if ascii.count > 16 || !name.allSatisfy({ $0 < 0x80 }) {
+                if names.contains(InputRecord.unescape(Substring(name))) { return true }
+            } else if ascii.contains(where: { name.elementsEqual($0) }) || (hasOthers && names.contains(InputRecord.unescape(Substring(name)))) {
+                return true
+            }
+        }
+        return false
     }
 }

@@ -262,8 +262,11 @@ public struct OutputWriter: SiteSink {
     ///
     /// In place by an exchange (`FileExchange`) where the system has one, the old file then removed: ext4
     /// takes a rename over an existing file for an editor's save and writes the new file's blocks out at
-    /// once (its `auto_da_alloc`), which made a template edit's rewrite of 10,000 pages a third slower than
-    /// an exchange (BENCHMARKS.md). Otherwise, or when there is no file to exchange with, a rename.
+    /// once (its `auto_da_alloc`), which made a template edit's rewrite of 10,000 pages far slower than an
+    /// exchange (BENCHMARKS.md). The cost of skipping it: after a power loss, a page written just before may
+    /// be empty on disk, as with any program that writes without syncing. The next build sees it (its size is
+    /// not the recorded one, and a published file is compared byte for byte before it is kept) and writes it
+    /// again. Otherwise, or when there is no file to exchange with, a rename.
     static func replace(_ name: String, with bytes: [UInt8], in folder: OpenFolder, exchanging: Bool = FileExchange.isAvailable) throws {
         let temporary = temporaryName(for: name)
         do {
@@ -422,10 +425,15 @@ public struct OutputWriter: SiteSink {
         var path: String { folder.path + "/" + relative }
         func create() -> Int32 { openat(folder.descriptor, relative, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
         var descriptor = create()
-        // Something is there (nearly never: a stopped build's temporary file): removed, then made anew.
+        // Something is there (nearly never: a stopped build's temporary file, or the old folder an exchange
+        // put there when a build was stopped before removing it): removed, never opened, then made anew.
         if descriptor < 0, errno == EEXIST, replacing {
-            if unlinkat(folder.descriptor, relative, 0) != 0, errno != ENOENT {
-                throw OutputError("cannot remove \(path) to write it anew: \(String(cString: strerror(errno)))")
+            if unlinkat(folder.descriptor, relative, 0) != 0 {
+                if errno == EISDIR, !relative.contains("/") {
+                    try FolderRemoval.remove(relative, in: folder)
+                } else if errno != ENOENT {
+                    throw OutputError("cannot remove \(path) to write it anew: \(String(cString: strerror(errno)))")
+                }
             }
             descriptor = create()
         }

@@ -16,7 +16,8 @@ struct ParsedPage: Sendable {
     var digests: DocumentDigests?
     /// Taken from the earlier parses rather than made now.
     var taken = false
-    /// Taken without reading the file: it is as when the earlier parse was made (same identity on disk).
+    /// Taken without reading the file: it is known to be as when the earlier parse was made (its identity on
+    /// disk is the stored one; in the preview server, the watcher did not name it).
     var untouched = false
     /// Reading the file found no problem. One that did is read again each time: the problem is of the file
     /// (its permissions, a link), not of its text.
@@ -138,9 +139,11 @@ struct ParsePhase {
                                   readCleanly: false)
             }
             let digest = ContentDigest(source.text)
-            // Touched but the same text: taken all the same.
-            if problems.isEmpty, let known = earlier?.earlier(path), known.digest == digest, var page = takable(known) {
+            // Touched but the same text: taken all the same, unless reading it found a problem then (the problem
+            // was of the file, and its diagnostics would stay).
+            if problems.isEmpty, let known = earlier?.earlier(path), known.readCleanly, known.digest == digest, var page = takable(known) {
                 page.identity = identityNow
+                page.untouched = false
                 return page
             }
             let (document, found) = parser.parse(source)
@@ -189,7 +192,7 @@ struct StoredParses: EarlierParses {
         guard let (document, found) = ParseStore.decode(entry.parse, path: path, displayPath: loader.displayPath(path), collections: collections)
         else { return nil }
         return ParsedPage(path: path, identity: entry.identity, digest: entry.digest, stored: entry.parse, document: document, diagnostics: found,
-                          digests: document == nil ? nil : entry.digests)
+                          digests: document == nil ? nil : entry.digests, readCleanly: entry.readCleanly)
     }
 }
 

@@ -26,6 +26,8 @@ struct ParseStore: Sendable {
         var digest: ContentDigest
         /// Its document's digests (`DocumentDigests`); nil when the parse made no document.
         var digests: DocumentDigests?
+        /// Reading the file found no problem (`ParsedPage.readCleanly`).
+        var readCleanly: Bool
         /// The encoded document and diagnostics: decoded when taken, copied as they are when kept.
         var parse: ArraySlice<UInt8>
     }
@@ -59,7 +61,7 @@ struct ParseStore: Sendable {
         var entries = [String: Entry](minimumCapacity: count)
         for _ in 0..<count {
             guard let path = reader.string(), let identity = reader.string(), let high = reader.word(), let low = reader.word(),
-                  let hasDigests = reader.flag() else { return nil }
+                  let readCleanly = reader.flag(), let hasDigests = reader.flag() else { return nil }
             var digests: DocumentDigests?
             if hasDigests {
                 guard let parseHigh = reader.word(), let parseLow = reader.word(), let textHigh = reader.word(), let textLow = reader.word()
@@ -67,7 +69,8 @@ struct ParseStore: Sendable {
                 digests = DocumentDigests(parse: ContentDigest(high: parseHigh, low: parseLow), text: ContentDigest(high: textHigh, low: textLow))
             }
             guard let parse = reader.slice() else { return nil }
-            entries[path] = Entry(identity: identity, digest: ContentDigest(high: high, low: low), digests: digests, parse: parse)
+            entries[path] = Entry(identity: identity, digest: ContentDigest(high: high, low: low), digests: digests, readCleanly: readCleanly,
+                                  parse: parse)
         }
         guard reader.isAtEnd else { return nil }
         return ParseStore(key: key, entries: entries, files: Set(files))
@@ -236,8 +239,10 @@ struct ParseStore: Sendable {
                         writer.string(page.identity)
                         writer.word(page.digest.high)
                         writer.word(page.digest.low)
-                        // A stored document has its digests: a page without is not stored as one.
+                        // A stored document always has its digests (made now if its page lacks them); a failed
+                        // parse, no document, has none.
                         let digests = page.document == nil ? nil : page.digests ?? page.document.map(DocumentDigests.init)
+                        writer.flag(page.readCleanly)
                         writer.flag(digests != nil)
                         if let digests {
                             for word in [digests.parse.high, digests.parse.low, digests.text.high, digests.text.low] { writer.word(word) }

@@ -92,21 +92,21 @@ enum RenderPlan {
         for path in before.texts.keys where now.texts[path] == nil { changedTexts.insert(path) }
         for (name, digest) in now.collections where before.collections[name] != digest { changedCollections.insert(name) }
         for name in before.collections.keys where now.collections[name] == nil { changedCollections.insert(name) }
-        return pagesReading(pages, reads: reads, documents: changedDocuments, texts: changedTexts, collections: changedCollections,
-                            addresses: before.pageAddresses != now.pageAddresses)
+        return pagesReading(pages, reads: reads, changed: ChangedReads(documents: changedDocuments, texts: changedTexts,
+                                                                       collections: changedCollections,
+                                                                       addresses: before.pageAddresses != now.pageAddresses))
     }
 
     /// The paths of `pages` that have no recorded reads, or read one of these documents, texts or collections
     /// (or which addresses have pages). A preview server that knows what an edit changed asks this directly.
-    static func pagesReading(_ pages: [Document], reads: [String: some PageReadSet], documents: Set<String> = [], texts: Set<String> = [],
-                             collections: Set<String> = [], addresses: Bool = false) -> Set<String> {
+    static func pagesReading(_ pages: [Document], reads: [String: some PageReadSet], changed: ChangedReads) -> Set<String> {
         var render = Set<String>()
         for page in pages {
             guard let read = reads[page.path] else {
                 render.insert(page.path)
                 continue
             }
-            if read.readsAny(documents: documents, texts: texts, collections: collections, addresses: addresses) {
+            if read.readsAny(of: changed) {
                 render.insert(page.path)
             }
         }

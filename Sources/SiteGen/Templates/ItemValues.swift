@@ -237,17 +237,34 @@ struct PageReads: Sendable, Equatable {
     var pageAddresses = false
 }
 
-/// What the change planner asks of a page's reads (`RenderPlan`): whether it read anything that changed.
+/// What changed since pages were rendered (`RenderPlan`): documents, texts and collections by name, and
+/// whether the set of addresses did. Each set also made ready to be matched against a record's fields.
+struct ChangedReads: Sendable {
+    let documents: RecordedNames
+    let texts: RecordedNames
+    let collections: RecordedNames
+    let addresses: Bool
+
+    init(documents: Set<String> = [], texts: Set<String> = [], collections: Set<String> = [], addresses: Bool = false) {
+        self.documents = RecordedNames(documents)
+        self.texts = RecordedNames(texts)
+        self.collections = RecordedNames(collections)
+        self.addresses = addresses
+    }
+}
+
+/// What the change planner asks of a page's reads: whether it read anything that changed.
 protocol PageReadSet: Sendable {
-    func readsAny(documents: Set<String>, texts: Set<String>, collections: Set<String>, addresses: Bool) -> Bool
+    func readsAny(of changed: ChangedReads) -> Bool
 }
 
 extension PageReads: PageReadSet {
-    func readsAny(documents: Set<String>, texts: Set<String>, collections: Set<String>, addresses: Bool) -> Bool {
+    func readsAny(of changed: ChangedReads) -> Bool {
         // The smaller set is walked: nearly always the changed one, of a few elements, against a page's dozens.
         func meet(_ a: Set<String>, _ b: Set<String>) -> Bool {
             a.count <= b.count ? a.contains(where: b.contains) : b.contains(where: a.contains)
         }
-        return (addresses && pageAddresses) || meet(documents, self.documents) || meet(texts, self.texts) || meet(collections, self.collections)
+        return (changed.addresses && pageAddresses) || meet(changed.documents.names, documents) || meet(changed.texts.names, texts)
+            || meet(changed.collections.names, collections)
     }
 }
