@@ -2,8 +2,8 @@
 // sitegen's write phase meets after a template edit (BENCHMARKS.md). Files are made and synced first, so
 // the old ones are on disk as an editor's long-published pages are.
 //
-//   gcc -O2 -o /tmp/replace bench/replace.c && mkdir -p bench/out/replace && cd bench/out/replace && \
-//     for mode in 0 1 2 3; do /tmp/replace $mode; done
+//   gcc -O2 -o /tmp/replace bench/replace.c && mkdir -p bench/out/replace && cd bench/out/replace
+//   for mode in 0 1 2 3; do /tmp/replace $mode; done
 //
 // 0: a temporary file renamed over the old one (what sitegen did); 1: exchanged with it (renameat2
 // RENAME_EXCHANGE), then the old one unlinked (what it does); 2: the old one unlinked, then the temporary
