@@ -181,6 +181,8 @@ public struct SiteBuilder: Sendable {
             return report
         }
         report.parsesTaken = parsed.reused
+        // The search index's keys digest each page's HTML: as its parse already did.
+        SearchEntryStore.current?.know(textDigests: parsed.digests.mapValues(\.text))
         var files = makeFiles(renderer, &diagnostics)
         clock.end("index")
         // What pages can read now: the pages that read what changed are rendered again (`RenderPlan`).

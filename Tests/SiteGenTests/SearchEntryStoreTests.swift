@@ -8,6 +8,23 @@ import Testing
 struct SearchEntryStoreTests {
     // MARK: Entries and keys
 
+    /// A key made with the HTML's digest as the parse phase kept it is the key made from the HTML: a build
+    /// takes it from there (`DocumentDigests.text`), and a page without one digests its HTML.
+    @Test func aKeyFromTheParsesDigestIsTheKeyFromTheHTML() throws {
+        let site = try LiveSiteTests.projectSite()
+        defer { site.remove() }
+        var diagnostics = DiagnosticList()
+        var clock = PhaseClock()
+        let (_, documents) = try #require(SiteBuilder(options: BuildOptions(jobs: 2, workingDirectory: site.root.path)).makeRenderer(&diagnostics, clock: &clock))
+        let store = SearchEntryStore(reading: "/nonexistent", executable: "sitegen 1")
+        store.know(textDigests: Dictionary(uniqueKeysWithValues: documents.dropFirst().map { ($0.path, DocumentDigests($0).text) }))
+        for document in documents {
+            let headings = document.body.headings.map(\.text)
+            #expect(store.key(of: document, headings: headings, url: "u/", kind: "page", date: "d")
+                    == SearchEntryStore.Key(title: document.title, html: document.body.html, headings: headings, url: "u/", kind: "page", date: "d"))
+        }
+    }
+
     @Test func aStoredEntryIsTheEntryMadeAnew() throws {
         let tokenizer = SearchTokenizer(vocabulary: SearchVocabulary())
         let pages: [(title: String, html: String, headings: [String], date: String)] = [

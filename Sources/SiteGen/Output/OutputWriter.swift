@@ -262,8 +262,8 @@ public struct OutputWriter: SiteSink {
     ///
     /// In place by an exchange (`FileExchange`) where the system has one, the old file then removed: ext4
     /// takes a rename over an existing file for an editor's save and writes the new file's blocks out at
-    /// once (its `auto_da_alloc`), which made a template edit's rewrite of 10,000 pages far slower than an
-    /// exchange (BENCHMARKS.md). The cost of skipping it: after a power loss, a page written just before may
+    /// once (its `auto_da_alloc`), in the middle of rewriting every page after a template edit; an exchange
+    /// is not taken for a save (BENCHMARKS.md). The cost of skipping it: after a power loss, a page written just before may
     /// be empty on disk, as with any program that writes without syncing. The next build sees it (its size is
     /// not the recorded one, and a published file is compared byte for byte before it is kept) and writes it
     /// again. Otherwise, or when there is no file to exchange with, a rename.

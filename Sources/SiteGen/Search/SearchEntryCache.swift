@@ -80,8 +80,7 @@ final class SearchEntryCache: @unchecked Sendable {
                 let (url, kind, date) = place(document)
                 let headings = document.body.headings.map(\.text)
                 // Every entry's key, whichever way it is found: the store written next holds them all.
-                let key = store == nil ? nil : SearchEntryStore.Key(title: document.title, html: document.body.html,
-                                                                     headings: headings, url: url, kind: kind, date: date)
+                let key = store?.key(of: document, headings: headings, url: url, kind: kind, date: date)
                 if let key { keys.append(key) }
                 let before = index < known.count && known[index] === document ? index : moved[ObjectIdentifier(document)]
                 if let before, known[before] === document {

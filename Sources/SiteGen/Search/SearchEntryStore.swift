@@ -40,6 +40,19 @@ final class SearchEntryStore: @unchecked Sendable {
     private var made: (entries: [SearchEntry], keys: [Key])?
     /// How many entries this build made by reading their document (the others came from the store).
     private(set) var tokenized: Int?
+    /// Each document's HTML digest as its parse made it (`DocumentDigests.text`), by path: a key's digest of
+    /// the HTML is taken from there rather than made again.
+    private var textDigests: [String: ContentDigest] = [:]
+
+    /// The HTML digests of this build's documents, by path; set by the build once they are parsed.
+    func know(textDigests: [String: ContentDigest]) { lock.withLock { self.textDigests = textDigests } }
+
+    /// The key of `document`'s entry, with its HTML's digest as its parse made it.
+    func key(of document: Document, headings: [String], url: String, kind: String, date: String) -> Key {
+        let known = lock.withLock { textDigests[document.path] }
+        return Key(title: document.title, htmlDigest: known ?? ContentDigest(document.body.html), headings: headings, url: url, kind: kind,
+                   date: date)
+    }
 
     /// Reads the store at `path`, if there is one; a store that cannot be read counts as none.
     init(reading path: String, executable: String?) {
@@ -94,6 +107,10 @@ final class SearchEntryStore: @unchecked Sendable {
         let digits: [UInt8]
 
         init(title: String, html: String, headings: [String], url: String, kind: String, date: String) {
+            self.init(title: title, htmlDigest: ContentDigest(html), headings: headings, url: url, kind: kind, date: date)
+        }
+
+        init(title: String, htmlDigest: ContentDigest, headings: [String], url: String, kind: String, date: String) {
             // The short parts each with its length before it, so that no two lists of parts read the same,
             // then the HTML's own digest: the HTML is nearly all of it, read eight bytes at a time.
             var text = ""
@@ -104,7 +121,7 @@ final class SearchEntryStore: @unchecked Sendable {
             add(url)
             add(kind)
             add(date)
-            add(ContentDigest(html).hex)
+            add(htmlDigest.hex)
             digits = Array(ContentDigest(text).hex.utf8)
         }
 
@@ -127,7 +144,7 @@ final class SearchEntryStore: @unchecked Sendable {
         var out = header(version: version)
         out.reserveCapacity(terms.count * 12 + entries.reduce(0) { $0 + 64 + $1.excerpt.utf8.count + 4 * $1.packedTerms.count })
         func append(_ number: Int) {
-            // Four bytes appended: no buffer made for each of 600,000 numbers at 10,000 pages.
+            // Four bytes appended: no buffer made for each number.
             let number = UInt32(number)
             out.append(UInt8(truncatingIfNeeded: number))
             out.append(UInt8(truncatingIfNeeded: number >> 8))

@@ -128,7 +128,8 @@ struct ParsePhase {
             }
             let identityNow = identity(path)
             // Untouched since the earlier parse: taken without reading the file.
-            if var page = takable(earlier?.untouched(path)) {
+            let untouched = earlier?.untouched(path)
+            if var page = takable(untouched) {
                 page.identity = identityNow
                 page.untouched = true
                 return page
@@ -140,8 +141,10 @@ struct ParsePhase {
             }
             let digest = ContentDigest(source.text)
             // Touched but the same text: taken all the same, unless reading it found a problem then (the problem
-            // was of the file, and its diagnostics would stay).
-            if problems.isEmpty, let known = earlier?.earlier(path), known.readCleanly, known.digest == digest, var page = takable(known) {
+            // was of the file, and its diagnostics would stay). Not when it was untouched but had to be parsed
+            // again: the same text would not do either, and its earlier parse is not decoded twice.
+            if untouched == nil, problems.isEmpty, let known = earlier?.earlier(path), known.readCleanly, known.digest == digest,
+               var page = takable(known) {
                 page.identity = identityNow
                 page.untouched = false
                 return page

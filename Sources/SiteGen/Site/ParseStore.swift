@@ -268,7 +268,7 @@ struct ParseStore: Sendable {
 }
 
 /// A digest of a file's text, 128 bits from two 64-bit hashes that read it eight bytes at a time: fast enough
-/// to take of every page a first build parses (FNV-1a, a byte at a time, is several times slower). Not for
+/// to take of every page a first build parses (FNV-1a reads a byte at a time). Not for
 /// what an adversary chooses; a store someone forged could give any parse anyway, as could the output folder.
 struct ContentDigest: Sendable, Hashable {
     var high: UInt64
