@@ -98,17 +98,18 @@ public struct SiteBuilder: Sendable {
         let now = { var now = timespec(); clock_gettime(CLOCK_REALTIME, &now); return now }()
         let content = url(options.contentDirectory), templates = url(options.templatesDirectory)
         let shaping = "options content=\(content.path) templates=\(templates.path) base-url=\(options.baseURL ?? "-")"
-        // The inputs' identities, and the record with the published files' identities: two walks of as many
-        // files as the site has, independent of each other.
+        // The inputs' identities (a walk of as many files as the site has), and the record with the output
+        // folder's marker, independent of each other.
         let jobs = options.jobs
-        let (inputs, (record, published)) = Parallel.both({
+        let (inputs, (record, publishedPaths)) = Parallel.both({
             InputRecord.inputs(content: content, templates: templates, options: shaping, now: now)
         }, {
             let record = InputRecord.read(from: writer.recordPath)
             // A marker that cannot be trusted counts as none here; `prepared()` below reports it.
-            let published = record == nil ? nil : (try? writer.publishedPaths()) ?? nil
-            return (record, published.flatMap { InputRecord.outputs($0, in: writer.output, jobs: max(1, jobs - 1)) })
+            return (record, record == nil ? nil : (try? writer.publishedPaths()) ?? nil)
         })
+        // The published files' identities: after the marker is read, on every thread.
+        let published = publishedPaths.flatMap { InputRecord.outputs($0, in: writer.output, jobs: jobs) }
         if let record, inputs.isExactly(record.inputs), published == record.outputs {
             clock.end("inputs")
             var report = BuildReport(diagnostics: record.warnings)
@@ -127,34 +128,42 @@ public struct SiteBuilder: Sendable {
         unlink(writer.recordPath)
         unlink(writer.searchStorePath)
         // The parse store is its own judge of what it may give (`ParseStore`): it needs no record to be trusted.
-        let store = inputs.executable.map { ParseStoreUse(path: writer.parseStorePath, executable: $0, options: shaping, identities: inputs.content) }
+        // Its bytes are read on a thread of their own while this one loads the site: the store is most of what a
+        // rebuild reads.
+        let storePath = writer.parseStorePath
+        let store = inputs.executable.map {
+            ParseStoreUse(path: storePath, executable: $0, options: shaping, identities: inputs.content, stored: Pending { ParseStore.load(from: storePath) })
+        }
         var report = try searchStore.using { build(into: try writer.prepared(), keeping: publishedPages, storing: store) }
         report.searchEntriesTokenized = searchStore.tokenized
         report.phaseTimes.insert(contentsOf: clock.times, at: 0)
         guard report.succeeded else { return report }
         clock = PhaseClock()
         // What the next build reads, each file independent of the others: the parse store and the search store
-        // on one thread, the record (with the published files' identities) on the other.
+        // on a thread of their own, the record (with the published files' identities) on this one, its lines
+        // made on every thread.
         let finished = report
-        _ = Parallel.both({
+        let storesWritten = Pending {
             // A store whose every entry was taken as it is (a template edit) is left as it is.
             if let store, let parsed = finished.parsedContent, let key = parsed.storeKey, !parsed.sameAsStored {
                 // Kept for the next build, or none left: a store that could not be written whole is not there.
                 do {
-                    try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: max(1, jobs - 1), to: store.path)
+                    try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: max(1, jobs - 1), to: store.path,
+                                         over: parsed.earlierStore)
                 } catch {
                     unlink(store.path)
                 }
             }
             _ = try? searchStore.write(to: writer.searchStorePath)
-        }, {
-            if let published = (try? writer.publishedPaths()) ?? nil, let outputs = InputRecord.outputs(published, in: writer.output, jobs: 1) {
-                let record = InputRecord(inputs: inputs, outputs: outputs, digests: finished.digests, reads: finished.reads,
-                                         recordedReads: finished.keptReads, warnings: finished.diagnostics.filter { $0.severity == .warning },
-                                         pages: finished.pages, files: finished.files)
-                try? record.write(to: writer.recordPath)
-            }
-        })
+        }
+        if let paths = (try? writer.publishedPaths()) ?? nil,
+           let outputs = InputRecord.outputs(paths, in: writer.output, jobs: jobs, known: published, rewritten: finished.written.writtenPaths) {
+            let record = InputRecord(inputs: inputs, outputs: outputs, digests: finished.digests, reads: finished.reads,
+                                     recordedReads: finished.keptReads, warnings: finished.diagnostics.filter { $0.severity == .warning },
+                                     pages: finished.pages, files: finished.files)
+            try? record.write(to: writer.recordPath, jobs: jobs)
+        }
+        _ = storesWritten.value
         clock.end("stores")
         report.phaseTimes += clock.times
         report.parsedContent = nil
@@ -282,7 +291,7 @@ public struct SiteBuilder: Sendable {
         let key = use.flatMap { ParseStore.key(executable: $0.executable, options: $0.options, displayRoot: options.contentDirectory,
                                                settings: loaded.settings?.text) }
         let earlier = use.flatMap { use in
-            key.flatMap { ParseStore.read(from: use.path, key: $0) }.map {
+            key.flatMap { key in use.stored.value.flatMap { ParseStore.read($0, key: key) } }.map {
                 StoredParses(store: $0, identities: use.identities, loader: loader, collections: config.collections)
             }
         }
@@ -299,6 +308,7 @@ public struct SiteBuilder: Sendable {
             content.pages = result.pages
             content.reused = result.taken
             content.sameAsStored = result.sameAsEarlier
+            content.earlierStore = earlier?.store
         }
 
         clock.end("parse")
@@ -366,6 +376,8 @@ struct ParseStoreUse: Sendable {
     var options: String
     /// The content files' identities on disk as the build began.
     var identities: InputRecord.FileIdentities
+    /// The store's bytes, read as the build began (`ParseStore.load`).
+    var stored: Pending<ParseStore.Loaded?>
 }
 
 /// What the parse phase gives the parse store: every Markdown file's parse, and the world they were made in.
@@ -378,6 +390,8 @@ struct ParsedContent: Sendable {
     /// Every file's parse is the stored one, under the same identity, and no file came or went: the store need
     /// not be written again.
     var sameAsStored = false
+    /// The store the parses were taken from, which the next store is added to (`ParseStore.write`).
+    var earlierStore: ParseStore?
     /// Each document's digests, by path (`DocumentDigests`).
     var digests: [String: DocumentDigests] = [:]
 }

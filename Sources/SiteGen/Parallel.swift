@@ -37,6 +37,28 @@ enum Parallel {
     }
 }
 
+/// Work started now on a thread of its own, its result waited for where it is needed: for work whose input is
+/// known early and whose result is needed later, while this thread does something else.
+final class Pending<Value: Sendable>: @unchecked Sendable {
+    // Unchecked: `result` is written once, before `done` is signalled, and read only after waiting for it.
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        Thread.detachNewThread { [self] in
+            result = work()
+            done.signal()
+        }
+    }
+
+    /// The result, once the work is done.
+    var value: Value {
+        done.wait()
+        defer { done.signal() }
+        return result!
+    }
+}
+
 final class AtomicCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0

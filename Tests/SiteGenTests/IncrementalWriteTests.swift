@@ -26,7 +26,7 @@ struct IncrementalWriteTests {
         #expect(first.succeeded && first.written == WriteSummary(written: 8))
         let before = Self.identities(of: site.root.appendingPathComponent("public"))
         let again = site.build()
-        #expect(again.succeeded && again.written == WriteSummary(unchanged: 8))
+        #expect(again.succeeded && again.written == WriteSummary(unchanged: 8, writtenPaths: []))
         #expect(Self.identities(of: site.root.appendingPathComponent("public")) == before)
     }
 
@@ -39,7 +39,8 @@ struct IncrementalWriteTests {
         let dean = try String(contentsOf: site.root.appendingPathComponent("content/ambassadors/dean.md"), encoding: .utf8)
         try site.write("content/ambassadors/dean.md", dean + "\nOne more sentence.\n")
         let report = site.build()
-        #expect(report.succeeded && report.written == WriteSummary(written: 1, unchanged: 7), "\(report.summary)")
+        #expect(report.succeeded && report.written == WriteSummary(written: 1, unchanged: 7, writtenPaths: ["ambassadors/dean/index.html", ".sitegen-output"]),
+                "\(report.summary)")
         let after = Self.identities(of: public_)
         #expect(after.keys.sorted() == before.keys.sorted())
         let replaced = after.keys.filter { after[$0] != before[$0] }.sorted()
@@ -107,7 +108,7 @@ struct IncrementalWriteTests {
         try site.write("public/.sitegen-output", "")
         try site.write("public/old-page/index.html", "left by an older build")
         let report = site.build()
-        #expect(report.succeeded && report.written == WriteSummary(written: 0, unchanged: 8, removed: 1), "\(report.written)")
+        #expect(report.succeeded && report.written == WriteSummary(written: 0, unchanged: 8, removed: 1, writtenPaths: [".sitegen-output"]), "\(report.written)")
         #expect(Self.contents(of: site.root.appendingPathComponent("public")) == Self.contents(of: TemporarySite.fixtures.appendingPathComponent("minimal/expected")))
     }
 
@@ -237,7 +238,7 @@ struct KeptPagesTests {
         // Dean's page, the not-found page, robots.txt and the stylesheet: no other page's templates read
         // Dean's text (the record of what each page read says so); the other four pages are kept.
         #expect(report.rendered == 4 && report.files == 8, "rendered \(report.rendered) of \(report.files)")
-        #expect(report.written == WriteSummary(written: 1, unchanged: 7))
+        #expect(report.written == WriteSummary(written: 1, unchanged: 7, writtenPaths: ["ambassadors/dean/index.html", ".sitegen-output"]))
         let after = IncrementalWriteTests.identities(of: public_)
         #expect(after.keys.filter { after[$0] != before[$0] }.sorted() == [".sitegen-output", "ambassadors/dean", "ambassadors/dean/index.html"])
         Self.expectCleanBuild(site)
@@ -245,13 +246,24 @@ struct KeptPagesTests {
         try Self.edit(site, "content/ambassadors/dean.md") { $0 + "\nAnd another.\n" }
         UpToDateTests.letTimePass()
         let again = site.build()
-        #expect(again.succeeded && again.rendered == 4 && again.written == WriteSummary(written: 1, unchanged: 7), "\(again.summary)")
+        #expect(again.succeeded && again.rendered == 4 && again.written == WriteSummary(written: 1, unchanged: 7, writtenPaths: ["ambassadors/dean/index.html", ".sitegen-output"]),
+                "\(again.summary)")
         Self.expectCleanBuild(site)
         // A plain page's edit renders that page alone.
         try Self.edit(site, "content/index.md") { $0 + "\nOne more sentence.\n" }
         let plain = site.build()
-        #expect(plain.succeeded && plain.rendered == 4 && plain.written == WriteSummary(written: 1, unchanged: 7), "\(plain.summary)")
+        #expect(plain.succeeded && plain.rendered == 4 && plain.written == WriteSummary(written: 1, unchanged: 7, writtenPaths: ["index.html", ".sitegen-output"]),
+                "\(plain.summary)")
         Self.expectCleanBuild(site)
+        // The record keeps each published file's identity: those of the files left as they were, from before the
+        // build, the others looked at again. The next build finds them the same, and has nothing to do.
+        let record = try #require(InputRecord.read(from: OutputWriter(output: public_, displayPath: "public", jobs: 2).recordPath))
+        let paths = try #require(try OutputWriter(output: public_, displayPath: "public", jobs: 2).publishedPaths())
+        #expect(record.outputs == InputRecord.outputs(paths, in: public_, jobs: 2))
+        // (The next build reads index.md again, saved too recently to be told unchanged by its times.)
+        UpToDateTests.letTimePass()
+        #expect(!site.build().upToDate)
+        #expect(site.build().upToDate)
     }
 
     @Test func anEditedEventRendersThePageThatShowsItsText() throws {

@@ -48,9 +48,90 @@ import Testing
         #expect(report.succeeded && report.parsesTaken == Self.markdownFiles(of: site), "\(report.summary)")
         #expect(lstat(store, &after) == 0 && after.st_ino == before.st_ino && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
         KeptPagesTests.expectCleanBuild(site)
+        // An edit adds its file's entry at the end of the same store.
         try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nOne more sentence.\n" }
         #expect(site.build().parsesTaken == Self.markdownFiles(of: site) - 1)
-        #expect(lstat(store, &after) == 0 && after.st_ino != before.st_ino)
+        #expect(lstat(store, &after) == 0 && after.st_ino == before.st_ino && after.st_size > before.st_size)
+    }
+
+    /// An edit's parse is added to the store as a segment; the store read back has each file's latest entry,
+    /// none of a file gone, and the files as they are now. Once the segments make it more than twice what it
+    /// holds, it is written anew as one segment.
+    @Test func aStoreGrowsBySegmentsAndIsWrittenAnewWhenItHasDoubled() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-segments-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("store").path
+        func page(_ name: String, _ text: String) -> ParsedPage {
+            let document = Document(source: SourceFile(path: name, displayPath: "content/" + name, text: ""), collection: nil, isList: false,
+                                    title: name, navigationTitle: nil, description: nil, layout: nil, draft: false, tableOfContents: nil,
+                                    body: RenderedMarkdown(html: "<p>\(text)</p>\n", headings: [], links: []), internalLinks: [], holderURL: name)
+            return ParsedPage(path: name, identity: "id " + text, digest: ContentDigest(text), document: document, diagnostics: [])
+        }
+        var pages = (0..<20).map { page("page-\($0).md", String(repeating: "text \($0) ", count: 100)) }
+        try ParseStore.write(key: "k", files: pages.map(\.path), pages: pages, jobs: 2, to: path)
+        var status = stat()
+        #expect(lstat(path, &status) == 0)
+        let inode = status.st_ino
+        var store = try #require(ParseStore.read(from: path, key: "k"))
+        #expect(store.segments == 1 && store.entries.count == 20)
+        // Each step: the pages taken from the store as a build takes them, one of them edited, the last one gone.
+        var segments = 1
+        for step in 1...60 {
+            pages = pages.map { taken in
+                var page = taken
+                page.stored = store.entries[page.path]!.parse
+                page.untouched = true
+                page.taken = true
+                return page
+            }
+            pages[step % 19] = page("page-\(step % 19).md", "edit \(step) " + String(repeating: "more ", count: 100))
+            if step == 1 { pages.removeLast() }
+            let files = pages.map(\.path) + ["image.png"]
+            try ParseStore.write(key: "k", files: files, pages: pages, jobs: 2, to: path, over: store)
+            store = try #require(ParseStore.read(from: path, key: "k"), "step \(step)")
+            #expect(lstat(path, &status) == 0)
+            if store.segments == 1 {
+                // Written anew: another file, once the appended edits made it more than twice what it holds.
+                #expect(segments > 10 && status.st_ino != inode, "step \(step)")
+                break
+            }
+            segments += 1
+            #expect(store.segments == segments && status.st_ino == inode, "step \(step)")
+            #expect(store.entries.count == 19 && store.entries["page-19.md"] == nil && store.files == Set(files))
+            #expect(store.entries["page-\(step % 19).md"]?.identity == "id edit \(step) " + String(repeating: "more ", count: 100))
+            let (document, _) = try #require(ParseStore.decode(store.entries["page-\(step % 19).md"]!.parse, path: "page-\(step % 19).md",
+                                                               displayPath: "x", collections: .none))
+            #expect(document?.html == "<p>edit \(step) " + String(repeating: "more ", count: 100) + "</p>\n")
+        }
+        #expect(store.segments == 1, "never written anew")
+        #expect(store.entries.count == 19)
+    }
+
+    /// A store whose last segment is damaged (an append cut short, or a byte of it changed) is ignored whole.
+    @Test func aStoreWithADamagedSegmentIsIgnored() throws {
+        let site = try Self.builtProjectSite()
+        defer { site.remove() }
+        let store = OutputWriter(output: site.root.appendingPathComponent("public"), displayPath: "public", jobs: 2).parseStorePath
+        let damages: [(String, (inout Data, Int) -> Void)] = [
+            ("the last segment cut short", { data, _ in data.removeLast(3) }),
+            ("a byte of the last segment changed", { data, before in data[before + 20] ^= 0x01 }),
+            ("a segment's length too large", { data, before in data[before + 6] = 0x7F }),
+        ]
+        for (step, (name, damage)) in damages.enumerated() {
+            var before = stat()
+            #expect(lstat(store, &before) == 0)
+            try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nSentence \(step).\n" }
+            #expect(site.build().parsesTaken == Self.markdownFiles(of: site) - 1, "\(name)")
+            var data = try Data(contentsOf: URL(fileURLWithPath: store))
+            #expect(data.count > Int(before.st_size), "\(name): nothing appended")
+            damage(&data, Int(before.st_size))
+            try data.write(to: URL(fileURLWithPath: store))
+            try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nSentence \(step) again.\n" }
+            let report = site.build()
+            #expect(report.succeeded && report.parsesTaken == 0, "\(name): \(report.summary)")
+            KeptPagesTests.expectCleanBuild(site)
+        }
     }
 
     /// A digest's hexadecimal form, as the record and the search store keep it: 32 lowercase digits, read back.
@@ -59,6 +140,10 @@ import Testing
                        ContentDigest(high: .max, low: 1), ContentDigest("Mali–United States relations")] {
             #expect(digest.hex == String(format: "%016llx%016llx", digest.high, digest.low))
             #expect(ContentDigest(hex: Substring(digest.hex)) == digest)
+        }
+        let valid = ContentDigest(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210).hex
+        for damaged in [valid.uppercased(), String(valid.dropLast()), valid + "0", "+" + valid.dropFirst(), valid.replacingOccurrences(of: "a", with: "g"), ""] {
+            #expect(ContentDigest(hex: Substring(damaged)) == nil, "\(damaged)")
         }
     }
 
@@ -198,7 +283,7 @@ import Testing
             #expect(back.body.headings == document.body.headings && back.anchors == document.anchors)
             #expect(back.internalLinks.map(\.target) == document.internalLinks.map(\.target))
             #expect(back.holderURL == document.holderURL && back.hasOwnPage == document.hasOwnPage)
-            #expect(back.ledeEnd == document.ledeEnd && back.notesStart == document.notesStart)
+            #expect(back.lede == document.lede && back.rest == document.rest && back.prose == document.prose && back.notes == document.notes)
             #expect(back.citations == document.citations && back.collection == document.collection && back.draft == document.draft)
             // What the change planner takes from the store instead of making it again.
             #expect(DocumentDigests(back) == DocumentDigests(document))
@@ -212,6 +297,21 @@ import Testing
         try ParseStore.write(key: "k", files: pages.map(\.path), pages: pages, jobs: 2, to: folder.appendingPathComponent("store").path)
         let stored = try #require(ParseStore.read(from: folder.appendingPathComponent("store").path, key: "k"))
         for document in documents { #expect(stored.entries[document.path]?.digests == DocumentDigests(document), "\(document.path)") }
+        // A stored document's HTML is decoded when first read, not before: the rest of it is there without it.
+        let first = try #require(stored.entries[documents[0].path])
+        let (taken, _) = try #require(ParseStore.decode(first.parse, path: documents[0].path, displayPath: "x", collections: collections))
+        let lazy = try #require(taken)
+        #expect(!lazy.htmlIsDecoded && lazy.title == documents[0].title && lazy.headings == documents[0].headings)
+        #expect(!lazy.htmlIsDecoded)
+        #expect(lazy.html == documents[0].html && lazy.lede == documents[0].lede && lazy.notes == documents[0].notes)
+        #expect(lazy.htmlIsDecoded)
+        // Bytes that are not UTF-8 (a store forged to pass its checksums) give replacement characters, never a crash.
+        let forged = Document(source: SourceFile(path: "a.md", displayPath: "a.md", text: ""), collection: nil, isList: false, title: "A",
+                              navigationTitle: nil, description: nil, layout: nil, draft: false, tableOfContents: nil, fields: [:],
+                              fieldLocations: [:], hasOwnPage: true, citations: [], uncitedParagraphs: [],
+                              text: DocumentText(stored: StoreSlice(copying: Array("<p>a\u{FF}".utf8) + [0xFF, 0xC3] + Array("</p>\n".utf8))),
+                              headings: [], internalLinks: [], holderURL: "a/")
+        #expect(forged.html == "<p>a\u{FF}\u{FFFD}\u{FFFD}</p>\n" && forged.lede == forged.html[...] && forged.rest.isEmpty)
         // Cut anywhere, a document's bytes decode to nothing rather than to another document.
         let bytes = ParseStore.encode(documents[0], [])
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 50)) {

@@ -426,7 +426,7 @@ public final class LiveSite {
         reads.merge(renderer.reads.all) { $1 }
         textReaders = readers
         for document in changedDocuments where site.document(at: document.path) != nil {
-            publishedDigests.texts[document.path] = parsed[document.path]?.digests?.text ?? ContentDigest(document.body.html)
+            publishedDigests.texts[document.path] = parsed[document.path]?.digests?.text ?? ContentDigest(document.html)
         }
         var changed: [String] = []
         for file in rendered where files[file.path] != file.bytes {

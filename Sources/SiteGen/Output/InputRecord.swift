@@ -123,9 +123,26 @@ struct InputRecord: Sendable {
     }
 
     /// The published files' identities, as `OutputWriter` left them; nil when one is missing.
-    static func outputs(_ paths: [String], in folder: URL, jobs: Int) -> String? {
+    ///
+    /// - Parameter known: the identities of the files as they were found before this build (`outputs` then),
+    ///   with `rewritten`, the paths it wrote: a file it left as it was keeps the identity found then, and only
+    ///   the files written are looked at again. (A file someone changed during the build keeps its identity
+    ///   from before, and the next build, finding it different, writes it again.)
+    static func outputs(_ paths: [String], in folder: URL, jobs: Int, known: String? = nil, rewritten: [String]? = nil) -> String? {
         guard let open = OpenFolder(folder.path) else { return nil }
+        var before: [Substring: Substring] = [:]
+        if let known, let rewritten {
+            let written = Set(rewritten)
+            before.reserveCapacity(paths.count)
+            for line in Self.lines(known[...]) {
+                guard let tab = line.utf8.firstIndex(of: UInt8(ascii: "\t")) else { continue }
+                let path = line[..<tab]
+                if !written.contains(String(path)) { before[path] = line[line.utf8.index(after: tab)...] }
+            }
+        }
+        let kept = before
         let lines = Parallel.map(paths, jobs: jobs) { path -> String? in
+            if let identity = kept[Substring(path)] { return path + "\t" + identity }
             var status = stat()
             guard fstatat(open.descriptor, path, &status, AT_SYMLINK_NOFOLLOW) == 0, case .settled(let identity) = identity(status, now: nil) else { return nil }
             return path + "\t" + identity
@@ -208,7 +225,7 @@ struct InputRecord: Sendable {
     /// The record as text: a header, the counts, the warnings, then one line per input and per output.
     /// A content file's line ends with its document's digest and what its page read; a file that was changing
     /// has `-` for its identity. The collections' digests follow.
-    func write(to path: String) throws {
+    func write(to path: String, jobs: Int = 1) throws {
         // Appended as bytes: joining Strings with `+` validates each result again, several times a line.
         var text: [UInt8] = []
         func add(_ parts: String...) { for part in parts { text += part.utf8 } }
@@ -219,23 +236,10 @@ struct InputRecord: Sendable {
         add("options ", Self.escape(inputs.options), "\n", "executable ", inputs.executable ?? "-", "\n")
         for (label, files) in [("content", inputs.content), ("templates", inputs.templates)] {
             add("\(label) \(files.settled.count + files.changing.count)\n")
-            for path in files.paths.sorted() {
-                // What the page read: paths and names (of files and collections: no tab, line end or U+001F can be
-                // in one), escaped as the paths are, joined by U+001F.
-                add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", digests.documents[path]?.hex ?? "", "\t",
-                    digests.texts[path]?.hex ?? "", "\t")
-                if let read = reads[path] {
-                    add(read.documents.sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
-                        read.texts.sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
-                        read.collections.sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
-                        read.pageAddresses ? "addresses" : "-", "\n")
-                } else if let recorded = recordedReads[path] {
-                    text += recorded.fields.utf8
-                    add("\n")
-                } else {
-                    add("\t\t\t\n")
-                }
-            }
+            // A line per file, a share of them per thread, joined in order.
+            let paths = files.paths.sorted()
+            let shares = stride(from: 0, to: paths.count, by: 1024).map { $0..<min(paths.count, $0 + 1024) }
+            for share in Parallel.map(shares, jobs: jobs, { lines(of: paths[$0], in: files) }) { text += share }
         }
         add("collections \(digests.collections.count)\n")
         for (name, digest) in digests.collections.sorted(by: { $0.key < $1.key }) { add(Self.escape(name), "\t", digest.hex, "\n") }
@@ -248,6 +252,30 @@ struct InputRecord: Sendable {
             throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         try OutputWriter.writeRenamed(text, to: file.lastPathComponent, in: folder)
+    }
+
+    /// The lines of `paths`, each with its identity in `files`, its digests and what its page read.
+    private func lines(of paths: ArraySlice<String>, in files: FileIdentities) -> [UInt8] {
+        var text: [UInt8] = []
+        func add(_ parts: String...) { for part in parts { text += part.utf8 } }
+        for path in paths {
+            // What the page read: paths and names (of files and collections: no tab, line end or U+001F can be
+            // in one), escaped as the paths are, joined by U+001F.
+            add(Self.escape(path), "\t", files.settled[path] ?? "-", "\t", digests.documents[path]?.hex ?? "", "\t",
+                digests.texts[path]?.hex ?? "", "\t")
+            if let read = reads[path] {
+                add(read.documents.sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
+                    read.texts.sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
+                    read.collections.sorted().map(Self.escape).joined(separator: "\u{1F}"), "\t",
+                    read.pageAddresses ? "addresses" : "-", "\n")
+            } else if let recorded = recordedReads[path] {
+                text += recorded.fields.utf8
+                add("\n")
+            } else {
+                add("\t\t\t\n")
+            }
+        }
+        return text
     }
 
     /// The record at `path`; nil when there is none, or it is of another version or damaged.
@@ -346,24 +374,54 @@ struct InputRecord: Sendable {
     /// The record with every page's digests and reads parsed (what `RenderPlan` needs); nil when one of those
     /// lines is damaged: then nothing of it is used, and every page is rendered.
     func planned() -> InputRecord? {
+        typealias Planned = (path: String, document: ContentDigest?, text: ContentDigest?, reads: RecordedReads?)
+        // Each line on its own, a share of them per thread: a record has a line per page of the site.
+        let chunks = stride(from: 0, to: unplanned.count, by: 512).map { $0..<min(unplanned.count, $0 + 512) }
+        let lines = unplanned
+        let parsed = Parallel.map(chunks, jobs: ProcessInfo.processInfo.activeProcessorCount) { chunk -> [Planned]? in
+            var planned: [Planned] = []
+            planned.reserveCapacity(chunk.count)
+            for (path, line) in lines[chunk] {
+                // Six fields split by tabs, into one array.
+                var fields: [Substring] = []
+                fields.reserveCapacity(6)
+                var start = line.utf8.startIndex
+                while let tab = line.utf8[start...].firstIndex(of: UInt8(ascii: "\t")), fields.count < 6 {
+                    fields.append(line[start..<tab])
+                    start = line.utf8.index(after: tab)
+                }
+                fields.append(line[start...])
+                guard fields.count == 6 else { return nil }
+                var entry: Planned = (path, nil, nil, nil)
+                if !fields[0].isEmpty {
+                    guard let digest = ContentDigest(hex: fields[0]) else { return nil }
+                    entry.document = digest
+                }
+                if !fields[1].isEmpty {
+                    guard let digest = ContentDigest(hex: fields[1]) else { return nil }
+                    entry.text = digest
+                }
+                if !fields[5].isEmpty {
+                    guard fields[5] == "addresses" || fields[5] == "-" else { return nil }
+                    entry.reads = RecordedReads(fields: fields[2].base[fields[2].startIndex..<fields[5].endIndex],
+                                                documents: fields[2], texts: fields[3], collections: fields[4],
+                                                pageAddresses: fields[5] == "addresses")
+                }
+                planned.append(entry)
+            }
+            return planned
+        }
         var record = self
         record.unplanned = []
-        for (path, line) in unplanned {
-            let fields = line.utf8.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(Substring.init)
-            guard fields.count == 6 else { return nil }
-            if !fields[0].isEmpty {
-                guard let digest = ContentDigest(hex: fields[0]) else { return nil }
-                record.digests.documents[path] = digest
-            }
-            if !fields[1].isEmpty {
-                guard let digest = ContentDigest(hex: fields[1]) else { return nil }
-                record.digests.texts[path] = digest
-            }
-            if !fields[5].isEmpty {
-                guard fields[5] == "addresses" || fields[5] == "-" else { return nil }
-                record.recordedReads[path] = RecordedReads(fields: fields[2].base[fields[2].startIndex..<fields[5].endIndex],
-                                                           documents: fields[2], texts: fields[3], collections: fields[4],
-                                                           pageAddresses: fields[5] == "addresses")
+        record.digests.documents.reserveCapacity(unplanned.count)
+        record.digests.texts.reserveCapacity(unplanned.count)
+        record.recordedReads.reserveCapacity(unplanned.count)
+        for chunk in parsed {
+            guard let chunk else { return nil }
+            for entry in chunk {
+                if let document = entry.document { record.digests.documents[entry.path] = document }
+                if let text = entry.text { record.digests.texts[entry.path] = text }
+                if let reads = entry.reads { record.recordedReads[entry.path] = reads }
             }
         }
         return record

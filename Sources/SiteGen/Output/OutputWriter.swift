@@ -202,7 +202,7 @@ public struct OutputWriter: SiteSink {
             staleFolders = below.folders.filter { !needed.contains($0) }
         }
         if changed.isEmpty && stale.isEmpty && staleFolders.isEmpty && published.marker?.complete == true {
-            return WriteSummary(unchanged: staged.count)
+            return WriteSummary(unchanged: staged.count, writtenPaths: [])
         }
         // Before anything changes: nothing is written or removed through a symbolic link in the output.
         try refuseLinks(on: changed.map(\.path) + stale + staleFolders, in: folder)
@@ -231,7 +231,8 @@ public struct OutputWriter: SiteSink {
         }
         if let error = failure.error { throw error }
         try Marker(complete: true, paths: paths).write(in: folder)
-        return WriteSummary(written: changed.count, unchanged: staged.count - changed.count, removed: stale.count)
+        return WriteSummary(written: changed.count, unchanged: staged.count - changed.count, removed: stale.count,
+                            writtenPaths: changed.map(\.path) + [Self.markerName])
     }
 
     /// Every symbolic link on the way to `paths` (files inside the output to be written or removed), as one

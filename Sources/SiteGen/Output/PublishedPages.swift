@@ -19,10 +19,12 @@ struct PublishedPages: Sendable {
         guard let publishedOutputs, publishedOutputs == record.outputs,
               inputs.options == record.inputs.options, inputs.executable != nil, inputs.executable == record.inputs.executable,
               inputs.templates.isExactly(record.inputs.templates), let record = record.planned() else { return nil }
+        // The settings and static files are not pages: a change to one (or one that came or went) is a full render.
         let now = inputs.content, before = record.inputs.content
-        let changed = now.paths.union(before.paths).filter { !now.isUnchanged($0, since: before) }
-        // The settings and static files are not pages: a change to one is a full render.
-        guard changed.allSatisfy({ $0.utf8.suffix(3).elementsEqual(".md".utf8) }) else { return nil }
+        func isPage(_ path: String) -> Bool { path.utf8.suffix(3).elementsEqual(".md".utf8) }
+        guard now.changing.allSatisfy(isPage), before.changing.allSatisfy(isPage),
+              now.settled.allSatisfy({ path, identity in before.settled[path] == identity || isPage(path) }),
+              before.settled.keys.allSatisfy({ now.settled[$0] != nil || isPage($0) }) else { return nil }
         recordedDigests = record.digests
         recordedReads = record.recordedReads
     }

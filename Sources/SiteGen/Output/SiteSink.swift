@@ -47,11 +47,15 @@ public struct WriteSummary: Sendable, Equatable {
     public var unchanged: Int
     /// Files the site no longer has, removed.
     public var removed: Int
+    /// The paths of the files written (a folder's own marker among them), when the sink says which: the
+    /// others it left as they were. nil when it does not, or every file is new (a folder made anew).
+    public var writtenPaths: [String]?
 
-    public init(written: Int = 0, unchanged: Int = 0, removed: Int = 0) {
+    public init(written: Int = 0, unchanged: Int = 0, removed: Int = 0, writtenPaths: [String]? = nil) {
         self.written = written
         self.unchanged = unchanged
         self.removed = removed
+        self.writtenPaths = writtenPaths
     }
 }
 

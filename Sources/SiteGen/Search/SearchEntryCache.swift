@@ -78,7 +78,7 @@ final class SearchEntryCache: @unchecked Sendable {
             let entries = (start..<end).map { index in
                 let document = documents[index]
                 let (url, kind, date) = place(document)
-                let headings = document.body.headings.map(\.text)
+                let headings = document.headings.map(\.text)
                 // Every entry's key, whichever way it is found: the store written next holds them all.
                 let key = store?.key(of: document, headings: headings, url: url, kind: kind, date: date)
                 if let key { keys.append(key) }
@@ -89,7 +89,7 @@ final class SearchEntryCache: @unchecked Sendable {
                 }
                 if let key, let entry = stored?.entry(for: key, url: url, kind: kind, title: document.title, date: date) { return entry }
                 read += 1
-                return SearchEntry(url: url, kind: kind, title: document.title, html: document.body.html,
+                return SearchEntry(url: url, kind: kind, title: document.title, html: document.html,
                                    headings: headings, date: date, tokenizer: tokenizer)
             }
             return (entries, keys, read)

@@ -50,7 +50,7 @@ final class SearchEntryStore: @unchecked Sendable {
     /// The key of `document`'s entry, with its HTML's digest as its parse made it.
     func key(of document: Document, headings: [String], url: String, kind: String, date: String) -> Key {
         let known = lock.withLock { textDigests[document.path] }
-        return Key(title: document.title, htmlDigest: known ?? ContentDigest(document.body.html), headings: headings, url: url, kind: kind,
+        return Key(title: document.title, htmlDigest: known ?? ContentDigest(document.html), headings: headings, url: url, kind: kind,
                    date: date)
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A content file after the parse phase: its front matter read with types, its Markdown rendered.
 ///
 /// A class, immutable once made: the later phases hold it in several lists (pages, collections, relations),
@@ -27,7 +29,9 @@ public final class Document: Sendable {
     public let citations: [String]
     /// Where each paragraph of an item that must cite its sources (`require_citations`) has none.
     public let uncitedParagraphs: [SourceLocation]
-    public let body: RenderedMarkdown
+    /// Its rendered Markdown: the HTML, decoded from the parse store when first shown (`DocumentText`).
+    private let text: DocumentText
+    public let headings: [Heading]
     /// Links that point into the site (or are malformed): where each is written and what it points at,
     /// for the resolve phase's checks. Links to other sites and the destinations as written are not kept
     /// (`body.links` is emptied): a page can have hundreds of links, and the site holds every page.
@@ -37,20 +41,24 @@ public final class Document: Sendable {
     /// Ids of this document's own text: its headings'. The templates' ids and those of the pages that list
     /// items are added by the resolve phase (`SiteResolver.AnchorIndex`).
     public let anchors: Set<String>
-    /// Where the body's opening paragraph ends, when it starts with one (else at its start): templates get
-    /// `page.lede` and `page.rest`, so that a layout can put the infobox and the contents after it.
-    public let ledeEnd: String.Index
-    /// Where cmark-gfm's footnotes section starts (always last in the body), or the end: `page.prose` and
-    /// `page.notes`, so that a layout can put something, such as a table, between the text and its notes.
-    public let notesStart: String.Index
 
     public var path: String { source.path }
 
-    public init(source: SourceFile, collection: String?, isList: Bool, title: String, navigationTitle: String?, description: String?,
-                layout: String?, draft: Bool, tableOfContents: Bool?, fields: [String: FieldValue] = [:],
-                fieldLocations: [String: SourceLocation] = [:], hasOwnPage: Bool = true, citations: [String] = [],
-                uncitedParagraphs: [SourceLocation] = [],
-                body: RenderedMarkdown, internalLinks: [(location: SourceLocation, target: LinkTarget)], holderURL: String) {
+    public convenience init(source: SourceFile, collection: String?, isList: Bool, title: String, navigationTitle: String?, description: String?,
+                            layout: String?, draft: Bool, tableOfContents: Bool?, fields: [String: FieldValue] = [:],
+                            fieldLocations: [String: SourceLocation] = [:], hasOwnPage: Bool = true, citations: [String] = [],
+                            uncitedParagraphs: [SourceLocation] = [],
+                            body: RenderedMarkdown, internalLinks: [(location: SourceLocation, target: LinkTarget)], holderURL: String) {
+        self.init(source: source, collection: collection, isList: isList, title: title, navigationTitle: navigationTitle, description: description,
+                  layout: layout, draft: draft, tableOfContents: tableOfContents, fields: fields, fieldLocations: fieldLocations,
+                  hasOwnPage: hasOwnPage, citations: citations, uncitedParagraphs: uncitedParagraphs,
+                  text: DocumentText(body.html), headings: body.headings, internalLinks: internalLinks, holderURL: holderURL)
+    }
+
+    init(source: SourceFile, collection: String?, isList: Bool, title: String, navigationTitle: String?, description: String?,
+         layout: String?, draft: Bool, tableOfContents: Bool?, fields: [String: FieldValue], fieldLocations: [String: SourceLocation],
+         hasOwnPage: Bool, citations: [String], uncitedParagraphs: [SourceLocation],
+         text: DocumentText, headings: [Heading], internalLinks: [(location: SourceLocation, target: LinkTarget)], holderURL: String) {
         self.source = source
         self.collection = collection
         self.isList = isList
@@ -65,18 +73,79 @@ public final class Document: Sendable {
         self.hasOwnPage = hasOwnPage
         self.citations = citations
         self.uncitedParagraphs = uncitedParagraphs
-        self.body = body
+        self.text = text
+        self.headings = headings
         self.internalLinks = internalLinks
         self.holderURL = holderURL
-        anchors = Set(body.headings.map(\.id))
-        // Found once here, on the parsing threads, not at each template lookup.
-        let html = body.html
-        if html.hasPrefix("<p>"), let end = html.utf8Index(of: "</p>\n") {
-            ledeEnd = html.utf8.index(end, offsetBy: "</p>\n".utf8.count)
-        } else {
-            ledeEnd = html.startIndex
+        anchors = Set(headings.map(\.id))
+    }
+
+    /// The body's HTML.
+    public var html: String { text.parts.html }
+    /// Whether the HTML is in memory as text (`DocumentText`): one taken from the store is not until shown.
+    var htmlIsDecoded: Bool { text.isDecoded }
+    /// The body as the parse rendered it, its HTML and headings (destinations as written are not kept).
+    public var body: RenderedMarkdown { RenderedMarkdown(html: html, headings: headings, links: []) }
+    /// The body's opening paragraph, when it starts with one, and the rest: templates get `page.lede` and
+    /// `page.rest`, so that a layout can put the infobox and the contents after it.
+    public var lede: Substring { let parts = text.parts; return parts.html[..<parts.ledeEnd] }
+    public var rest: Substring { let parts = text.parts; return parts.html[parts.ledeEnd...] }
+    /// The body before cmark-gfm's footnotes section (always last), and the section: `page.prose` and
+    /// `page.notes`, so that a layout can put something, such as a table, between the text and its notes.
+    public var prose: Substring { let parts = text.parts; return parts.html[..<parts.notesStart] }
+    public var notes: Substring { let parts = text.parts; return parts.html[parts.notesStart...] }
+}
+
+/// A document's HTML: the String the parse made, or the bytes of the parse store it was kept in, decoded the
+/// first time a page shows it. A rebuild after one edit takes every other document from the store and renders
+/// few of them: decoding (and validating) every document's HTML would be most of its parse phase.
+///
+/// The bytes are checked as UTF-8 when decoded, as any read from the store is; bytes that are not (a store
+/// forged to pass its checksums) are decoded with replacement characters, as a store can give any parse.
+final class DocumentText: Sendable {
+    struct Parts: Sendable {
+        var html: String
+        var ledeEnd: String.Index
+        var notesStart: String.Index
+
+        init(_ html: String) {
+            self.html = html
+            if html.hasPrefix("<p>"), let end = html.utf8Index(of: "</p>\n") {
+                ledeEnd = html.utf8.index(end, offsetBy: "</p>\n".utf8.count)
+            } else {
+                ledeEnd = html.startIndex
+            }
+            notesStart = html.utf8Index(of: "<section class=\"footnotes\"", last: true) ?? html.endIndex
         }
-        notesStart = html.utf8Index(of: "<section class=\"footnotes\"", last: true) ?? html.endIndex
+    }
+
+    private enum State: Sendable {
+        case decoded(Parts)
+        case stored(StoreSlice)
+    }
+
+    private let state: Mutex<State>
+
+    /// Made by the parse: its lede and notes found at once, on the parsing threads.
+    init(_ html: String) { state = Mutex(.decoded(Parts(html))) }
+
+    init(stored: StoreSlice) { state = Mutex(.stored(stored)) }
+
+    /// Whether the HTML was made or decoded yet.
+    var isDecoded: Bool {
+        state.withLock { if case .decoded = $0 { true } else { false } }
+    }
+
+    var parts: Parts {
+        state.withLock { state in
+            switch state {
+            case .decoded(let parts): return parts
+            case .stored(let slice):
+                let parts = Parts(slice.withBytes { String(decoding: $0, as: UTF8.self) })
+                state = .decoded(parts)
+                return parts
+            }
+        }
     }
 }
 

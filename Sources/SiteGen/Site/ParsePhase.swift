@@ -9,7 +9,7 @@ struct ParsedPage: Sendable {
     /// The digest of the text it was made from.
     var digest: ContentDigest
     /// The bytes of its parse when it was taken from the parse store: written again as they are.
-    var stored: ArraySlice<UInt8>?
+    var stored: StoreSlice?
     var document: Document?
     var diagnostics: [Diagnostic]
     /// What `ReadDigests` takes of the document, made with it once instead of at every build.
@@ -40,7 +40,7 @@ struct DocumentDigests: Sendable, Equatable {
 
     init(_ document: Document) {
         parse = ParseStore.encode(document, [], forComparison: true).withUnsafeBytes { ContentDigest(bytes: $0) }
-        text = ContentDigest(document.body.html)
+        text = ContentDigest(document.html)
     }
 }
 

@@ -17,7 +17,7 @@ import Foundation
 /// byte changed, is ignored whole), bounds checked at each read, and nothing in it decides where anything is
 /// written: a document's path comes from the content folder's listing, its holder URL from the settings.
 struct ParseStore: Sendable {
-    static let header = Array("sitegen parse store 2\n".utf8)
+    static let header = Array("sitegen parse store 3\n".utf8)
 
     /// One stored file: how it was on disk, and the bytes of its parse.
     struct Entry: Sendable {
@@ -29,7 +29,7 @@ struct ParseStore: Sendable {
         /// Reading the file found no problem (`ParsedPage.readCleanly`).
         var readCleanly: Bool
         /// The encoded document and diagnostics: decoded when taken, copied as they are when kept.
-        var parse: ArraySlice<UInt8>
+        var parse: StoreSlice
     }
 
     /// Everything a parse depends on besides the file's text and the files that exist.
@@ -39,6 +39,9 @@ struct ParseStore: Sendable {
     /// Every file of the content folder when the store was written, Markdown or not: a link's target
     /// depends on which exist.
     var files: Set<String>
+    /// The store's size on disk when read, and how many segments it has (`write`).
+    var size = 0
+    var segments = 0
 
     /// The key of a world: nil when the executable cannot be told apart from another (it changed too recently).
     static func key(executable: String?, options: String, displayRoot: String, settings: String?) -> String? {
@@ -50,35 +53,83 @@ struct ParseStore: Sendable {
 
     /// The store at `path`; nil when there is none, or it is damaged, of another format, or of another world.
     static func read(from path: String, key: String) -> ParseStore? {
-        guard let bytes = ContentLoader.readBytes(path, followingLink: false), bytes.count >= header.count + 8,
-              bytes.starts(with: header) else { return nil }
-        let body = bytes[..<(bytes.count - 8)]
-        let stored = bytes[(bytes.count - 8)...].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        guard body.withUnsafeBytes({ ContentDigest.checksum($0) }) == UInt64(littleEndian: stored) else { return nil }
-        var reader = StoreReader(bytes[header.count..<body.endIndex])
-        guard let storedKey = reader.string(), storedKey == key, let files = reader.strings() else { return nil }
-        guard let count = reader.count() else { return nil }
-        var entries = [String: Entry](minimumCapacity: count)
+        load(from: path).flatMap { read($0, key: key) }
+    }
+
+    /// A store's bytes with each segment's checksum checked, not yet read: what can be done before the world's
+    /// key is known, while the build looks at its other inputs.
+    struct Loaded: Sendable {
+        var bytes: StoreBytes
+        var segments: [Range<Int>]
+    }
+
+    /// The bytes at `path`, each segment checked whole; nil when there is no store, or it is damaged (a
+    /// damaged segment makes the whole store unread) or of another format.
+    static func load(from path: String) -> Loaded? {
+        guard let bytes = StoreBytes(reading: path) else { return nil }
+        let buffer = bytes.buffer
+        guard buffer.count >= header.count, header.withUnsafeBytes({ memcmp($0.baseAddress!, buffer.baseAddress!, header.count) == 0 }) else { return nil }
+        var segments: [Range<Int>] = []
+        var position = header.count
+        while position < buffer.count {
+            guard buffer.count - position >= 16 else { return nil }
+            let length = Int(truncatingIfNeeded: UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self)))
+            guard length >= 0, length <= buffer.count - position - 16 else { return nil }
+            let payload = (position + 8)..<(position + 8 + length)
+            let stored = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: payload.upperBound, as: UInt64.self))
+            guard ContentDigest.checksum(UnsafeRawBufferPointer(rebasing: buffer[payload])) == stored else { return nil }
+            segments.append(payload)
+            position += length + 16
+        }
+        return segments.isEmpty ? nil : Loaded(bytes: bytes, segments: segments)
+    }
+
+    /// The store of `loaded`, segment by segment; nil when it is of another world or a segment does not read.
+    static func read(_ loaded: Loaded, key: String) -> ParseStore? {
+        var store = ParseStore(key: key, entries: [:], files: [])
+        store.size = loaded.bytes.buffer.count
+        for (index, payload) in loaded.segments.enumerated() {
+            guard store.apply(StoreSlice(loaded.bytes, payload), first: index == 0) else { return nil }
+        }
+        store.segments = loaded.segments.count
+        return store
+    }
+
+    /// Reads one segment into the store: the first has every entry, each later one those that changed.
+    private mutating func apply(_ payload: StoreSlice, first: Bool) -> Bool {
+        var reader = StoreReader(payload)
+        guard let storedKey = reader.string(), storedKey == key, let hasFiles = reader.flag(), hasFiles || !first else { return false }
+        if hasFiles {
+            guard let files = reader.strings() else { return false }
+            self.files = Set(files)
+        }
+        guard let removed = reader.strings(), let count = reader.count() else { return false }
+        for path in removed { entries[path] = nil }
+        if first { entries.reserveCapacity(count) }
         for _ in 0..<count {
             guard let path = reader.string(), let identity = reader.string(), let high = reader.word(), let low = reader.word(),
-                  let readCleanly = reader.flag(), let hasDigests = reader.flag() else { return nil }
+                  let readCleanly = reader.flag(), let hasDigests = reader.flag() else { return false }
             var digests: DocumentDigests?
             if hasDigests {
                 guard let parseHigh = reader.word(), let parseLow = reader.word(), let textHigh = reader.word(), let textLow = reader.word()
-                else { return nil }
+                else { return false }
                 digests = DocumentDigests(parse: ContentDigest(high: parseHigh, low: parseLow), text: ContentDigest(high: textHigh, low: textLow))
             }
-            guard let parse = reader.slice() else { return nil }
+            guard let parse = reader.slice() else { return false }
             entries[path] = Entry(identity: identity, digest: ContentDigest(high: high, low: low), digests: digests, readCleanly: readCleanly,
                                   parse: parse)
         }
-        guard reader.isAtEnd else { return nil }
-        return ParseStore(key: key, entries: entries, files: Set(files))
+        return reader.isAtEnd
     }
 
     /// A stored parse as the parse phase gave it; nil when the bytes do not make one (the store is then not
     /// to be trusted for this file, which is parsed again).
     static func decode(_ parse: ArraySlice<UInt8>, path: String, displayPath: String, collections: Collections) -> (Document?, [Diagnostic])? {
+        decode(StoreSlice(copying: parse), path: path, displayPath: displayPath, collections: collections)
+    }
+
+    /// A stored parse; its HTML is decoded only when a page shows it (`DocumentText`).
+    static func decode(_ parse: StoreSlice, path: String, displayPath: String, collections: Collections) -> (Document?, [Diagnostic])? {
         var reader = StoreReader(parse)
         guard let diagnosticCount = reader.count() else { return nil }
         var diagnostics: [Diagnostic] = []
@@ -113,7 +164,7 @@ struct ParseStore: Sendable {
             guard let location = reader.location() else { return nil }
             uncited.append(location)
         }
-        guard let html = reader.string(), let headingCount = reader.count() else { return nil }
+        guard let html = reader.slice(), let headingCount = reader.count() else { return nil }
         var headings: [Heading] = []
         headings.reserveCapacity(headingCount)
         for _ in 0..<headingCount {
@@ -134,7 +185,7 @@ struct ParseStore: Sendable {
                                 title: title, navigationTitle: navigationTitle, description: description, layout: layout, draft: draft,
                                 tableOfContents: toc == 2 ? nil : toc == 1, fields: fields, fieldLocations: fieldLocations,
                                 hasOwnPage: holder.anchor == nil, citations: citations, uncitedParagraphs: uncited,
-                                body: RenderedMarkdown(html: html, headings: headings, links: []), internalLinks: links, holderURL: holder.url)
+                                text: DocumentText(stored: html), headings: headings, internalLinks: links, holderURL: holder.url)
         return (document, diagnostics)
     }
 
@@ -181,9 +232,9 @@ struct ParseStore: Sendable {
         writer.strings(document.citations)
         writer.count(forComparison ? 0 : document.uncitedParagraphs.count)
         for location in document.uncitedParagraphs where !forComparison { writer.location(location) }
-        writer.string(forComparison ? "" : document.body.html)
-        writer.count(document.body.headings.count)
-        for heading in document.body.headings {
+        writer.string(forComparison ? "" : document.html)
+        writer.count(document.headings.count)
+        for heading in document.headings {
             writer.count(heading.level)
             writer.string(heading.text)
             writer.string(heading.id)
@@ -196,10 +247,61 @@ struct ParseStore: Sendable {
         return writer.bytes
     }
 
-    /// Writes a store of `pages` (sorted by path) to `path`, renamed into place once complete. Written a batch
-    /// at a time, each batch encoded on `jobs` threads: the store is about as large as the site's HTML, and is
+    /// Keeps the parses of `pages` (every Markdown file, sorted by path) for the next build.
+    ///
+    /// When `earlier` is the store this build read from `path` (of this world), only what changed is added to
+    /// it, as a segment at its end: the entries of the files read again, the paths of the files gone, the list
+    /// of files when it changed. The store is otherwise written anew, as one segment, to a temporary file
+    /// renamed into place once complete: when there was none, when the file is no longer the one read, and when
+    /// the segments have made it more than twice what it holds. An append cut short leaves a segment whose
+    /// checksum fails, and the next build ignores the whole store, as it would any damaged store.
+    static func write(key: String, files: [String], pages: [ParsedPage], jobs: Int, to path: String, over earlier: ParseStore? = nil) throws {
+        if let earlier, earlier.key == key {
+            // A page taken without reading its file has its stored entry, under the same identity.
+            let changed = pages.filter { !($0.untouched && $0.stored != nil && earlier.entries[$0.path] != nil) }
+            let current = Set(pages.map(\.path))
+            let removed = earlier.entries.keys.filter { !current.contains($0) }.sorted()
+            let filesChanged = Set(files) != earlier.files
+            if changed.isEmpty, removed.isEmpty, !filesChanged { return }
+            var segment = StoreWriter()
+            segment.string(key)
+            segment.flag(filesChanged)
+            if filesChanged { segment.strings(files) }
+            segment.strings(removed)
+            segment.count(changed.count)
+            for page in changed { segment.entry(page) }
+            let live = earlier.entries.values.reduce(0) { $0 + $1.parse.count + $1.identity.utf8.count + 64 }
+            if earlier.size + segment.bytes.count + 16 <= 2 * live + 4096, try append(segment.bytes, to: path, over: earlier) { return }
+        }
+        try writeAnew(key: key, files: files, pages: pages, jobs: jobs, to: path)
+    }
+
+    /// Adds one segment at the end of the store at `path`; false when the file is not the one read (its size
+    /// differs, or it is no longer a plain file), and nothing was written.
+    private static func append(_ payload: [UInt8], to path: String, over earlier: ParseStore) throws -> Bool {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == earlier.size else { return false }
+        var segment = StoreWriter()
+        segment.word(UInt64(payload.count))
+        segment.bytes += payload
+        segment.word(payload.withUnsafeBytes { ContentDigest.checksum($0) })
+        do {
+            try writeAll(segment.bytes, to: descriptor, path: path)
+        } catch {
+            // What was added is taken back; were that to fail too, the segment cut short fails its checksum.
+            _ = ftruncate(descriptor, off_t(earlier.size))
+            throw error
+        }
+        return true
+    }
+
+    /// Writes a store of `pages` to `path` as one segment, renamed into place once complete. Written a batch at
+    /// a time, each batch encoded on `jobs` threads: the store is about as large as the site's HTML, and is
     /// never all in memory at once.
-    static func write(key: String, files: [String], pages: [ParsedPage], jobs: Int, to path: String) throws {
+    private static func writeAnew(key: String, files: [String], pages: [ParsedPage], jobs: Int, to path: String) throws {
         let file = URL(fileURLWithPath: path)
         guard let folder = OpenFolder(file.deletingLastPathComponent().path) else {
             throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
@@ -209,24 +311,23 @@ struct ParseStore: Sendable {
         let descriptor = openat(folder.descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))") }
         var checksum = WordHash(seed: 0x2545_F491_4F6C_DD1D, multiplier: 0xFF51_AFD7_ED55_8CCD)
-        func flush(_ bytes: [UInt8]) throws {
-            try bytes.withUnsafeBytes { buffer in
-                checksum.add(buffer)
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0, errno == EINTR { continue }
-                    guard written > 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
-                    offset += written
-                }
+        var length = 0
+        func flush(_ bytes: [UInt8], counted: Bool = true) throws {
+            if counted {
+                bytes.withUnsafeBytes { checksum.add($0) }
+                length += bytes.count
             }
+            try writeAll(bytes, to: descriptor, path: path)
         }
         do {
             defer { close(descriptor) }
+            // The segment's length, not known yet: written last, in its place.
+            try flush(header + [UInt8](repeating: 0, count: 8), counted: false)
             var head = StoreWriter()
-            head.bytes += header
             head.string(key)
+            head.flag(true)
             head.strings(files)
+            head.strings([])
             head.count(pages.count)
             try flush(head.bytes)
             let batch = 256 * max(1, jobs)
@@ -234,28 +335,19 @@ struct ParseStore: Sendable {
                 let chunks = Array(stride(from: start, to: min(pages.count, start + batch), by: 256))
                 let encoded = Parallel.map(chunks, jobs: jobs) { first -> [UInt8] in
                     var writer = StoreWriter()
-                    for page in pages[first..<min(pages.count, first + 256, start + batch)] {
-                        writer.string(page.path)
-                        writer.string(page.identity)
-                        writer.word(page.digest.high)
-                        writer.word(page.digest.low)
-                        // A stored document always has its digests (made now if its page lacks them); a failed
-                        // parse, no document, has none.
-                        let digests = page.document == nil ? nil : page.digests ?? page.document.map(DocumentDigests.init)
-                        writer.flag(page.readCleanly)
-                        writer.flag(digests != nil)
-                        if let digests {
-                            for word in [digests.parse.high, digests.parse.low, digests.text.high, digests.text.low] { writer.word(word) }
-                        }
-                        writer.slice(page.stored ?? encode(page.document, page.diagnostics)[...])
-                    }
+                    for page in pages[first..<min(pages.count, first + 256, start + batch)] { writer.entry(page) }
                     return writer.bytes
                 }
                 for bytes in encoded { try flush(bytes) }
             }
             var tail = StoreWriter()
             tail.word(checksum.value)
-            try flush(tail.bytes)
+            try flush(tail.bytes, counted: false)
+            var prefix = StoreWriter()
+            prefix.word(UInt64(length))
+            guard prefix.bytes.withUnsafeBytes({ pwrite(descriptor, $0.baseAddress, 8, off_t(header.count)) }) == 8 else {
+                throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
         } catch {
             unlinkat(folder.descriptor, temporary, 0)
             throw error
@@ -263,6 +355,18 @@ struct ParseStore: Sendable {
         guard renameat(folder.descriptor, temporary, folder.descriptor, file.lastPathComponent) == 0 else {
             unlinkat(folder.descriptor, temporary, 0)
             throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
+                offset += written
+            }
         }
     }
 }
@@ -308,9 +412,23 @@ struct ContentDigest: Sendable, Hashable {
         }
     }
 
+    /// The digest written by `hex`: 32 lowercase hexadecimal digits; nil for anything else.
     init?(hex: Substring) {
-        guard hex.utf8.count == 32, let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16) else { return nil }
-        self.init(high: high, low: low)
+        var words: (UInt64, UInt64) = (0, 0)
+        var count = 0
+        for byte in hex.utf8 {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            guard count < 32 else { return nil }
+            if count < 16 { words.0 = words.0 << 4 | UInt64(digit) } else { words.1 = words.1 << 4 | UInt64(digit) }
+            count += 1
+        }
+        guard count == 32 else { return nil }
+        self.init(high: words.0, low: words.1)
     }
 
     /// A checksum of a store's bytes: a store with any byte changed, or cut short, is not read.
@@ -411,9 +529,9 @@ private struct StoreWriter {
         for value in values { string(value) }
     }
 
-    mutating func slice(_ value: ArraySlice<UInt8>) {
+    mutating func slice(_ value: StoreSlice) {
         count(value.count)
-        bytes += value
+        value.withBytes { bytes += $0 }
     }
 
     mutating func location(_ location: SourceLocation) {
@@ -436,6 +554,29 @@ private struct StoreWriter {
         }
     }
 
+    /// One file's entry: how it was on disk, its digests, and its parse (the stored bytes when it was taken).
+    mutating func entry(_ page: ParsedPage) {
+        string(page.path)
+        string(page.identity)
+        word(page.digest.high)
+        word(page.digest.low)
+        // A stored document always has its digests (made now if its page lacks them); a failed parse, no
+        // document, has none.
+        let digests = page.document == nil ? nil : page.digests ?? page.document.map(DocumentDigests.init)
+        flag(page.readCleanly)
+        flag(digests != nil)
+        if let digests {
+            for value in [digests.parse.high, digests.parse.low, digests.text.high, digests.text.low] { word(value) }
+        }
+        if let stored = page.stored {
+            slice(stored)
+        } else {
+            let encoded = ParseStore.encode(page.document, page.diagnostics)
+            count(encoded.count)
+            bytes += encoded
+        }
+    }
+
     mutating func linkTarget(_ target: LinkTarget) {
         switch target {
         case .external: byte(0)
@@ -449,18 +590,22 @@ private struct StoreWriter {
 /// Reads what `StoreWriter` wrote; every read is bounds checked and gives nil past the end or on a value
 /// that cannot be (a count larger than the bytes left, a date that does not exist, an unknown tag).
 private struct StoreReader {
-    private let bytes: ArraySlice<UInt8>
+    private let owner: StoreBytes
+    private let bytes: UnsafeRawBufferPointer
     private var position: Int
+    private let end: Int
 
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = bytes
-        position = bytes.startIndex
+    init(_ slice: StoreSlice) {
+        owner = slice.owner
+        bytes = slice.owner.buffer
+        position = slice.range.lowerBound
+        end = slice.range.upperBound
     }
 
-    var isAtEnd: Bool { position == bytes.endIndex }
+    var isAtEnd: Bool { position == end }
 
     mutating func byte() -> UInt8? {
-        guard position < bytes.endIndex else { return nil }
+        guard position < end else { return nil }
         defer { position += 1 }
         return bytes[position]
     }
@@ -485,20 +630,21 @@ private struct StoreReader {
     }
 
     mutating func word() -> UInt64? {
-        guard bytes.endIndex - position >= 8 else { return nil }
+        guard end - position >= 8 else { return nil }
         defer { position += 8 }
-        return UInt64(littleEndian: bytes[position..<(position + 8)].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
     }
 
-    mutating func slice() -> ArraySlice<UInt8>? {
-        guard let count = count(), count <= bytes.endIndex - position else { return nil }
+    mutating func slice() -> StoreSlice? {
+        guard let count = count(), count <= end - position else { return nil }
         defer { position += count }
-        return bytes[position..<(position + count)]
+        return StoreSlice(owner, position..<(position + count))
     }
 
     mutating func string() -> String? {
-        guard let slice = slice() else { return nil }
-        return String(validating: slice, as: UTF8.self)
+        guard let count = count(), count <= end - position else { return nil }
+        defer { position += count }
+        return String(validating: UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[position..<(position + count)]), as: UTF8.self)
     }
 
     mutating func optionalString() -> String?? {
@@ -509,7 +655,7 @@ private struct StoreReader {
     }
 
     mutating func strings() -> [String]? {
-        guard let count = count(), count <= bytes.endIndex - position else { return nil }
+        guard let count = count(), count <= end - position else { return nil }
         var values: [String] = []
         values.reserveCapacity(count)
         for _ in 0..<count {
@@ -540,7 +686,7 @@ private struct StoreReader {
         case 4: return flag().map(FieldValue.flag)
         case 5: return string().map(FieldValue.reference)
         case 6:
-            guard let count = count(), count <= bytes.endIndex - position else { return nil }
+            guard let count = count(), count <= end - position else { return nil }
             var items: [FieldValue] = []
             for _ in 0..<count {
                 guard let item = fieldValue(depth: depth + 1) else { return nil }

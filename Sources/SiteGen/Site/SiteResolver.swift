@@ -159,7 +159,7 @@ public struct SiteResolver: Sendable {
     static func listIDs(_ collection: ResolvedCollection) -> Set<String> {
         var ids = Set(collection.entries.map(\.id))
         if !collection.declaration.itemPages {
-            for item in collection.items { ids.formUnion(item.body.headings.map(\.id)) }
+            for item in collection.items { ids.formUnion(item.headings.map(\.id)) }
         }
         if let grouping = collection.declaration.grouping {
             for group in StreamGroup.groups(of: collection.entries, by: grouping) { ids.insert(group.id) }

@@ -30,11 +30,11 @@ final class ItemValues: TemplateObject, @unchecked Sendable {
         case .title?: return .text(document.title)
         // The document's text, read apart from the rest: a page that shows another's title (the navigation, a
         // breadcrumb, a list) is not rendered again when only that one's text changes.
-        case .body?: context.readText(of: document); return .text(document.body.html)
-        case .prose?: context.readText(of: document); return .text(String(document.body.html[..<document.notesStart]))
-        case .notes?: context.readText(of: document); return .text(String(document.body.html[document.notesStart...]))
-        case .lede?: context.readText(of: document); return .text(String(document.body.html[..<document.ledeEnd]))
-        case .rest?: context.readText(of: document); return .text(String(document.body.html[document.ledeEnd...]))
+        case .body?: context.readText(of: document); return .text(document.html)
+        case .prose?: context.readText(of: document); return .text(String(document.prose))
+        case .notes?: context.readText(of: document); return .text(String(document.notes))
+        case .lede?: context.readText(of: document); return .text(String(document.lede))
+        case .rest?: context.readText(of: document); return .text(String(document.rest))
         case .description?: return document.description.map { .text($0) }
         case .href?: return .text(renderer.href(of: document, from: from))
         case .id?: return .text(SitePath.fileStem(document.path))

@@ -103,7 +103,7 @@ final class PageValues: TemplateObject, @unchecked Sendable {
     /// Level 2 and 3 headings, when the page has enough of them or asks for a table of contents.
     private lazy var tableOfContents: [TemplateValue]? = {
         guard let page else { return nil }
-        let headings = page.body.headings.filter { (2...3).contains($0.level) }
+        let headings = page.headings.filter { (2...3).contains($0.level) }
         guard page.tableOfContents ?? (headings.count >= SiteRenderer.tableOfContentsMinimum), !headings.isEmpty else { return nil }
         return headings.map { .object(TableOfContentsEntry(id: $0.id, text: $0.text, sub: $0.level == 3)) }
     }()

@@ -222,7 +222,7 @@ public struct SiteRenderer: Sendable {
             let link = (baseURL + item.holderURL + (item.hasOwnPage ? "" : "#" + SitePath.fileStem(item.path))).htmlEscaped
             xml += "  <entry>\n    <id>\(link)</id>\n    <title>\(item.title.htmlEscaped)</title>\n    <updated>\(stamp(date))</updated>\n"
             xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(link)\"/>\n"
-            xml += "    <summary type=\"html\">\(item.body.html.htmlEscaped)</summary>\n  </entry>\n"
+            xml += "    <summary type=\"html\">\(item.html.htmlEscaped)</summary>\n  </entry>\n"
         }
         xml += "</feed>\n"
         return xml

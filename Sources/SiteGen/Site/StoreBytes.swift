@@ -1,0 +1,79 @@
+import Foundation
+
+/// The bytes of a parse store, in memory of their own that never changes once read. The documents taken from
+/// the store keep slices of it (`StoreSlice`) for their HTML, decoded only for the pages rendered
+/// (`DocumentText`), so the bytes live as long as one of those documents does.
+///
+/// Read with `read(2)`, not mapped: a mapped file cut short by another process while a build runs would stop
+/// it with SIGBUS, and the store is data from the disk, never trusted. The memory is asked for in huge pages
+/// where the system gives them, since a store is about as large as the site's HTML.
+final class StoreBytes: @unchecked Sendable {
+    // Sendable: `buffer` is written only in the initialiser, read-only after, and freed with the last owner.
+    let buffer: UnsafeRawBufferPointer
+    private let mapping: (address: UnsafeMutableRawPointer, length: Int)?
+
+    /// The plain file at `path` (a symbolic link is not followed); nil when it cannot be read whole.
+    init?(reading path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
+        let size = Int(status.st_size)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = (size + page - 1) / page * page
+        guard let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0), address != MAP_FAILED else { return nil }
+        var filled = 0
+        while filled < size {
+            let count = Glibc.read(descriptor, address + filled, size - filled)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            filled += count
+        }
+        guard filled == size else {
+            munmap(address, length)
+            return nil
+        }
+        mapping = (address, length)
+        buffer = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    /// A copy of `bytes`.
+    init(copying bytes: some Collection<UInt8>) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 8)
+        copy.copyBytes(from: bytes)
+        buffer = UnsafeRawBufferPointer(rebasing: copy[..<bytes.count])
+        mapping = nil
+    }
+
+    deinit {
+        if let mapping {
+            munmap(mapping.address, mapping.length)
+        } else {
+            buffer.baseAddress.map { UnsafeMutableRawPointer(mutating: $0).deallocate() }
+        }
+    }
+}
+
+/// A range of a store's bytes, keeping them alive.
+struct StoreSlice: Sendable {
+    let owner: StoreBytes
+    let range: Range<Int>
+
+    init(_ owner: StoreBytes, _ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= owner.buffer.count, "a store slice out of its bytes")
+        self.owner = owner
+        self.range = range
+    }
+
+    init(copying bytes: some Collection<UInt8>) {
+        let owner = StoreBytes(copying: bytes)
+        self.init(owner, 0..<owner.buffer.count)
+    }
+
+    var count: Int { range.count }
+
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(rebasing: owner.buffer[range]))
+    }
+}
