@@ -120,7 +120,7 @@ public struct SiteBuilder: Sendable {
             report.phaseTimes = clock.times
             return report
         }
-        let publishedPages = record.flatMap { PublishedPages(record: $0, inputs: inputs, publishedOutputs: published) }
+        let publishedPages = record.flatMap { PublishedPages(record: $0, inputs: inputs, publishedOutputs: published, jobs: jobs) }
         clock.end("inputs")
         // The search entries of the last build, read before they are removed with the record.
         let searchStore = SearchEntryStore(reading: writer.searchStorePath, executable: inputs.executable)

@@ -69,15 +69,17 @@ import Testing
             return ParsedPage(path: name, identity: "id " + text, digest: ContentDigest(text), document: document, diagnostics: [])
         }
         var pages = (0..<20).map { page("page-\($0).md", String(repeating: "text \($0) ", count: 100)) }
-        try ParseStore.write(key: "k", files: pages.map(\.path), pages: pages, jobs: 2, to: path)
+        // Many other files with long names: the file list is much of the store, and is not counted as superseded
+        // while it stays the same.
+        let images = (0..<400).map { "images/a-photograph-with-a-long-descriptive-file-name-\($0).jpeg" }
+        try ParseStore.write(key: "k", files: pages.map(\.path) + images, pages: pages, jobs: 2, to: path)
         var status = stat()
         #expect(lstat(path, &status) == 0)
-        let inode = status.st_ino
         var store = try #require(ParseStore.read(from: path, key: "k"))
         #expect(store.segments == 1 && store.entries.count == 20)
         // Each step: the pages taken from the store as a build takes them, one of them edited, the last one gone.
-        var segments = 1
-        for step in 1...60 {
+        var segments = 1, longest = 1, rewrites = 0, inode = status.st_ino
+        for step in 1...80 {
             pages = pages.map { taken in
                 var page = taken
                 page.stored = store.entries[page.path]!.parse
@@ -87,25 +89,58 @@ import Testing
             }
             pages[step % 19] = page("page-\(step % 19).md", "edit \(step) " + String(repeating: "more ", count: 100))
             if step == 1 { pages.removeLast() }
-            let files = pages.map(\.path) + ["image.png"]
+            let files = pages.map(\.path) + images + ["image.png"]
             try ParseStore.write(key: "k", files: files, pages: pages, jobs: 2, to: path, over: store)
             store = try #require(ParseStore.read(from: path, key: "k"), "step \(step)")
             #expect(lstat(path, &status) == 0)
+            // Never more than twice what it holds.
+            #expect(2 * store.superseded <= store.size, "step \(step): \(store.superseded) of \(store.size) superseded")
             if store.segments == 1 {
-                // Written anew: another file, once the appended edits made it more than twice what it holds.
-                #expect(segments > 10 && status.st_ino != inode, "step \(step)")
-                break
+                // Written anew, as another file.
+                rewrites += 1
+                segments = 1
+                #expect(status.st_ino != inode && store.superseded == 0, "step \(step)")
+                inode = status.st_ino
+            } else {
+                segments += 1
+                #expect(store.segments == segments && status.st_ino == inode, "step \(step)")
             }
-            segments += 1
-            #expect(store.segments == segments && status.st_ino == inode, "step \(step)")
+            longest = max(longest, segments)
             #expect(store.entries.count == 19 && store.entries["page-19.md"] == nil && store.files == Set(files))
             #expect(store.entries["page-\(step % 19).md"]?.identity == "id edit \(step) " + String(repeating: "more ", count: 100))
             let (document, _) = try #require(ParseStore.decode(store.entries["page-\(step % 19).md"]!.parse, path: "page-\(step % 19).md",
                                                                displayPath: "x", collections: .none))
             #expect(document?.html == "<p>edit \(step) " + String(repeating: "more ", count: 100) + "</p>\n")
         }
-        #expect(store.segments == 1, "never written anew")
-        #expect(store.entries.count == 19)
+        // Edits add segments for a while (the unchanged file list is not superseded), then the store is written
+        // anew, and grows again.
+        #expect(longest > 20 && (1...3).contains(rewrites), "longest \(longest), written anew \(rewrites) times")
+    }
+
+    /// A store forged to pass its checksums with a count larger than its bytes: not read, and no memory asked
+    /// for that count.
+    @Test func aForgedCountIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sitegen-forged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func leb(_ value: UInt64) -> [UInt8] {
+            var bytes: [UInt8] = [], rest = value
+            while rest >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80); rest >>= 7 }
+            return bytes + [UInt8(rest)]
+        }
+        for count in [UInt64(1) << 40, UInt64(Int.max)] {
+            // The key, a file list, no path gone, then the forged count of entries.
+            let payload = leb(1) + Array("k".utf8) + [1] + leb(0) + leb(0) + leb(count)
+            let checksum = payload.withUnsafeBytes { ContentDigest.checksum($0) }
+            var bytes = ParseStore.header
+            withUnsafeBytes(of: UInt64(payload.count).littleEndian) { bytes += $0 }
+            bytes += payload
+            withUnsafeBytes(of: checksum.littleEndian) { bytes += $0 }
+            let path = folder.appendingPathComponent("store").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(ParseStore.load(from: path) != nil, "the checksum is right")
+            #expect(ParseStore.read(from: path, key: "k") == nil)
+        }
     }
 
     /// A store whose last segment is damaged (an append cut short, or a byte of it changed) is ignored whole.
@@ -124,7 +159,9 @@ import Testing
             try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nSentence \(step).\n" }
             #expect(site.build().parsesTaken == Self.markdownFiles(of: site) - 1, "\(name)")
             var data = try Data(contentsOf: URL(fileURLWithPath: store))
-            #expect(data.count > Int(before.st_size), "\(name): nothing appended")
+            var appended = stat()
+            #expect(lstat(store, &appended) == 0 && appended.st_ino == before.st_ino && data.count > Int(before.st_size),
+                    "\(name): no segment added to the store")
             damage(&data, Int(before.st_size))
             try data.write(to: URL(fileURLWithPath: store))
             try KeptPagesTests.edit(site, "content/history.md") { $0 + "\nSentence \(step) again.\n" }

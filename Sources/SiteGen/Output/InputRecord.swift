@@ -373,12 +373,12 @@ struct InputRecord: Sendable {
 
     /// The record with every page's digests and reads parsed (what `RenderPlan` needs); nil when one of those
     /// lines is damaged: then nothing of it is used, and every page is rendered.
-    func planned() -> InputRecord? {
+    func planned(jobs: Int = 1) -> InputRecord? {
         typealias Planned = (path: String, document: ContentDigest?, text: ContentDigest?, reads: RecordedReads?)
         // Each line on its own, a share of them per thread: a record has a line per page of the site.
         let chunks = stride(from: 0, to: unplanned.count, by: 512).map { $0..<min(unplanned.count, $0 + 512) }
         let lines = unplanned
-        let parsed = Parallel.map(chunks, jobs: ProcessInfo.processInfo.activeProcessorCount) { chunk -> [Planned]? in
+        let parsed = Parallel.map(chunks, jobs: jobs) { chunk -> [Planned]? in
             var planned: [Planned] = []
             planned.reserveCapacity(chunk.count)
             for (path, line) in lines[chunk] {

@@ -15,10 +15,10 @@ struct PublishedPages: Sendable {
 
     /// nil unless only Markdown pages changed, came or went since `record` was made and the published files are
     /// as it left them (`publishedOutputs`, their identities now).
-    init?(record: InputRecord, inputs: InputRecord.Inputs, publishedOutputs: String?) {
+    init?(record: InputRecord, inputs: InputRecord.Inputs, publishedOutputs: String?, jobs: Int = 1) {
         guard let publishedOutputs, publishedOutputs == record.outputs,
               inputs.options == record.inputs.options, inputs.executable != nil, inputs.executable == record.inputs.executable,
-              inputs.templates.isExactly(record.inputs.templates), let record = record.planned() else { return nil }
+              inputs.templates.isExactly(record.inputs.templates), let record = record.planned(jobs: jobs) else { return nil }
         // The settings and static files are not pages: a change to one (or one that came or went) is a full render.
         let now = inputs.content, before = record.inputs.content
         func isPage(_ path: String) -> Bool { path.utf8.suffix(3).elementsEqual(".md".utf8) }

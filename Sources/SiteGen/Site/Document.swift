@@ -100,8 +100,9 @@ public final class Document: Sendable {
 /// first time a page shows it. A rebuild after one edit takes every other document from the store and renders
 /// few of them: decoding (and validating) every document's HTML would be most of its parse phase.
 ///
-/// The bytes are checked as UTF-8 when decoded, as any read from the store is; bytes that are not (a store
-/// forged to pass its checksums) are decoded with replacement characters, as a store can give any parse.
+/// The bytes are repaired, not rejected, when they are not UTF-8 (a store forged to pass its checksums): they
+/// are decoded with replacement characters, since a forged store can give any parse anyway. The store's other
+/// strings are checked when read, and a file whose entry has one that is not UTF-8 is parsed again.
 final class DocumentText: Sendable {
     struct Parts: Sendable {
         var html: String

@@ -13,9 +13,13 @@ import Foundation
 /// - the sources it cites (`SourceRegistry`): its notes are made of their fields. It is parsed again when
 ///   one of them was parsed again, came or went.
 ///
-/// The file is data from the disk, never trusted: a checksum over all of it (a store cut short, or with a
-/// byte changed, is ignored whole), bounds checked at each read, and nothing in it decides where anything is
-/// written: a document's path comes from the content folder's listing, its holder URL from the settings.
+/// The file is a header and segments: the first holds every entry, each later one (added by a rebuild,
+/// `write`) the entries made again, the paths gone and the file list when it changed. It is data from the
+/// disk, never trusted: each segment has its length and a checksum (a segment cut short, or with a byte
+/// changed, makes the whole store ignored; a store cut exactly between two segments is the store an earlier
+/// build left), every count and length is checked against the bytes left, and nothing in it decides where
+/// anything is written: a document's path comes from the content folder's listing, its holder URL from the
+/// settings.
 struct ParseStore: Sendable {
     static let header = Array("sitegen parse store 3\n".utf8)
 
@@ -30,6 +34,8 @@ struct ParseStore: Sendable {
         var readCleanly: Bool
         /// The encoded document and diagnostics: decoded when taken, copied as they are when kept.
         var parse: StoreSlice
+        /// The bytes the entry takes in the store, its path included.
+        var size = 0
     }
 
     /// Everything a parse depends on besides the file's text and the files that exist.
@@ -42,6 +48,13 @@ struct ParseStore: Sendable {
     /// The store's size on disk when read, and how many segments it has (`write`).
     var size = 0
     var segments = 0
+    /// The bytes of the store no longer read: entries made again or gone, file lists replaced, the later
+    /// segments' own headers. A store more than half of which is that is written anew.
+    var superseded = 0
+    /// The bytes of the file list read last.
+    var filesSize = 0
+    /// The file read, as it was when read (`StoreBytes.identity`): a segment is added only to that file.
+    var fileIdentity: StoreBytes.Identity?
 
     /// The key of a world: nil when the executable cannot be told apart from another (it changed too recently).
     static func key(executable: String?, options: String, displayRoot: String, settings: String?) -> String? {
@@ -88,6 +101,7 @@ struct ParseStore: Sendable {
     static func read(_ loaded: Loaded, key: String) -> ParseStore? {
         var store = ParseStore(key: key, entries: [:], files: [])
         store.size = loaded.bytes.buffer.count
+        store.fileIdentity = loaded.bytes.identity
         for (index, payload) in loaded.segments.enumerated() {
             guard store.apply(StoreSlice(loaded.bytes, payload), first: index == 0) else { return nil }
         }
@@ -98,15 +112,22 @@ struct ParseStore: Sendable {
     /// Reads one segment into the store: the first has every entry, each later one those that changed.
     private mutating func apply(_ payload: StoreSlice, first: Bool) -> Bool {
         var reader = StoreReader(payload)
+        // What of this segment is read: its entries and file list. The rest of a later segment is its overhead.
+        var kept = 0
         guard let storedKey = reader.string(), storedKey == key, let hasFiles = reader.flag(), hasFiles || !first else { return false }
         if hasFiles {
+            let start = reader.offset
             guard let files = reader.strings() else { return false }
             self.files = Set(files)
+            superseded += filesSize
+            filesSize = reader.offset - start
+            kept += filesSize
         }
-        guard let removed = reader.strings(), let count = reader.count() else { return false }
-        for path in removed { entries[path] = nil }
+        guard let removed = reader.strings(), let count = reader.boundedCount() else { return false }
+        for path in removed { superseded += entries.removeValue(forKey: path)?.size ?? 0 }
         if first { entries.reserveCapacity(count) }
         for _ in 0..<count {
+            let start = reader.offset
             guard let path = reader.string(), let identity = reader.string(), let high = reader.word(), let low = reader.word(),
                   let readCleanly = reader.flag(), let hasDigests = reader.flag() else { return false }
             var digests: DocumentDigests?
@@ -116,10 +137,14 @@ struct ParseStore: Sendable {
                 digests = DocumentDigests(parse: ContentDigest(high: parseHigh, low: parseLow), text: ContentDigest(high: textHigh, low: textLow))
             }
             guard let parse = reader.slice() else { return false }
-            entries[path] = Entry(identity: identity, digest: ContentDigest(high: high, low: low), digests: digests, readCleanly: readCleanly,
-                                  parse: parse)
+            let entry = Entry(identity: identity, digest: ContentDigest(high: high, low: low), digests: digests, readCleanly: readCleanly,
+                              parse: parse, size: reader.offset - start)
+            superseded += entries.updateValue(entry, forKey: path)?.size ?? 0
+            kept += entry.size
         }
-        return reader.isAtEnd
+        guard reader.isAtEnd else { return false }
+        if !first { superseded += payload.count + 16 - kept }
+        return true
     }
 
     /// A stored parse as the parse phase gave it; nil when the bytes do not make one (the store is then not
@@ -131,7 +156,7 @@ struct ParseStore: Sendable {
     /// A stored parse; its HTML is decoded only when a page shows it (`DocumentText`).
     static func decode(_ parse: StoreSlice, path: String, displayPath: String, collections: Collections) -> (Document?, [Diagnostic])? {
         var reader = StoreReader(parse)
-        guard let diagnosticCount = reader.count() else { return nil }
+        guard let diagnosticCount = reader.boundedCount() else { return nil }
         var diagnostics: [Diagnostic] = []
         diagnostics.reserveCapacity(diagnosticCount)
         for _ in 0..<diagnosticCount {
@@ -164,14 +189,14 @@ struct ParseStore: Sendable {
             guard let location = reader.location() else { return nil }
             uncited.append(location)
         }
-        guard let html = reader.slice(), let headingCount = reader.count() else { return nil }
+        guard let html = reader.slice(), let headingCount = reader.boundedCount() else { return nil }
         var headings: [Heading] = []
         headings.reserveCapacity(headingCount)
         for _ in 0..<headingCount {
             guard let level = reader.count(), let text = reader.string(), let id = reader.string() else { return nil }
             headings.append(Heading(level: level, text: text, id: id))
         }
-        guard let linkCount = reader.count() else { return nil }
+        guard let linkCount = reader.boundedCount() else { return nil }
         var links: [(location: SourceLocation, target: LinkTarget)] = []
         links.reserveCapacity(linkCount)
         for _ in 0..<linkCount {
@@ -263,27 +288,36 @@ struct ParseStore: Sendable {
             let removed = earlier.entries.keys.filter { !current.contains($0) }.sorted()
             let filesChanged = Set(files) != earlier.files
             if changed.isEmpty, removed.isEmpty, !filesChanged { return }
-            var segment = StoreWriter()
-            segment.string(key)
-            segment.flag(filesChanged)
-            if filesChanged { segment.strings(files) }
-            segment.strings(removed)
-            segment.count(changed.count)
-            for page in changed { segment.entry(page) }
-            let live = earlier.entries.values.reduce(0) { $0 + $1.parse.count + $1.identity.utf8.count + 64 }
-            if earlier.size + segment.bytes.count + 16 <= 2 * live + 4096, try append(segment.bytes, to: path, over: earlier) { return }
+            // Most files read again (a checkout that touched them all): a segment would be most of the store.
+            if changed.count * 2 <= pages.count {
+                var segment = StoreWriter()
+                segment.string(key)
+                segment.flag(filesChanged)
+                if filesChanged { segment.strings(files) }
+                segment.strings(removed)
+                segment.count(changed.count)
+                let entriesStart = segment.bytes.count
+                for page in changed { segment.entry(page) }
+                // What the store would then hold that is no longer read: what it had, the entries and file list
+                // this segment replaces, and the segment's own header.
+                let replaced = changed.reduce(0) { $0 + (earlier.entries[$1.path]?.size ?? 0) }
+                    + removed.reduce(0) { $0 + (earlier.entries[$1]?.size ?? 0) } + (filesChanged ? earlier.filesSize : 0)
+                let superseded = earlier.superseded + replaced + entriesStart + 16
+                if 2 * superseded <= earlier.size + segment.bytes.count + 16, try append(segment.bytes, to: path, over: earlier) { return }
+            }
         }
         try writeAnew(key: key, files: files, pages: pages, jobs: jobs, to: path)
     }
 
-    /// Adds one segment at the end of the store at `path`; false when the file is not the one read (its size
-    /// differs, or it is no longer a plain file), and nothing was written.
+    /// Adds one segment at the end of the store at `path`; false when the file is not the one read (another
+    /// file, or the same one changed since), and nothing was written.
     private static func append(_ payload: [UInt8], to path: String, over earlier: ParseStore) throws -> Bool {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == earlier.size else { return false }
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, let read = earlier.fileIdentity,
+              StoreBytes.Identity(status) == read else { return false }
         var segment = StoreWriter()
         segment.word(UInt64(payload.count))
         segment.bytes += payload
@@ -603,6 +637,15 @@ private struct StoreReader {
     }
 
     var isAtEnd: Bool { position == end }
+    /// Where the next read starts, in the store's bytes.
+    var offset: Int { position }
+
+    /// A count of things each taking at least a byte: nil when there are fewer bytes left (a count from a
+    /// forged store would otherwise ask for memory that is not there).
+    mutating func boundedCount() -> Int? {
+        guard let count = count(), count <= end - position else { return nil }
+        return count
+    }
 
     mutating func byte() -> UInt8? {
         guard position < end else { return nil }

@@ -1,16 +1,35 @@
 import Foundation
 
-/// The bytes of a parse store, in memory of their own that never changes once read. The documents taken from
-/// the store keep slices of it (`StoreSlice`) for their HTML, decoded only for the pages rendered
+/// The bytes of a parse store, in memory of their own, made read-only once read. The documents taken from the
+/// store keep slices of it (`StoreSlice`) for their HTML, decoded only for the pages rendered
 /// (`DocumentText`), so the bytes live as long as one of those documents does.
 ///
 /// Read with `read(2)`, not mapped: a mapped file cut short by another process while a build runs would stop
-/// it with SIGBUS, and the store is data from the disk, never trusted. The memory is asked for in huge pages
-/// where the system gives them, since a store is about as large as the site's HTML.
+/// it with SIGBUS, and the store is data from the disk, never trusted. The pages are made at once
+/// (`MAP_POPULATE`) rather than one fault at a time, as a store is about as large as the site's HTML.
 final class StoreBytes: @unchecked Sendable {
     // Sendable: `buffer` is written only in the initialiser, read-only after, and freed with the last owner.
     let buffer: UnsafeRawBufferPointer
     private let mapping: (address: UnsafeMutableRawPointer, length: Int)?
+
+    /// A file as it was on disk: which file, and its size and times.
+    struct Identity: Sendable, Equatable {
+        var device: UInt64, inode: UInt64, size: Int64
+        var modified: Int, modifiedNanoseconds: Int, changed: Int, changedNanoseconds: Int
+
+        init(_ status: stat) {
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+            size = Int64(status.st_size)
+            modified = status.st_mtim.tv_sec
+            modifiedNanoseconds = status.st_mtim.tv_nsec
+            changed = status.st_ctim.tv_sec
+            changedNanoseconds = status.st_ctim.tv_nsec
+        }
+    }
+
+    /// The file read, as it was when opened; nil for a copy.
+    let identity: Identity?
 
     /// The plain file at `path` (a symbolic link is not followed); nil when it cannot be read whole.
     init?(reading path: String) {
@@ -34,8 +53,10 @@ final class StoreBytes: @unchecked Sendable {
             munmap(address, length)
             return nil
         }
+        mprotect(address, length, PROT_READ)
         mapping = (address, length)
         buffer = UnsafeRawBufferPointer(start: address, count: size)
+        identity = Identity(status)
     }
 
     /// A copy of `bytes`.
@@ -44,6 +65,7 @@ final class StoreBytes: @unchecked Sendable {
         copy.copyBytes(from: bytes)
         buffer = UnsafeRawBufferPointer(rebasing: copy[..<bytes.count])
         mapping = nil
+        identity = nil
     }
 
     deinit {
