@@ -144,8 +144,7 @@ public struct SiteBuilder: Sendable {
         // made on every thread.
         let finished = report
         let storesWritten = Pending {
-            // A store whose every entry was taken as it is (a template edit) is left as it is.
-            if let store, let parsed = finished.parsedContent, let key = parsed.storeKey, !parsed.sameAsStored {
+            if let store, let parsed = finished.parsedContent, let key = parsed.storeKey {
                 // Kept for the next build, or none left: a store that could not be written whole is not there.
                 do {
                     try ParseStore.write(key: key, files: parsed.files, pages: parsed.pages, jobs: max(1, jobs - 1), to: store.path,
@@ -307,7 +306,6 @@ public struct SiteBuilder: Sendable {
             content.files = files.sorted()
             content.pages = result.pages
             content.reused = result.taken
-            content.sameAsStored = result.sameAsEarlier
             content.earlierStore = earlier?.store
         }
 
@@ -387,9 +385,6 @@ struct ParsedContent: Sendable {
     var pages: [ParsedPage] = []
     /// Files whose parse was taken from the store.
     var reused = 0
-    /// Every file's parse is the stored one, under the same identity, and no file came or went: the store need
-    /// not be written again.
-    var sameAsStored = false
     /// The store the parses were taken from, which the next store is added to (`ParseStore.write`).
     var earlierStore: ParseStore?
     /// Each document's digests, by path (`DocumentDigests`).

@@ -440,12 +440,17 @@ public struct OutputWriter: SiteSink {
         }
         guard descriptor >= 0 else { throw OutputError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
+        try writeAll(buffer, to: descriptor, path: path)
+    }
+
+    /// Writes all of `buffer` to `descriptor`, however many calls that takes; `path` names the file in the error.
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: @autoclosure () -> String) throws {
         var offset = 0
         while offset < buffer.count {
             let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))")
+                throw OutputError("cannot write \(path()): \(String(cString: strerror(errno)))")
             }
             offset += written
         }

@@ -86,9 +86,6 @@ struct ParsePhase {
         /// Files whose earlier parse was taken, and files parsed now.
         var taken: Int { pages.count { $0.taken } }
         var parsed: Int { pages.count { !$0.taken } }
-        /// Every file is as the earlier parses have it, and no file came or went: the earlier parses (a store
-        /// on disk) need not be written again.
-        var sameAsEarlier = false
     }
 
     /// Parses `pages` (the Markdown files of the content folder) among `files` (all its files).
@@ -109,9 +106,7 @@ struct ParsePhase {
                            anythingChanged: !cameOrWent.isEmpty || !changedSources.isEmpty) { document in
             Self.dependsOnFiles(document, cameOrWent) || document.citations.contains(where: changedSources.contains)
         }
-        var result = Result(pages: (parsedSources + others).sorted { $0.path < $1.path }, registry: registry)
-        result.sameAsEarlier = earlier != nil && cameOrWent.isEmpty && result.pages.allSatisfy(\.untouched)
-        return result
+        return Result(pages: (parsedSources + others).sorted { $0.path < $1.path }, registry: registry)
     }
 
     /// Each file read where it is parsed, on `jobs` threads, and its text dropped once parsed.

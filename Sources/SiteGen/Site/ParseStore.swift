@@ -275,7 +275,7 @@ struct ParseStore: Sendable {
     /// Keeps the parses of `pages` (every Markdown file, sorted by path) for the next build.
     ///
     /// When `earlier` is the store this build read from `path` (of this world), only what changed is added to
-    /// it, as a segment at its end: the entries of the files read again, the paths of the files gone, the list
+    /// it (nothing when every entry was taken as it is, as after a template edit), as a segment at its end: the entries of the files read again, the paths of the files gone, the list
     /// of files when it changed. The store is otherwise written anew, as one segment, to a temporary file
     /// renamed into place once complete: when there was none, when the file is no longer the one read, and when
     /// the segments have made it more than twice what it holds. An append cut short leaves a segment whose
@@ -393,15 +393,7 @@ struct ParseStore: Sendable {
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { throw OutputError("cannot write \(path): \(String(cString: strerror(errno)))") }
-                offset += written
-            }
-        }
+        try bytes.withUnsafeBytes { try OutputWriter.writeAll($0, to: descriptor, path: path) }
     }
 }
 

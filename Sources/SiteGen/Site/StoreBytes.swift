@@ -42,14 +42,7 @@ final class StoreBytes: @unchecked Sendable {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let length = (size + page - 1) / page * page
         guard let address = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0), address != MAP_FAILED else { return nil }
-        var filled = 0
-        while filled < size {
-            let count = Glibc.read(descriptor, address + filled, size - filled)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            filled += count
-        }
-        guard filled == size else {
+        guard ContentLoader.read(descriptor, into: UnsafeMutableRawBufferPointer(start: address, count: size)) == size else {
             munmap(address, length)
             return nil
         }
